@@ -1,0 +1,71 @@
+package dev.weir.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+
+/**
+ * What the user declares in git: the pod template and how a new revision of it is released. Fields
+ * are public, like the Go structs of the Kubernetes API: these classes are data, nothing more.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutSpec {
+
+  @JsonPropertyDescription("Number of desired pods of the stable revision. Defaults to 1.")
+  @Default("1")
+  @Min(0)
+  public Integer replicas;
+
+  @JsonPropertyDescription(
+      "Label selector for the pods. It must match the labels of spec.template; existing"
+          + " ReplicaSets whose pods it selects are taken over by this Rollout.")
+  @Required
+  public LabelSelector selector;
+
+  @JsonPropertyDescription(
+      "Template of the pods. Every change of it is a new revision, released by the strategy.")
+  @Required
+  public PodTemplateSpec template;
+
+  @JsonPropertyDescription(
+      "Number of old ReplicaSets (scaled to zero) kept to allow rollback. Defaults to 10.")
+  @Default("10")
+  @Min(0)
+  public Integer revisionHistoryLimit;
+
+  @JsonPropertyDescription(
+      "Minimum number of seconds a new pod must be ready, without any of its containers"
+          + " crashing, before it counts as available. Defaults to 0.")
+  @Default("0")
+  @Min(0)
+  public Integer minReadySeconds;
+
+  @JsonPropertyDescription(
+      "Seconds the rollout may wait for its pods to become available before it is reported as"
+          + " Degraded (condition Progressing=False, reason ProgressDeadlineExceeded). Time spent"
+          + " paused does not count. Defaults to 600.")
+  @Default("600")
+  @Min(1)
+  public Integer progressDeadlineSeconds;
+
+  @JsonPropertyDescription(
+      "When true, exceeding progressDeadlineSeconds also aborts the rollout: traffic back to"
+          + " the stable revision. Defaults to false.")
+  @Default("false")
+  public Boolean progressDeadlineAbort;
+
+  @JsonPropertyDescription(
+      "Pauses the rollout: no step advances and no promotion happens while true; traffic and"
+          + " replicas stay where they are. Set by `kubectl weir pause`, cleared by `kubectl"
+          + " weir resume`.")
+  @Default("false")
+  public Boolean paused;
+
+  @JsonPropertyDescription("How a new revision is released.")
+  @Required
+  public RolloutStrategy strategy;
+}

@@ -1,0 +1,46 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.traffic.Side;
+import java.util.Set;
+
+/**
+ * The release was aborted. Traffic first: the weight goes to 0 and is read back before the canary
+ * side is re-pointed at stable and the canary scales down (after abortScaleDownDelaySeconds). The
+ * rollout stays Degraded until retried or a new revision is declared.
+ */
+final class AbortedState implements StateHandler {
+
+  @Override
+  public void plan(PlanContext ctx) {
+    String stable = ctx.status.stableRS;
+    String why =
+        ctx.status.message != null && ctx.status.abortedAt != null
+            ? ctx.status.message
+            : "rollout aborted: revision "
+                + ctx.status.currentPodHash
+                + " rolled back to "
+                + stable;
+    if (ctx.status.abortedAt == null) {
+      ctx.status.abortedAt = ctx.now().toString();
+      ctx.event(RolloutEvent.warning("Aborted", why));
+    }
+    ctx.status.promote = null;
+    ctx.status.pauseConditions.clear();
+    boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
+    ctx.pin(Side.STABLE, stable);
+    if (!ctx.routeTo(0)) {
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; moving traffic to stable");
+      return;
+    }
+    ctx.status.currentWeight = 0;
+    if (ctx.routed() && !ctx.pin(Side.CANARY, stable)) {
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", why);
+      return;
+    }
+    if (ctx.routed() || stableAvailable) {
+      ctx.retireAllBut(Set.of(stable), ctx.abortScaleDownDelaySeconds());
+    }
+    ctx.outcome(RolloutPhase.Degraded, "Aborted", why);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.weir.rollout;
+
+import dev.weir.traffic.Side;
+import java.time.Instant;
+
+/** A change the planner asks the reconciler to make, in the order it gives. */
+public sealed interface Action {
+
+  /** Create the ReplicaSet of a revision. */
+  record CreateRevision(String hash, int replicas, long number) implements Action {}
+
+  /**
+   * Set a revision's replicas; {@code scaleDownAt}, when given, records the time it will be scaled
+   * to zero (kept on the ReplicaSet so that a restart honours the same delay).
+   */
+  record ScaleRevision(String hash, int replicas, Instant scaleDownAt) implements Action {}
+
+  /** Delete the ReplicaSet of an old revision beyond revisionHistoryLimit. */
+  record DeleteRevision(String hash) implements Action {}
+
+  /** Point a side's Services and subsets at a revision. */
+  record Pin(Side side, String hash) implements Action {}
+
+  /** Write the canary weight on every managed route, then read it back. */
+  record SetWeight(int canaryWeight) implements Action {}
+}

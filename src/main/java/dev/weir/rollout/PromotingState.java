@@ -1,0 +1,38 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.traffic.Side;
+
+/**
+ * Every step is done. Traffic first: the canary scales to full size, takes 100 % of the weight,
+ * read back; only then does the stable side point at it and it becomes the stable revision. The old
+ * stable keeps its pods for scaleDownDelaySeconds so that requests in flight finish.
+ */
+final class PromotingState implements StateHandler {
+
+  @Override
+  public void plan(PlanContext ctx) {
+    String canary = ctx.status.currentPodHash;
+    String oldStable = ctx.status.stableRS;
+    if (!CanaryScaling.scale(ctx, ctx.replicas())) {
+      ctx.waitForPods(CanaryScaling.progress(ctx, ctx.replicas()));
+      return;
+    }
+    if (!ctx.routeTo(100)) {
+      ctx.outcome(RolloutPhase.Progressing, "Promoting", "moving all traffic to " + canary);
+      return;
+    }
+    ctx.status.currentWeight = 100;
+    if (!ctx.pin(Side.STABLE, canary)) {
+      ctx.outcome(RolloutPhase.Progressing, "Promoting", "pointing the stable side at " + canary);
+      return;
+    }
+    ctx.scheduleScaleDown(oldStable, ctx.routed() ? ctx.scaleDownDelaySeconds() : 0);
+    ctx.status.stableRS = canary;
+    ctx.status.promote = null;
+    ctx.event(
+        RolloutEvent.normal(
+            "Promoted", "revision " + canary + " promoted to stable, replacing " + oldStable));
+    ctx.outcome(RolloutPhase.Progressing, "Promoted", "revision " + canary + " promoted");
+  }
+}

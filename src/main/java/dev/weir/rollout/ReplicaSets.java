@@ -1,0 +1,123 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.traffic.TrafficRouter;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The ReplicaSet of each revision: how it is built, read as a {@link Revision}, and changed. */
+public final class ReplicaSets {
+
+  /** The revision number, increasing with each new template of the rollout. */
+  public static final String REVISION = "weir.dev/revision";
+
+  /** When Weir will scale the ReplicaSet to zero; survives a restart of the controller. */
+  public static final String SCALE_DOWN_AT = "weir.dev/scale-down-at";
+
+  private static final PatchContext MERGE =
+      new PatchContext.Builder()
+          .withPatchType(PatchType.JSON_MERGE)
+          .withFieldManager(TrafficRouter.FIELD_MANAGER)
+          .build();
+
+  private final KubernetesClient client;
+
+  public ReplicaSets(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static String name(Rollout rollout, String hash) {
+    return rollout.getMetadata().getName() + "-" + hash;
+  }
+
+  /** The ReplicaSet of a revision: the rollout's template and selector, plus the hash label. */
+  public static ReplicaSet build(Rollout rollout, String hash, int replicas, long number) {
+    var spec = rollout.getSpec();
+    PodTemplateSpec template = Serialization.clone(spec.template);
+    Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
+    labels.put(PodTemplateHash.LABEL, hash);
+    template.getMetadata().setLabels(labels);
+    Map<String, String> selector = new HashMap<>(spec.selector.getMatchLabels());
+    selector.put(PodTemplateHash.LABEL, hash);
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withName(name(rollout, hash))
+        .withNamespace(rollout.getMetadata().getNamespace())
+        .withLabels(labels)
+        .addToAnnotations(REVISION, Long.toString(number))
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(rollout.getApiVersion())
+                .withKind(rollout.getKind())
+                .withName(rollout.getMetadata().getName())
+                .withUid(rollout.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withMinReadySeconds(spec.minReadySeconds == null ? 0 : spec.minReadySeconds)
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
+
+  /** Reads a ReplicaSet as the planner sees it. */
+  public static Revision revision(ReplicaSet rs) {
+    var annotations = rs.getMetadata().getAnnotations();
+    var status = rs.getStatus();
+    String at = annotations == null ? null : annotations.get(SCALE_DOWN_AT);
+    String number = annotations == null ? null : annotations.get(REVISION);
+    return new Revision(
+        rs.getMetadata().getLabels().get(PodTemplateHash.LABEL),
+        rs.getMetadata().getName(),
+        orZero(rs.getSpec().getReplicas()),
+        status == null ? 0 : orZero(status.getReplicas()),
+        status == null ? 0 : orZero(status.getReadyReplicas()),
+        status == null ? 0 : orZero(status.getAvailableReplicas()),
+        number == null ? 0 : Long.parseLong(number),
+        at == null ? null : Instant.parse(at));
+  }
+
+  public ReplicaSet create(ReplicaSet rs) {
+    return client.apps().replicaSets().resource(rs).create();
+  }
+
+  /** Sets replicas and the scheduled scale-down (removed when {@code scaleDownAt} is null). */
+  public ReplicaSet scale(String namespace, String name, int replicas, Instant scaleDownAt) {
+    var patch = Serialization.jsonMapper().createObjectNode();
+    patch.putObject("spec").put("replicas", replicas);
+    var annotations = patch.putObject("metadata").putObject("annotations");
+    if (scaleDownAt == null) {
+      annotations.putNull(SCALE_DOWN_AT);
+    } else {
+      annotations.put(SCALE_DOWN_AT, scaleDownAt.toString());
+    }
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(MERGE, patch.toString());
+  }
+
+  public void delete(String namespace, String name) {
+    client.apps().replicaSets().inNamespace(namespace).withName(name).delete();
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

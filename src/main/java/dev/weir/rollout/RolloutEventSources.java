@@ -1,0 +1,128 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.Rollout;
+import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
+import io.fabric8.istio.api.networking.v1beta1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), and
+ * the Services, VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or
+ * a selector is put right on the next reconcile). The Istio kinds are watched only where their CRDs
+ * are installed; without them Weir still reads them on every reconcile.
+ */
+record RolloutEventSources(
+    InformerEventSource<ReplicaSet, Rollout> replicaSets, List<EventSource<?, Rollout>> all) {
+
+  private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
+  private static final String REFERENCES = "weir-references";
+
+  static RolloutEventSources create(EventSourceContext<Rollout> context) {
+    context.getPrimaryCache().addIndexer(REFERENCES, RolloutEventSources::references);
+    var sources = new ArrayList<EventSource<?, Rollout>>();
+    var replicaSets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
+                .withName("replicasets")
+                .withLabelSelector(PodTemplateHash.LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
+                .build(),
+            context);
+    sources.add(replicaSets);
+    sources.add(referenced(context, Service.class, "services"));
+    if (installed(context, "virtualservices.networking.istio.io")) {
+      sources.add(referenced(context, VirtualService.class, "virtualservices"));
+    }
+    if (installed(context, "destinationrules.networking.istio.io")) {
+      sources.add(referenced(context, DestinationRule.class, "destinationrules"));
+    }
+    return new RolloutEventSources(replicaSets, sources);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Rollout> referenced(
+      EventSourceContext<Rollout> context, Class<R> kind, String name) {
+    Function<R, Set<ResourceID>> toRollouts =
+        object ->
+            context
+                .getPrimaryCache()
+                .byIndex(
+                    REFERENCES,
+                    key(
+                        kind.getSimpleName(),
+                        object.getMetadata().getNamespace(),
+                        object.getMetadata().getName()))
+                .stream()
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, Rollout.class)
+            .withName(name)
+            .withSecondaryToPrimaryMapper(toRollouts::apply)
+            .build(),
+        context);
+  }
+
+  /** The objects a rollout names, as index keys. */
+  private static List<String> references(Rollout rollout) {
+    var keys = new ArrayList<String>();
+    var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
+    if (strategy == null || strategy.canary == null) {
+      return keys;
+    }
+    String ns = rollout.getMetadata().getNamespace();
+    var canary = strategy.canary;
+    for (String service : new String[] {canary.stableService, canary.canaryService}) {
+      if (service != null) {
+        keys.add(key("Service", ns, service));
+      }
+    }
+    var istio = canary.trafficRouting == null ? null : canary.trafficRouting.istio;
+    if (istio != null) {
+      if (istio.virtualService != null) {
+        keys.add(key("VirtualService", ns, istio.virtualService.name));
+      }
+      if (istio.virtualServices != null) {
+        istio.virtualServices.forEach(vs -> keys.add(key("VirtualService", ns, vs.name)));
+      }
+      if (istio.destinationRule != null) {
+        keys.add(key("DestinationRule", ns, istio.destinationRule.name));
+      }
+    }
+    return keys;
+  }
+
+  private static String key(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+
+  private static boolean installed(EventSourceContext<Rollout> context, String crd) {
+    try {
+      return context
+              .getClient()
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd)
+              .get()
+          != null;
+    } catch (KubernetesClientException e) {
+      LOG.warnf("cannot tell whether %s is installed (%s); not watching it", crd, e.getMessage());
+      return false;
+    }
+  }
+}

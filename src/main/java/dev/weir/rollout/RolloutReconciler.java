@@ -1,0 +1,204 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.observability.EventRecorder;
+import dev.weir.rollout.Action.CreateRevision;
+import dev.weir.rollout.Action.DeleteRevision;
+import dev.weir.rollout.Action.Pin;
+import dev.weir.rollout.Action.ScaleRevision;
+import dev.weir.rollout.Action.SetWeight;
+import dev.weir.traffic.TrafficRouters;
+import dev.weir.traffic.TrafficState;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Acts on the planner's decisions. One reconcile observes the rollout's ReplicaSets and traffic,
+ * asks the {@link CanaryPlanner}, carries out the actions in the order given, observes again and
+ * asks again until the plan is empty (a step whose weight is verified moves straight on to the
+ * next), then writes the whole status once, only if it changed.
+ *
+ * <p>Status holds the progress (step, hashes, pause start), so a restarted controller resumes where
+ * it was. The status write carries the resourceVersion that was read: a promote, abort or spec
+ * change that arrived meanwhile makes it fail with a conflict instead of being overwritten, and the
+ * next reconcile sees the request.
+ */
+@ControllerConfiguration(
+    name = RolloutReconciler.NAME,
+    generationAwareEventProcessing = false,
+    fieldManager = "weir",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class RolloutReconciler implements Reconciler<Rollout> {
+
+  public static final String NAME = "rollout";
+  private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
+
+  /** Passes per reconcile: a canary with many instant steps finishes them in one reconcile. */
+  private static final int MAX_PASSES = 12;
+
+  private final CanaryPlanner planner = new CanaryPlanner();
+  private final Clock clock;
+  private InformerEventSource<ReplicaSet, Rollout> replicaSets;
+
+  public RolloutReconciler() {
+    this(Clock.systemUTC());
+  }
+
+  public RolloutReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+    var sources = RolloutEventSources.create(context);
+    replicaSets = sources.replicaSets();
+    return sources.all();
+  }
+
+  @Override
+  public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    var client = context.getClient();
+    var routers = TrafficRouters.forRollout(client, rollout);
+    var writer = new ReplicaSets(client);
+    var events = new EventRecorder(client);
+    String hash = PodTemplateHash.of(rollout.getSpec().template);
+
+    Map<String, ReplicaSet> owned = new HashMap<>();
+    context.getSecondaryResources(ReplicaSet.class).stream()
+        .filter(rs -> rs.getMetadata().getLabels() != null)
+        .filter(rs -> rs.getMetadata().getLabels().containsKey(PodTemplateHash.LABEL))
+        .forEach(rs -> owned.put(rs.getMetadata().getLabels().get(PodTemplateHash.LABEL), rs));
+    TrafficState traffic = routers.observe(rollout);
+
+    RolloutStatus status = rollout.getStatus();
+    Plan plan = null;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      var observation = new Observation(clock.instant(), hash, revisions(owned), traffic);
+      plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
+      boolean touchedTraffic = false;
+      for (Action action : plan.actions()) {
+        touchedTraffic |= carryOut(rollout, action, owned, writer, routers);
+      }
+      for (RolloutEvent event : plan.events()) {
+        events.record(rollout, event, observation.now());
+      }
+      boolean settled = plan.actions().isEmpty() && sameStatus(status, plan.status());
+      status = plan.status();
+      if (settled) {
+        break;
+      }
+      if (touchedTraffic) {
+        traffic = routers.observe(rollout);
+      }
+    }
+    if (!sameStatus(rollout.getStatus(), status)) {
+      writeStatus(rollout, status, context);
+    }
+    var control = UpdateControl.<Rollout>noUpdate();
+    plan.requeueAfter().ifPresent(delay -> control.rescheduleAfter(delay.plusMillis(50)));
+    return control;
+  }
+
+  /** Carries out one action; true when it changed traffic (so weights and pins are read back). */
+  private boolean carryOut(
+      Rollout rollout,
+      Action action,
+      Map<String, ReplicaSet> owned,
+      ReplicaSets writer,
+      TrafficRouters routers) {
+    String namespace = rollout.getMetadata().getNamespace();
+    if (action instanceof CreateRevision create) {
+      var rs = ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number());
+      ReplicaSet created;
+      try {
+        created = writer.create(rs);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // Created by a previous reconcile whose write the cache had not seen yet.
+        created = writer.scale(namespace, rs.getMetadata().getName(), create.replicas(), null);
+      }
+      owned.put(create.hash(), created);
+      replicaSets.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      return false;
+    }
+    if (action instanceof ScaleRevision scale) {
+      var before = owned.get(scale.hash());
+      var after =
+          writer.scale(
+              namespace, before.getMetadata().getName(), scale.replicas(), scale.scaleDownAt());
+      owned.put(scale.hash(), after);
+      replicaSets.handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
+      return false;
+    }
+    if (action instanceof DeleteRevision delete) {
+      var rs = owned.remove(delete.hash());
+      writer.delete(namespace, rs.getMetadata().getName());
+      return false;
+    }
+    if (action instanceof Pin pin) {
+      routers.pin(rollout, pin.side(), pin.hash());
+      return true;
+    }
+    var weight = (SetWeight) action;
+    routers.setWeight(rollout, weight.canaryWeight());
+    return true;
+  }
+
+  private void writeStatus(Rollout rollout, RolloutStatus status, Context<Rollout> context) {
+    Rollout copy = Serialization.clone(rollout);
+    copy.setStatus(status);
+    try {
+      Rollout updated = context.getClient().resource(copy).updateStatus();
+      context
+          .eventSourceRetriever()
+          .getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(rollout), updated, rollout);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Someone (a user's promote or abort, a new spec) wrote first: their change triggers the
+      // next reconcile, which plans from it instead of overwriting it.
+      LOG.debugf(
+          "status of %s/%s changed meanwhile; planning again",
+          rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
+    }
+  }
+
+  private static Map<String, Revision> revisions(Map<String, ReplicaSet> owned) {
+    var revisions = new HashMap<String, Revision>();
+    owned.forEach((hash, rs) -> revisions.put(hash, ReplicaSets.revision(rs)));
+    return revisions;
+  }
+
+  private static long generation(Rollout rollout) {
+    Long generation = rollout.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+
+  private static boolean sameStatus(RolloutStatus a, RolloutStatus b) {
+    var mapper = Serialization.jsonMapper();
+    return Objects.equals(mapper.valueToTree(a), mapper.valueToTree(b));
+  }
+}

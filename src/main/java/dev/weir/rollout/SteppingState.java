@@ -1,0 +1,169 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.Durations;
+import dev.weir.api.v1alpha1.PauseCondition;
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.traffic.Side;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Carries the new revision through the steps. Before any step: stable stays whole, the canary side
+ * is re-pointed only while it carries no traffic, and the weight of the steps already done is put
+ * back if someone else changed it (a GitOps sync), so an outside reset never advances a step.
+ */
+final class SteppingState implements StateHandler {
+
+  static final String PAUSE_STEP = "CanaryPauseStep";
+  static final String USER_PAUSE = "UserPause";
+
+  private final PromotingState promoting;
+
+  SteppingState(PromotingState promoting) {
+    this.promoting = promoting;
+  }
+
+  @Override
+  public void plan(PlanContext ctx) {
+    var status = ctx.status;
+    String canary = status.currentPodHash;
+    int weight = status.currentWeight == null ? 0 : status.currentWeight;
+    ctx.pin(Side.STABLE, status.stableRS);
+    if (!ctx.observed.traffic().pinned(Side.CANARY).isEmpty()
+        && !ctx.observed.traffic().pinned(Side.CANARY).equals(Set.of(canary))) {
+      if (!ctx.routeTo(0)) {
+        ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving traffic off the old canary");
+        return;
+      }
+      status.currentWeight = 0;
+      ctx.pin(Side.CANARY, canary);
+      ctx.outcome(
+          RolloutPhase.Progressing, "PinningCanary", "pointing the canary side at " + canary);
+      return;
+    }
+    if (!ctx.routeTo(weight)) {
+      Integer seen = ctx.observed.traffic().canaryWeight();
+      if (seen != null && Objects.equals(status.verifiedWeight, weight)) {
+        ctx.event(
+            RolloutEvent.warning(
+                "WeightRestored",
+                "canary weight was changed to "
+                    + seen
+                    + "% outside Weir; restoring "
+                    + weight
+                    + "%"));
+      }
+      ctx.outcome(
+          RolloutPhase.Progressing, "SettingWeight", "restoring canary weight " + weight + "%");
+      return;
+    }
+    ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
+    if (Boolean.TRUE.equals(ctx.spec.paused)) {
+      addPause(ctx, USER_PAUSE);
+      ctx.outcome(
+          RolloutPhase.Paused, USER_PAUSE, "paused by spec.paused at step " + stepLabel(ctx));
+      return;
+    }
+    status.pauseConditions.removeIf(p -> USER_PAUSE.equals(p.reason));
+    while (ctx.stepIndex() < ctx.steps().size()) {
+      if (!carryOut(ctx, ctx.steps().get(ctx.stepIndex()))) {
+        return;
+      }
+      status.currentStepIndex = ctx.stepIndex() + 1;
+    }
+    promoting.plan(ctx);
+  }
+
+  /** Carries out one step; true when it is done and the next may begin. */
+  private boolean carryOut(PlanContext ctx, CanaryStep step) {
+    if (step.setWeight != null) {
+      int target = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), step.setWeight);
+      if (!CanaryScaling.scale(ctx, target)) {
+        waitForPods(ctx, target);
+        return false;
+      }
+      // The wanted weight is recorded before it is verified, so that the next pass (or a
+      // restarted controller) keeps asking for it rather than "restoring" the previous one.
+      ctx.status.currentWeight = step.setWeight;
+      if (!ctx.routeTo(step.setWeight)) {
+        ctx.outcome(
+            RolloutPhase.Progressing,
+            "SettingWeight",
+            "setting canary weight " + step.setWeight + "% at step " + stepLabel(ctx));
+        return false;
+      }
+      ctx.event(
+          RolloutEvent.normal(
+              "WeightSet", "canary weight " + step.setWeight + "% at step " + stepLabel(ctx)));
+      return true;
+    }
+    if (step.setCanaryScale != null) {
+      int weight = ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
+      int target = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
+      if (!CanaryScaling.scale(ctx, target)) {
+        waitForPods(ctx, target);
+        return false;
+      }
+      return true;
+    }
+    return pause(ctx, step);
+  }
+
+  private boolean pause(PlanContext ctx, CanaryStep step) {
+    PauseCondition pause = addPause(ctx, PAUSE_STEP);
+    if (step.pause.duration == null) {
+      ctx.outcome(
+          RolloutPhase.Paused,
+          PAUSE_STEP,
+          "paused at step " + stepLabel(ctx) + ": waiting for promote");
+      return false;
+    }
+    Duration duration = Durations.parse(step.pause.duration);
+    Instant end = Instant.parse(pause.startTime).plus(duration);
+    if (!ctx.now().isBefore(end)) {
+      ctx.status.pauseConditions.remove(pause);
+      return true;
+    }
+    ctx.requeueIn(Duration.between(ctx.now(), end));
+    ctx.outcome(
+        RolloutPhase.Paused,
+        PAUSE_STEP,
+        "paused at step "
+            + stepLabel(ctx)
+            + " until "
+            + end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return false;
+  }
+
+  /** A wait for pods, which aborts the rollout past the progress deadline if asked to. */
+  private static void waitForPods(PlanContext ctx, int target) {
+    boolean exceeded = ctx.waitForPods(CanaryScaling.progress(ctx, target));
+    if (exceeded && Boolean.TRUE.equals(ctx.spec.progressDeadlineAbort)) {
+      ctx.status.abort = true;
+      ctx.status.abortedAt = ctx.now().toString();
+      ctx.outcome(
+          RolloutPhase.Degraded, "ProgressDeadlineExceeded", "rollout aborted: " + ctx.message);
+      ctx.event(RolloutEvent.warning("Aborted", ctx.message));
+    }
+  }
+
+  private static PauseCondition addPause(PlanContext ctx, String reason) {
+    for (PauseCondition p : ctx.status.pauseConditions) {
+      if (reason.equals(p.reason)) {
+        return p;
+      }
+    }
+    var pause =
+        new PauseCondition(
+            reason, ctx.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    ctx.status.pauseConditions.add(pause);
+    return pause;
+  }
+
+  static String stepLabel(PlanContext ctx) {
+    return (ctx.stepIndex() + 1) + "/" + ctx.steps().size();
+  }
+}

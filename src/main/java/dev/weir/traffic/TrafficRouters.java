@@ -1,0 +1,79 @@
+package dev.weir.traffic;
+
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.istio.DestinationRuleRouter;
+import dev.weir.traffic.istio.VirtualServiceRouter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The routers a rollout's spec asks for, acting as one: Services always (when named), the Istio
+ * VirtualServices and DestinationRule when trafficRouting names them.
+ */
+public final class TrafficRouters implements TrafficRouter {
+
+  private final List<TrafficRouter> routers;
+  private final TrafficRouter weights;
+
+  private TrafficRouters(List<TrafficRouter> routers, TrafficRouter weights) {
+    this.routers = routers;
+    this.weights = weights;
+  }
+
+  public static TrafficRouters forRollout(KubernetesClient client, Rollout rollout) {
+    var routers = new ArrayList<TrafficRouter>();
+    var strategy = rollout.getSpec().strategy;
+    if (strategy == null || strategy.canary == null) {
+      return new TrafficRouters(routers, null); // an invalid spec: nothing to observe
+    }
+    routers.add(new ServiceRouter(client));
+    TrafficRouter weights = null;
+    var routing = strategy.canary.trafficRouting;
+    if (routing != null && routing.istio != null) {
+      weights = new VirtualServiceRouter(client);
+      routers.add(weights);
+      if (routing.istio.destinationRule != null) {
+        routers.add(new DestinationRuleRouter(client));
+      }
+    }
+    return new TrafficRouters(routers, weights);
+  }
+
+  @Override
+  public TrafficState observe(Rollout rollout) {
+    var pinned = new EnumMap<Side, Set<String>>(Side.class);
+    var problems = new ArrayList<SpecProblem>();
+    Integer canaryWeight = null;
+    for (var router : routers) {
+      var state = router.observe(rollout);
+      problems.addAll(state.problems());
+      state
+          .pinned()
+          .forEach(
+              (side, hashes) -> pinned.computeIfAbsent(side, s -> new HashSet<>()).addAll(hashes));
+      if (router == weights) {
+        canaryWeight = state.canaryWeight();
+      }
+    }
+    return new TrafficState(canaryWeight, pinned, problems);
+  }
+
+  @Override
+  public void setWeight(Rollout rollout, int canaryWeight) {
+    if (weights != null) {
+      weights.setWeight(rollout, canaryWeight);
+    }
+  }
+
+  @Override
+  public void pin(Rollout rollout, Side side, String podTemplateHash) {
+    for (var router : routers) {
+      router.pin(rollout, side, podTemplateHash);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.weir.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Loads manifests from the repository (examples/, crds/) as a user would apply them. */
+public final class Manifests {
+
+  private Manifests() {}
+
+  /** The repository's top folder: tests run from it with Maven. */
+  public static Path repo(String path) {
+    return Path.of(path);
+  }
+
+  public static List<HasMetadata> load(String path) {
+    try (InputStream in = Files.newInputStream(repo(path))) {
+      Object parsed = Serialization.unmarshal(in);
+      if (parsed instanceof List<?> many) {
+        return many.stream().map(HasMetadata.class::cast).toList();
+      }
+      return List.of((HasMetadata) parsed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static <T> T load(String path, Class<T> type) {
+    try (InputStream in = Files.newInputStream(repo(path))) {
+      return Serialization.unmarshal(in, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void apply(KubernetesClient client, String path) {
+    for (HasMetadata object : load(path)) {
+      client.resource(object).create();
+    }
+  }
+}
