@@ -87,6 +87,7 @@ public final class CanaryPlanner {
       }
       status.currentPodHash = declared;
       status.currentStepIndex = 0;
+      status.currentWeight = 0;
       status.abort = null;
       status.abortedAt = null;
       status.promote = null;

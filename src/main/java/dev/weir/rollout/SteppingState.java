@@ -32,14 +32,18 @@ final class SteppingState implements StateHandler {
     String canary = status.currentPodHash;
     int weight = status.currentWeight == null ? 0 : status.currentWeight;
     ctx.pin(Side.STABLE, status.stableRS);
-    if (!ctx.observed.traffic().pinned(Side.CANARY).isEmpty()
-        && !ctx.observed.traffic().pinned(Side.CANARY).equals(Set.of(canary))) {
-      if (!ctx.routeTo(0)) {
-        ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving traffic off the old canary");
-        return;
-      }
-      status.currentWeight = 0;
-      ctx.pin(Side.CANARY, canary);
+    // The canary side may still select another revision (the previous canary, or stable at the
+    // start): it carries no traffic to the new one until the weight there is 0. A side whose
+    // selector lost the hash (a GitOps sync) selects no revision in particular and is re-pinned
+    // at once, without touching the weight.
+    boolean elsewhere =
+        ctx.observed.traffic().pinned(Side.CANARY).stream()
+            .anyMatch(hash -> !hash.isEmpty() && !hash.equals(canary));
+    if (elsewhere && !ctx.routeTo(0)) {
+      ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving traffic off the old canary");
+      return;
+    }
+    if (!ctx.pin(Side.CANARY, canary)) {
       ctx.outcome(
           RolloutPhase.Progressing, "PinningCanary", "pointing the canary side at " + canary);
       return;

@@ -18,6 +18,7 @@ public final class Kubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private volatile Predicate<ReplicaSet> neverReady = rs -> false;
+  private volatile boolean frozen;
   private SharedIndexInformer<ReplicaSet> informer;
 
   public Kubelet(KubernetesClient client) {
@@ -54,6 +55,16 @@ public final class Kubelet implements AutoCloseable {
     informer.getStore().list().forEach(this::report);
   }
 
+  /** Holds every ReplicaSet's pods as they are: new pods stay unready until {@link #thaw}. */
+  public void freeze() {
+    frozen = true;
+  }
+
+  public void thaw() {
+    frozen = false;
+    informer.getStore().list().forEach(this::report);
+  }
+
   /** ReplicaSets whose pods run this image never become ready. */
   public static Predicate<ReplicaSet> image(String image) {
     return rs ->
@@ -62,6 +73,9 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private synchronized void report(ReplicaSet rs) {
+    if (frozen) {
+      return;
+    }
     int desired = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
     int ready = neverReady.test(rs) ? 0 : desired;
     var status =

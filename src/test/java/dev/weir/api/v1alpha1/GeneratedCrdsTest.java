@@ -1,0 +1,93 @@
+package dev.weir.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CRD YAML is generated from the Java classes at build time; the copies committed in crds/ and
+ * in the chart must be exactly what the build generates.
+ */
+class GeneratedCrdsTest {
+
+  private static final String UPDATE =
+      "run `mvn process-classes -Pupdate-crds` and commit the result";
+
+  private static Path generated() {
+    return Path.of(System.getProperty("weir.generated.crds", "target/classes/META-INF/fabric8"))
+        .resolve("rollouts.weir.dev-v1.yml");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"crds/rollouts.weir.dev.yaml", "helm/weir/crds/rollouts.weir.dev.yaml"})
+  void committedCopyIsWhatTheBuildGenerates(String committed) throws IOException {
+    assertThat(Files.readString(Path.of(committed)))
+        .as("%s is stale: %s", committed, UPDATE)
+        .isEqualTo(Files.readString(generated()));
+  }
+
+  @Test
+  void everyFieldWeirDefinesIsDocumentedForKubectlExplain() throws IOException {
+    var crd =
+        Serialization.unmarshal(Files.readString(generated()), CustomResourceDefinition.class);
+    var schema = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    var undocumented = new ArrayList<String>();
+    collectUndocumented("spec", schema.getProperties().get("spec"), undocumented);
+    collectUndocumented("status", schema.getProperties().get("status"), undocumented);
+    assertThat(undocumented).isEmpty();
+  }
+
+  @Test
+  void printerColumnsAndShortNamesDoNotClashWithArgoRollouts() throws IOException {
+    var crd =
+        Serialization.unmarshal(Files.readString(generated()), CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getNames().getShortNames()).doesNotContain("ro").contains("wro");
+    var columns =
+        crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+            .map(c -> c.getName())
+            .toList();
+    assertThat(columns)
+        .containsExactlyInAnyOrder(
+            "Desired", "Current", "Up-to-date", "Available", "Phase", "Step", "Weight", "Age");
+    assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
+  }
+
+  // Kubernetes' own types (pod template, selector, conditions) are documented upstream.
+  private static final Set<String> UPSTREAM =
+      Set.of("spec.template", "spec.selector", "status.conditions");
+
+  private static void collectUndocumented(String path, JSONSchemaProps props, List<String> out) {
+    if (UPSTREAM.contains(path)) {
+      return;
+    }
+    if (!path.equals("spec")
+        && !path.equals("status")
+        && (props.getDescription() == null || props.getDescription().isBlank())) {
+      out.add(path);
+    }
+    if (props.getProperties() != null) {
+      props
+          .getProperties()
+          .forEach((name, child) -> collectUndocumented(path + "." + name, child, out));
+    }
+    if (props.getItems() != null && props.getItems().getSchema() != null) {
+      var items = props.getItems().getSchema();
+      if (items.getProperties() != null) {
+        items
+            .getProperties()
+            .forEach((name, child) -> collectUndocumented(path + "[]." + name, child, out));
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.weir.rollout;
+
+import dev.weir.testing.Manifests;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The canary stories on the fabric8 mock API server (CRUD mode): the fast tier. */
+@EnableKubernetesMockClient(crud = true)
+class CanaryMockTierTest extends CanaryScenarios {
+
+  KubernetesClient client;
+
+  @Override
+  KubernetesClient client() {
+    return client;
+  }
+
+  @BeforeEach
+  void installCrds() {
+    Manifests.apply(client, "crds/rollouts.weir.dev.yaml");
+    Manifests.apply(client, "src/test/resources/crds/istio-networking.yaml");
+  }
+}
