@@ -14,33 +14,29 @@ final class AbortedState implements StateHandler {
   @Override
   public void plan(PlanContext ctx) {
     String stable = ctx.status.stableRS;
-    String why =
-        ctx.status.message != null && ctx.status.abortedAt != null
-            ? ctx.status.message
-            : "rollout aborted: revision "
-                + ctx.status.currentPodHash
-                + " rolled back to "
-                + stable;
+    String onRequest =
+        "revision " + ctx.status.currentPodHash + " rolled back to " + stable + " on request";
     if (ctx.status.abortedAt == null) {
-      ctx.status.abortedAt = ctx.now().toString();
-      ctx.event(RolloutEvent.warning("Aborted", why));
+      ctx.abort("Aborted", onRequest);
     }
+    String why =
+        ctx.status.abortMessage != null ? ctx.status.abortMessage : "rollout aborted: " + onRequest;
     ctx.status.promote = null;
     ctx.status.pauseConditions.clear();
     boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
     ctx.pin(Side.STABLE, stable);
+    ctx.status.currentWeight = 0;
     if (!ctx.routeTo(0)) {
       ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; moving traffic to stable");
       return;
     }
-    ctx.status.currentWeight = 0;
     if (ctx.routed() && !ctx.pin(Side.CANARY, stable)) {
-      ctx.outcome(RolloutPhase.Degraded, "Aborted", why);
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; pointing the canary side at stable");
       return;
     }
     if (ctx.routed() || stableAvailable) {
       ctx.retireAllBut(Set.of(stable), ctx.abortScaleDownDelaySeconds());
     }
-    ctx.outcome(RolloutPhase.Degraded, "Aborted", why);
+    ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; all traffic on stable");
   }
 }

@@ -90,6 +90,7 @@ public final class CanaryPlanner {
       status.currentWeight = 0;
       status.abort = null;
       status.abortedAt = null;
+      status.abortMessage = null;
       status.promote = null;
       status.pauseConditions.clear();
     }
@@ -97,6 +98,7 @@ public final class CanaryPlanner {
     if (releasing && !Boolean.TRUE.equals(status.abort) && status.abortedAt != null) {
       ctx.event(RolloutEvent.normal("Retried", "retrying revision " + status.currentPodHash));
       status.abortedAt = null;
+      status.abortMessage = null;
       status.currentStepIndex = 0;
       status.pauseConditions.clear();
     }
@@ -111,7 +113,8 @@ public final class CanaryPlanner {
                 "StepPromoted", "step " + SteppingState.stepLabel(ctx) + " skipped on request"));
         status.currentStepIndex = ctx.stepIndex() + 1;
       }
-      status.pauseConditions.removeIf(p -> SteppingState.PAUSE_STEP.equals(p.reason));
+      ctx.unpause(SteppingState.PAUSE_STEP);
+      ctx.progressed();
     }
     status.promote = null;
   }

@@ -42,11 +42,18 @@ final class CanaryScaling {
     }
     int replicas = ctx.replicas();
     int stableTarget = replicas - canaryTarget;
+    int surge = ReplicaArithmetic.resolve(ctx.canary.maxSurge, replicas, 25, true);
+    int unavailable = ReplicaArithmetic.resolve(ctx.canary.maxUnavailable, replicas, 25, false);
+    if (surge == 0 && unavailable == 0) {
+      // Percentages that both round to 0 would stall the trade, so one pod may be unavailable,
+      // as a Deployment allows.
+      unavailable = 1;
+    }
     var next =
         ReplicaArithmetic.next(
             replicas,
-            ReplicaArithmetic.resolve(ctx.canary.maxSurge, replicas, 25, true),
-            ReplicaArithmetic.resolve(ctx.canary.maxUnavailable, replicas, 25, false),
+            surge,
+            unavailable,
             new ReplicaArithmetic.Side(ctx.desired(stable), ctx.available(stable)),
             new ReplicaArithmetic.Side(ctx.desired(canary), ctx.available(canary)),
             stableTarget,

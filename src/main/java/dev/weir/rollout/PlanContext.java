@@ -2,6 +2,7 @@ package dev.weir.rollout;
 
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.CanaryStrategy;
+import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.RolloutStatus;
@@ -13,6 +14,7 @@ import dev.weir.rollout.Action.SetWeight;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -229,6 +231,51 @@ final class PlanContext {
     requeueIn(Duration.between(now(), limit));
     outcome(RolloutPhase.Progressing, "WaitingForPods", what);
     return false;
+  }
+
+  /**
+   * Waits for pods like {@link #waitForPods}, and past the deadline aborts the rollout when
+   * progressDeadlineAbort asks for it.
+   */
+  void waitForPodsOrAbort(String what) {
+    if (waitForPods(what) && Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
+      abort(reason, message);
+    }
+  }
+
+  /** Aborts the release in progress, with the reason the status and an Event will give. */
+  void abort(String reason, String why) {
+    status.abort = true;
+    status.abortedAt = now().toString();
+    status.abortMessage = "rollout aborted: " + why;
+    outcome(RolloutPhase.Degraded, reason, status.abortMessage);
+    event(RolloutEvent.warning("Aborted", status.abortMessage));
+  }
+
+  /** Records progress now: a step ended or a pause was lifted, so the deadline starts afresh. */
+  void progressed() {
+    status.progressedAt = now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** The pause condition with this reason, added now if the rollout was not yet paused for it. */
+  PauseCondition pauseFor(String reason) {
+    for (PauseCondition p : status.pauseConditions) {
+      if (reason.equals(p.reason)) {
+        return p;
+      }
+    }
+    var pause = new PauseCondition(reason, now().truncatedTo(ChronoUnit.SECONDS).toString());
+    status.pauseConditions.add(pause);
+    return pause;
+  }
+
+  /** Lifts a pause; true when there was one. */
+  boolean unpause(String reason) {
+    boolean lifted = status.pauseConditions.removeIf(p -> reason.equals(p.reason));
+    if (lifted) {
+      progressed();
+    }
+    return lifted;
   }
 
   /** Available pods of a revision, zero if it has no ReplicaSet yet. */

@@ -14,15 +14,18 @@ final class PromotingState implements StateHandler {
   public void plan(PlanContext ctx) {
     String canary = ctx.status.currentPodHash;
     String oldStable = ctx.status.stableRS;
-    if (!CanaryScaling.scale(ctx, ctx.replicas())) {
-      ctx.waitForPods(CanaryScaling.progress(ctx, ctx.replicas()));
+    if (SteppingState.heldBySpecPaused(ctx)) {
       return;
     }
+    if (!CanaryScaling.scale(ctx, ctx.replicas())) {
+      ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, ctx.replicas()));
+      return;
+    }
+    ctx.status.currentWeight = 100;
     if (!ctx.routeTo(100)) {
       ctx.outcome(RolloutPhase.Progressing, "Promoting", "moving all traffic to " + canary);
       return;
     }
-    ctx.status.currentWeight = 100;
     if (!ctx.pin(Side.STABLE, canary)) {
       ctx.outcome(RolloutPhase.Progressing, "Promoting", "pointing the stable side at " + canary);
       return;

@@ -165,6 +165,11 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     return true;
   }
 
+  /**
+   * Writes the whole status through the status subresource, carrying the resourceVersion it was
+   * computed from: a promote, abort or spec change that arrived meanwhile fails the write with a
+   * conflict instead of being overwritten, and the next reconcile plans from it.
+   */
   private void writeStatus(Rollout rollout, RolloutStatus status, Context<Rollout> context) {
     Rollout copy = Serialization.clone(rollout);
     copy.setStatus(status);
@@ -178,11 +183,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       if (e.getCode() != 409) {
         throw e;
       }
-      // Someone (a user's promote or abort, a new spec) wrote first: their change triggers the
-      // next reconcile, which plans from it instead of overwriting it.
       LOG.debugf(
           "status of %s/%s changed meanwhile; planning again",
-          rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
+          rollout.getMetadata().getNamespace(),
+          rollout.getMetadata().getName());
     }
   }
 

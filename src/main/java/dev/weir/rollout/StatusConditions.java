@@ -32,7 +32,7 @@ public final class StatusConditions {
 
   public static void describe(RolloutStatus status, Outcome o, long generation, Instant now) {
     status.phase = o.phase();
-    status.message = o.message();
+    status.message = o.message() == null || o.message().isEmpty() ? null : o.message();
     var c = status.conditions;
     boolean healthy = o.phase() == RolloutPhase.Healthy;
     boolean degraded = o.phase() == RolloutPhase.Degraded;
@@ -114,7 +114,9 @@ public final class StatusConditions {
       existing.setLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
     }
     existing.setReason(reason == null || reason.isEmpty() ? type : reason);
-    existing.setMessage(message);
+    // An empty message is left out rather than written as "": some API servers (the 1.20 build
+    // the tests run against) decode "" as null and reject it for a string field.
+    existing.setMessage(message == null || message.isEmpty() ? null : message);
     existing.setObservedGeneration(generation);
   }
 

@@ -17,6 +17,7 @@ final class SteadyState implements StateHandler {
     ctx.status.currentStepIndex = ctx.steps().size();
     ctx.status.abort = null;
     ctx.status.abortedAt = null;
+    ctx.status.abortMessage = null;
     ctx.status.promote = null;
     ctx.status.pauseConditions.clear();
     boolean available = ctx.scaleTo(stable, ctx.replicas());
@@ -25,11 +26,11 @@ final class SteadyState implements StateHandler {
           RolloutPhase.Progressing, "PinningStable", "pointing the stable side at " + stable);
       return;
     }
+    ctx.status.currentWeight = 0;
     if (!ctx.routeTo(0)) {
       ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving all traffic to stable");
       return;
     }
-    ctx.status.currentWeight = 0;
     if (!ctx.pin(Side.CANARY, stable)) {
       ctx.outcome(
           RolloutPhase.Progressing, "PinningCanary", "pointing the canary side at " + stable);

@@ -7,6 +7,7 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,16 +40,16 @@ final class SteppingState implements StateHandler {
     boolean elsewhere =
         ctx.observed.traffic().pinned(Side.CANARY).stream()
             .anyMatch(hash -> !hash.isEmpty() && !hash.equals(canary));
-    if (elsewhere && !ctx.routeTo(0)) {
-      ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving traffic off the old canary");
+    if (elsewhere) {
+      if (ctx.routeTo(0)) {
+        ctx.pin(Side.CANARY, canary);
+      }
+      ctx.outcome(RolloutPhase.Progressing, "PinningCanary", "moving the canary side to " + canary);
       return;
     }
-    if (!ctx.pin(Side.CANARY, canary)) {
-      ctx.outcome(
-          RolloutPhase.Progressing, "PinningCanary", "pointing the canary side at " + canary);
-      return;
-    }
-    if (!ctx.routeTo(weight)) {
+    boolean weightHeld = ctx.routeTo(weight);
+    boolean pinned = ctx.pin(Side.CANARY, canary);
+    if (!weightHeld) {
       Integer seen = ctx.observed.traffic().canaryWeight();
       if (seen != null && Objects.equals(status.verifiedWeight, weight)) {
         ctx.event(
@@ -60,23 +61,22 @@ final class SteppingState implements StateHandler {
                     + weight
                     + "%"));
       }
+    }
+    if (!weightHeld || !pinned) {
       ctx.outcome(
-          RolloutPhase.Progressing, "SettingWeight", "restoring canary weight " + weight + "%");
+          RolloutPhase.Progressing, "Restoring", "restoring canary weight " + weight + "% and selectors");
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
-    if (Boolean.TRUE.equals(ctx.spec.paused)) {
-      addPause(ctx, USER_PAUSE);
-      ctx.outcome(
-          RolloutPhase.Paused, USER_PAUSE, "paused by spec.paused at step " + stepLabel(ctx));
+    if (heldBySpecPaused(ctx)) {
       return;
     }
-    status.pauseConditions.removeIf(p -> USER_PAUSE.equals(p.reason));
     while (ctx.stepIndex() < ctx.steps().size()) {
       if (!carryOut(ctx, ctx.steps().get(ctx.stepIndex()))) {
         return;
       }
       status.currentStepIndex = ctx.stepIndex() + 1;
+      ctx.progressed();
     }
     promoting.plan(ctx);
   }
@@ -84,31 +84,37 @@ final class SteppingState implements StateHandler {
   /** Carries out one step; true when it is done and the next may begin. */
   private boolean carryOut(PlanContext ctx, CanaryStep step) {
     if (step.setWeight != null) {
-      int target = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), step.setWeight);
-      if (!CanaryScaling.scale(ctx, target)) {
-        waitForPods(ctx, target);
+      int weight = step.setWeight;
+      int target = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
+      // Traffic first both ways: more pods before more weight, less weight before fewer pods.
+      boolean shrinking = target < ctx.desired(ctx.status.currentPodHash);
+      if (!shrinking && !CanaryScaling.scale(ctx, target)) {
+        ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
         return false;
       }
       // The wanted weight is recorded before it is verified, so that the next pass (or a
       // restarted controller) keeps asking for it rather than "restoring" the previous one.
-      ctx.status.currentWeight = step.setWeight;
-      if (!ctx.routeTo(step.setWeight)) {
+      ctx.status.currentWeight = weight;
+      if (!ctx.routeTo(weight)) {
         ctx.outcome(
             RolloutPhase.Progressing,
             "SettingWeight",
-            "setting canary weight " + step.setWeight + "% at step " + stepLabel(ctx));
+            "setting canary weight " + weight + "% at step " + stepLabel(ctx));
+        return false;
+      }
+      if (shrinking && !CanaryScaling.scale(ctx, target)) {
+        ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
         return false;
       }
       ctx.event(
-          RolloutEvent.normal(
-              "WeightSet", "canary weight " + step.setWeight + "% at step " + stepLabel(ctx)));
+          RolloutEvent.normal("WeightSet", "canary weight " + weight + "% at step " + stepLabel(ctx)));
       return true;
     }
     if (step.setCanaryScale != null) {
       int weight = ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
       int target = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
       if (!CanaryScaling.scale(ctx, target)) {
-        waitForPods(ctx, target);
+        ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
         return false;
       }
       return true;
@@ -117,7 +123,7 @@ final class SteppingState implements StateHandler {
   }
 
   private boolean pause(PlanContext ctx, CanaryStep step) {
-    PauseCondition pause = addPause(ctx, PAUSE_STEP);
+    PauseCondition pause = ctx.pauseFor(PAUSE_STEP);
     if (step.pause.duration == null) {
       ctx.outcome(
           RolloutPhase.Paused,
@@ -128,7 +134,7 @@ final class SteppingState implements StateHandler {
     Duration duration = Durations.parse(step.pause.duration);
     Instant end = Instant.parse(pause.startTime).plus(duration);
     if (!ctx.now().isBefore(end)) {
-      ctx.status.pauseConditions.remove(pause);
+      ctx.unpause(PAUSE_STEP);
       return true;
     }
     ctx.requeueIn(Duration.between(ctx.now(), end));
@@ -138,33 +144,23 @@ final class SteppingState implements StateHandler {
         "paused at step "
             + stepLabel(ctx)
             + " until "
-            + end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            + end.truncatedTo(ChronoUnit.SECONDS));
     return false;
   }
 
-  /** A wait for pods, which aborts the rollout past the progress deadline if asked to. */
-  private static void waitForPods(PlanContext ctx, int target) {
-    boolean exceeded = ctx.waitForPods(CanaryScaling.progress(ctx, target));
-    if (exceeded && Boolean.TRUE.equals(ctx.spec.progressDeadlineAbort)) {
-      ctx.status.abort = true;
-      ctx.status.abortedAt = ctx.now().toString();
+  /**
+   * spec.paused holds the rollout where it is, before a step or before promotion; lifting it
+   * restarts the progress deadline.
+   */
+  static boolean heldBySpecPaused(PlanContext ctx) {
+    if (Boolean.TRUE.equals(ctx.spec.paused)) {
+      ctx.pauseFor(USER_PAUSE);
       ctx.outcome(
-          RolloutPhase.Degraded, "ProgressDeadlineExceeded", "rollout aborted: " + ctx.message);
-      ctx.event(RolloutEvent.warning("Aborted", ctx.message));
+          RolloutPhase.Paused, USER_PAUSE, "paused by spec.paused at step " + stepLabel(ctx));
+      return true;
     }
-  }
-
-  private static PauseCondition addPause(PlanContext ctx, String reason) {
-    for (PauseCondition p : ctx.status.pauseConditions) {
-      if (reason.equals(p.reason)) {
-        return p;
-      }
-    }
-    var pause =
-        new PauseCondition(
-            reason, ctx.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-    ctx.status.pauseConditions.add(pause);
-    return pause;
+    ctx.unpause(USER_PAUSE);
+    return false;
   }
 
   static String stepLabel(PlanContext ctx) {

@@ -1,6 +1,8 @@
 package dev.weir.rollout;
 
+import dev.weir.testing.Kubelet;
 import dev.weir.testing.Manifests;
+import dev.weir.testing.ReplicaSetKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +16,11 @@ class CanaryMockTierTest extends CanaryScenarios {
   @Override
   KubernetesClient client() {
     return client;
+  }
+
+  @Override
+  Kubelet kubelet(KubernetesClient client) {
+    return new ReplicaSetKubelet(client);
   }
 
   @BeforeEach

@@ -1,120 +1,31 @@
 package dev.weir.testing;
 
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.Objects;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.function.Predicate;
 
 /**
- * Plays the kubelet where no pods run: reports a ReplicaSet's pods as existing, ready and available
- * as soon as its spec asks for them, except for the ReplicaSets a scenario says never get ready
- * (their pods exist but stay unready).
+ * A test fixture that plays the kubelet where no pods run: it makes the pods a scenario's
+ * ReplicaSets ask for ready, slowly, or never, so that Weir sees the status a real cluster would
+ * show.
  */
-public final class Kubelet implements AutoCloseable {
+public interface Kubelet extends AutoCloseable {
 
-  private final KubernetesClient client;
-  private volatile Predicate<ReplicaSet> neverReady = rs -> false;
-  private volatile boolean frozen;
-  private SharedIndexInformer<ReplicaSet> informer;
+  Kubelet start();
 
-  public Kubelet(KubernetesClient client) {
-    this.client = client;
-  }
+  /** From now on, pods made from a template that matches never become ready. */
+  void neverReady(Predicate<PodTemplateSpec> which);
 
-  public Kubelet start() {
-    informer =
-        client
-            .apps()
-            .replicaSets()
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(ReplicaSet rs) {
-                    report(rs);
-                  }
+  /** Holds every pod as it is: new pods stay unready until {@link #thaw}. */
+  void freeze();
 
-                  @Override
-                  public void onUpdate(ReplicaSet before, ReplicaSet rs) {
-                    report(rs);
-                  }
-
-                  @Override
-                  public void onDelete(ReplicaSet rs, boolean unknown) {}
-                });
-    return this;
-  }
-
-  /** From now on, pods of the ReplicaSets that match never become ready. */
-  public void neverReady(Predicate<ReplicaSet> which) {
-    this.neverReady = which;
-    informer.getStore().list().forEach(this::report);
-  }
-
-  /** Holds every ReplicaSet's pods as they are: new pods stay unready until {@link #thaw}. */
-  public void freeze() {
-    frozen = true;
-  }
-
-  public void thaw() {
-    frozen = false;
-    informer.getStore().list().forEach(this::report);
-  }
-
-  /** ReplicaSets whose pods run this image never become ready. */
-  public static Predicate<ReplicaSet> image(String image) {
-    return rs ->
-        rs.getSpec().getTemplate().getSpec().getContainers().stream()
-            .anyMatch(c -> image.equals(c.getImage()));
-  }
-
-  private synchronized void report(ReplicaSet rs) {
-    if (frozen) {
-      return;
-    }
-    int desired = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
-    int ready = neverReady.test(rs) ? 0 : desired;
-    var status =
-        new ReplicaSetStatusBuilder()
-            .withReplicas(desired)
-            .withFullyLabeledReplicas(desired)
-            .withReadyReplicas(ready)
-            .withAvailableReplicas(ready)
-            .withObservedGeneration(rs.getMetadata().getGeneration())
-            .build();
-    var current = rs.getStatus();
-    if (current != null
-        && Objects.equals(current.getReplicas(), status.getReplicas())
-        && Objects.equals(current.getReadyReplicas(), status.getReadyReplicas())
-        && Objects.equals(current.getAvailableReplicas(), status.getAvailableReplicas())) {
-      return;
-    }
-    try {
-      client
-          .apps()
-          .replicaSets()
-          .inNamespace(rs.getMetadata().getNamespace())
-          .withName(rs.getMetadata().getName())
-          .editStatus(
-              latest -> {
-                latest.setStatus(status);
-                return latest;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404 && e.getCode() != 409) {
-        throw e;
-      }
-    }
-  }
+  void thaw();
 
   @Override
-  public void close() {
-    if (informer != null) {
-      informer.close();
-    }
+  void close();
+
+  /** Pods that run this image never become ready. */
+  static Predicate<PodTemplateSpec> image(String image) {
+    return template ->
+        template.getSpec().getContainers().stream().anyMatch(c -> image.equals(c.getImage()));
   }
 }

@@ -4,13 +4,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -99,10 +102,15 @@ public final class RolloutScenario {
   }
 
   public RolloutStatus awaitStatus(String what, Predicate<RolloutStatus> condition) {
-    await(what)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> condition.test(status()));
+    try {
+      await(what)
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> condition.test(status()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "rollout never reached: " + what + "; last status:\n" + Serialization.asYaml(status()), e);
+    }
     return status();
   }
 
@@ -121,6 +129,28 @@ public final class RolloutScenario {
         .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())
         .findFirst()
         .orElseThrow();
+  }
+
+  /** Weight of the destination of the named route that points at a DestinationRule subset. */
+  public int subsetWeight(String virtualService, String route, String subset) {
+    var vs = client.resources(VirtualService.class).inNamespace(namespace).withName(virtualService).get();
+    return vs.getSpec().getHttp().stream()
+        .filter(r -> route.equals(r.getName()))
+        .flatMap(r -> r.getRoute().stream())
+        .filter(d -> subset.equals(d.getDestination().getSubset()))
+        .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The pod-template hash a DestinationRule subset selects. */
+  public String subsetHash(String destinationRule, String subset) {
+    var dr = client.resources(DestinationRule.class).inNamespace(namespace).withName(destinationRule).get();
+    return dr.getSpec().getSubsets().stream()
+        .filter(s -> subset.equals(s.getName()))
+        .map(s -> s.getLabels().get("weir.dev/pod-template-hash"))
+        .findFirst()
+        .orElse(null);
   }
 
   /** Desired replicas of each ReplicaSet, by pod-template hash. */

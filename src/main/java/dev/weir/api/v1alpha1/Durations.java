@@ -9,6 +9,9 @@ public final class Durations {
 
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
+  /** Longer than any sensible pause, short enough that no clock arithmetic overflows. */
+  public static final Duration MAX = Duration.ofDays(365);
+
   private Durations() {}
 
   /**
@@ -17,6 +20,19 @@ public final class Durations {
    * @throws IllegalArgumentException naming what is wrong with the text
    */
   public static Duration parse(IntOrString value) {
+    Duration parsed;
+    try {
+      parsed = parseUnbounded(value);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("'" + value.getStrVal() + "' is too long", e);
+    }
+    if (parsed.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("must not exceed 365 days (8760h)");
+    }
+    return parsed;
+  }
+
+  private static Duration parseUnbounded(IntOrString value) {
     if (value.getIntVal() != null) {
       if (value.getIntVal() < 0) {
         throw new IllegalArgumentException("must not be negative, was " + value.getIntVal());

@@ -21,8 +21,8 @@ public class RolloutSpec {
   public Integer replicas;
 
   @JsonPropertyDescription(
-      "Label selector for the pods. It must match the labels of spec.template; existing"
-          + " ReplicaSets whose pods it selects are taken over by this Rollout.")
+      "Label selector (matchLabels) for the pods; it must match spec.template.metadata.labels."
+          + " Weir adds the pod-template hash to it for each revision's ReplicaSet.")
   @Required
   public LabelSelector selector;
 

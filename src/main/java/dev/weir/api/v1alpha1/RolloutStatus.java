@@ -58,6 +58,11 @@ public class RolloutStatus {
   public String abortedAt;
 
   @JsonPropertyDescription(
+      "Why the release in progress was aborted: on request, or what failed (the progress"
+          + " deadline, later an analysis measurement).")
+  public String abortMessage;
+
+  @JsonPropertyDescription(
       "A promotion request: Step skips the current step (ends a pause), Full skips all the"
           + " remaining steps. Weir clears it when carried out.")
   public PromoteRequest promote;

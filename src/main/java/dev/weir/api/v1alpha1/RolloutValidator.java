@@ -18,8 +18,14 @@ public final class RolloutValidator {
 
   public static List<SpecProblem> validate(RolloutSpec spec) {
     var problems = new ArrayList<SpecProblem>();
-    if (spec.replicas != null && spec.replicas < 0) {
-      problems.add(new SpecProblem("spec.replicas", "must not be negative, was " + spec.replicas));
+    nonNegative("spec.replicas", spec.replicas, problems);
+    nonNegative("spec.revisionHistoryLimit", spec.revisionHistoryLimit, problems);
+    nonNegative("spec.minReadySeconds", spec.minReadySeconds, problems);
+    if (spec.progressDeadlineSeconds != null && spec.progressDeadlineSeconds < 1) {
+      problems.add(
+          new SpecProblem(
+              "spec.progressDeadlineSeconds",
+              "must be at least 1, was " + spec.progressDeadlineSeconds));
     }
     validateSelector(spec, problems);
     if (spec.strategy == null || spec.strategy.canary == null) {
@@ -36,7 +42,9 @@ public final class RolloutValidator {
       return;
     }
     if (spec.selector == null
-        || (empty(spec.selector.getMatchLabels()) && spec.selector.getMatchExpressions() == null)) {
+        || (empty(spec.selector.getMatchLabels())
+            && (spec.selector.getMatchExpressions() == null
+                || spec.selector.getMatchExpressions().isEmpty()))) {
       problems.add(new SpecProblem("spec.selector", "is required and must not be empty"));
       return;
     }
