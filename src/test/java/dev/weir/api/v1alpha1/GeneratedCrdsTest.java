@@ -58,7 +58,8 @@ class GeneratedCrdsTest {
             .map(c -> c.getName())
             .toList();
     assertThat(columns)
-        .containsExactlyInAnyOrder(
+        .as("in the order kubectl get shows them")
+        .containsExactly(
             "Desired", "Current", "Up-to-date", "Available", "Phase", "Step", "Weight", "Age");
     assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
   }
