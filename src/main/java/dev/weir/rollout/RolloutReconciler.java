@@ -80,7 +80,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     var routers = TrafficRouters.forRollout(client, rollout);
     var writer = new ReplicaSets(client);
     var events = new EventRecorder(client);
-    String hash = PodTemplateHash.of(rollout.getSpec().template);
+    // A spec without a template is reported by the planner as InvalidSpec; it has no revision.
+    var template = rollout.getSpec() == null ? null : rollout.getSpec().template;
+    String hash = template == null ? "" : PodTemplateHash.of(template);
 
     Map<String, ReplicaSet> owned = new HashMap<>();
     context.getSecondaryResources(ReplicaSet.class).stream()
@@ -185,8 +187,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       }
       LOG.debugf(
           "status of %s/%s changed meanwhile; planning again",
-          rollout.getMetadata().getNamespace(),
-          rollout.getMetadata().getName());
+          rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     }
   }
 

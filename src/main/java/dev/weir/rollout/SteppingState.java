@@ -64,7 +64,9 @@ final class SteppingState implements StateHandler {
     }
     if (!weightHeld || !pinned) {
       ctx.outcome(
-          RolloutPhase.Progressing, "Restoring", "restoring canary weight " + weight + "% and selectors");
+          RolloutPhase.Progressing,
+          "Restoring",
+          "restoring canary weight " + weight + "% and selectors");
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
@@ -107,7 +109,8 @@ final class SteppingState implements StateHandler {
         return false;
       }
       ctx.event(
-          RolloutEvent.normal("WeightSet", "canary weight " + weight + "% at step " + stepLabel(ctx)));
+          RolloutEvent.normal(
+              "WeightSet", "canary weight " + weight + "% at step " + stepLabel(ctx)));
       return true;
     }
     if (step.setCanaryScale != null) {
@@ -141,10 +144,7 @@ final class SteppingState implements StateHandler {
     ctx.outcome(
         RolloutPhase.Paused,
         PAUSE_STEP,
-        "paused at step "
-            + stepLabel(ctx)
-            + " until "
-            + end.truncatedTo(ChronoUnit.SECONDS));
+        "paused at step " + stepLabel(ctx) + " until " + end.truncatedTo(ChronoUnit.SECONDS));
     return false;
   }
 

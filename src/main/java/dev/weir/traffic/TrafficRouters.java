@@ -27,7 +27,7 @@ public final class TrafficRouters implements TrafficRouter {
 
   public static TrafficRouters forRollout(KubernetesClient client, Rollout rollout) {
     var routers = new ArrayList<TrafficRouter>();
-    var strategy = rollout.getSpec().strategy;
+    var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || strategy.canary == null) {
       return new TrafficRouters(routers, null); // an invalid spec: nothing to observe
     }

@@ -25,6 +25,7 @@ import dev.weir.rollout.Action.ScaleRevision;
 import dev.weir.rollout.Action.SetWeight;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficState;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -68,7 +69,7 @@ class CanaryPlannerTest {
     var fresh =
         new TrafficState(0, Map.of(Side.STABLE, Set.of(""), Side.CANARY, Set.of("")), List.of());
 
-    var plan = planner.plan(classicSpec(), GENERATION, null, seen(V1, fresh));
+    var plan = plan(null, seen(V1, fresh));
 
     assertThat(plan.status().stableRS).isEqualTo(V1);
     assertThat(plan.status().currentPodHash).isEqualTo(V1);
@@ -99,9 +100,9 @@ class CanaryPlannerTest {
   // ---------------------------------------------------------------------------------------------
   // A new revision: step 0
 
-  static Stream<Arguments> newRevision() {
+  static Stream<Pass> newRevision() {
     return Stream.of(
-        pass(
+        new Pass(
             "the template changes: the canary side is pinned first, at weight 0",
             status(V1, V1, 6, 0),
             seen(V2, traffic(0, V1, V1), ready(V1, 5, 1)),
@@ -110,7 +111,7 @@ class CanaryPlannerTest {
             0,
             0,
             "NewRevision"),
-        pass(
+        new Pass(
             "canary side pinned: its ReplicaSet is created with 1 pod for 10 %",
             status(V1, V2, 0, 0),
             seen(V2, traffic(0, V1, V2), ready(V1, 5, 1)),
@@ -118,7 +119,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             0,
             0),
-        pass(
+        new Pass(
             "canary pod starting: wait, the weight is not touched",
             status(V1, V2, 0, 0),
             seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), unready(V2, 1, 2)),
@@ -126,7 +127,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             0,
             0),
-        pass(
+        new Pass(
             "canary pod available: the weight is written",
             status(V1, V2, 0, 0),
             seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -134,7 +135,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             0,
             10),
-        pass(
+        new Pass(
             "10 % read back: step 0 done, paused at step 1",
             verified(status(V1, V2, 0, 10), 0),
             seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -147,18 +148,8 @@ class CanaryPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("newRevision")
-  void aNewRevisionStartsAtStepZero(
-      String what,
-      RolloutStatus given,
-      Observation seen,
-      List<Action> actions,
-      RolloutPhase phase,
-      int step,
-      int weight,
-      List<String> events) {
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
-
-    expect(plan, actions, phase, step, weight, events);
+  void aNewRevisionStartsAtStepZero(Pass pass) {
+    var plan = planAndExpect(pass);
     assertThat(plan.status().stableRS).isEqualTo(V1);
     assertThat(plan.status().currentPodHash).isEqualTo(V2);
   }
@@ -177,7 +168,7 @@ class CanaryPlannerTest {
     }
     var seen = seen(V2, traffic(previous, V1, V2), revisions.toArray(Revision[]::new));
 
-    var plan = planner.plan(classicSpec(), GENERATION, status(V1, V2, step, previous), seen);
+    var plan = plan(status(V1, V2, step, previous), seen);
 
     Action scale =
         previousPods == 0 ? new CreateRevision(V2, pods, 2) : new ScaleRevision(V2, pods, null);
@@ -194,7 +185,7 @@ class CanaryPlannerTest {
       int weight, int step, int pods, int previous) {
     var seen = seen(V2, traffic(previous, V1, V2), ready(V1, 5, 1), ready(V2, pods, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, status(V1, V2, step, previous), seen);
+    var plan = plan(status(V1, V2, step, previous), seen);
 
     expect(plan, List.of(new SetWeight(weight)), RolloutPhase.Progressing, step, weight, List.of());
     assertThat(plan.status().verifiedWeight).as("what the router reads").isEqualTo(previous);
@@ -205,8 +196,7 @@ class CanaryPlannerTest {
   void aVerifiedWeightAdvancesTheStep(int weight, int step, int pods, int next, long requeue) {
     var seen = seen(V2, traffic(weight, V1, V2), ready(V1, 5, 1), ready(V2, pods, 2));
 
-    var plan =
-        planner.plan(classicSpec(), GENERATION, verified(status(V1, V2, step, weight), 0), seen);
+    var plan = plan(verified(status(V1, V2, step, weight), 0), seen);
 
     expect(plan, List.of(), RolloutPhase.Paused, next, weight, List.of("WeightSet"));
     assertThat(plan.events().get(0).message()).contains(weight + "%");
@@ -222,13 +212,10 @@ class CanaryPlannerTest {
     var spec = classicSpec();
     spec.strategy.canary.steps = steps(scaleStep(4), weightStep(10), pauseStep(null));
 
-    var plan =
-        planner.plan(
-            spec, GENERATION, status(V1, V2, 0, 0), seen(V2, traffic(0, V1, V2), ready(V1, 5, 1)));
+    var plan = plan(spec, status(V1, V2, 0, 0), seen(V2, traffic(0, V1, V2), ready(V1, 5, 1)));
     var next =
-        planner.plan(
+        plan(
             spec,
-            GENERATION,
             status(V1, V2, 1, 0),
             seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 4, 2)));
 
@@ -249,7 +236,7 @@ class CanaryPlannerTest {
     }
     var seen = seen(V2, traffic(30, V1, V2), ready(V1, 5, 1), ready(V2, 2, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
+    var plan = plan(given, seen);
 
     if (step == 3) {
       Instant start = NOW.minusSeconds(Math.max(0, startedAgo));
@@ -312,7 +299,7 @@ class CanaryPlannerTest {
     given.promote = promote;
     var seen = seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
+    var plan = plan(given, seen);
 
     expect(plan, actions, phase, step, 10, events);
     assertThat(plan.status().promote).as("a request is carried out once").isNull();
@@ -332,12 +319,7 @@ class CanaryPlannerTest {
     var given = paused(status(V1, V2, 3, 30), NOW.minusSeconds(10));
     given.promote = PromoteRequest.Step;
 
-    var plan =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
-            given,
-            seen(V2, traffic(30, V1, V2), ready(V1, 5, 1), ready(V2, 2, 2)));
+    var plan = plan(given, seen(V2, traffic(30, V1, V2), ready(V1, 5, 1), ready(V2, 2, 2)));
 
     expect(
         plan,
@@ -351,10 +333,10 @@ class CanaryPlannerTest {
   // ---------------------------------------------------------------------------------------------
   // Promotion: traffic first, the old stable goes after scaleDownDelaySeconds
 
-  static Stream<Arguments> promotion() {
+  static Stream<Pass> promotion() {
     Instant at = NOW.plusSeconds(30);
     return Stream.of(
-        pass(
+        new Pass(
             "last pause over: the canary scales to full size before any traffic moves",
             paused(status(V1, V2, 5, 60), NOW.minusSeconds(120)),
             seen(V2, traffic(60, V1, V2), ready(V1, 5, 1), ready(V2, 3, 2)),
@@ -362,7 +344,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             6,
             60),
-        pass(
+        new Pass(
             "canary at full size: all traffic to it",
             status(V1, V2, 6, 60),
             seen(V2, traffic(60, V1, V2), ready(V1, 5, 1), ready(V2, 5, 2)),
@@ -370,7 +352,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             6,
             null),
-        pass(
+        new Pass(
             "100 % read back: the stable side is pointed at the new revision",
             status(V1, V2, 6, 100),
             seen(V2, traffic(100, V1, V2), ready(V1, 5, 1), ready(V2, 5, 2)),
@@ -378,7 +360,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             6,
             100),
-        pass(
+        new Pass(
             "both sides on v2: v2 is stable, v1 keeps its pods for 30s",
             status(V1, V2, 6, 100),
             seen(V2, traffic(100, V2, V2), ready(V1, 5, 1), ready(V2, 5, 2)),
@@ -387,7 +369,7 @@ class CanaryPlannerTest {
             6,
             100,
             "Promoted"),
-        pass(
+        new Pass(
             "steady on v2: the weight goes back to 0 (both sides are v2)",
             status(V2, V2, 6, 100),
             seen(V2, traffic(100, V2, V2), scalingDown(V1, 5, 1, at), ready(V2, 5, 2)),
@@ -395,7 +377,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             6,
             0),
-        pass(
+        new Pass(
             "10s later: v1 still has its pods",
             status(V2, V2, 6, 0),
             seenAt(
@@ -408,7 +390,7 @@ class CanaryPlannerTest {
             RolloutPhase.Healthy,
             6,
             0),
-        pass(
+        new Pass(
             "30s later: v1 scales to 0",
             status(V2, V2, 6, 0),
             seenAt(at, V2, traffic(0, V2, V2), scalingDown(V1, 5, 1, at), ready(V2, 5, 2)),
@@ -420,20 +402,10 @@ class CanaryPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("promotion")
-  void promotionMovesTrafficBeforeTheOldStableGoes(
-      String what,
-      RolloutStatus given,
-      Observation seen,
-      List<Action> actions,
-      RolloutPhase phase,
-      int step,
-      Integer weight,
-      List<String> events) {
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
-
-    expect(plan, actions, phase, step, weight, events);
+  void promotionMovesTrafficBeforeTheOldStableGoes(Pass pass) {
+    var plan = planAndExpect(pass);
     assertThat(plan.status().currentPodHash).isEqualTo(V2);
-    if (!seen.now().isBefore(NOW.plusSeconds(30)) || !given.stableRS.equals(V1)) {
+    if (!pass.seen().now().isBefore(NOW.plusSeconds(30)) || !pass.given().stableRS.equals(V1)) {
       return;
     }
     assertThat(plan.actions())
@@ -444,9 +416,7 @@ class CanaryPlannerTest {
   @Test
   void promotionRequeuesForTheScaleDownAndSaysWhichRevisionIsStable() {
     var plan =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
+        plan(
             status(V1, V2, 6, 100),
             seen(V2, traffic(100, V2, V2), ready(V1, 5, 1), ready(V2, 5, 2)));
 
@@ -464,9 +434,8 @@ class CanaryPlannerTest {
     spec.strategy.canary.scaleDownDelaySeconds = delay;
 
     var plan =
-        planner.plan(
+        plan(
             spec,
-            GENERATION,
             status(V1, V2, 6, 100),
             seen(V2, traffic(100, V2, V2), ready(V1, 5, 1), ready(V2, 5, 2)));
 
@@ -477,10 +446,10 @@ class CanaryPlannerTest {
   // ---------------------------------------------------------------------------------------------
   // Abort and retry
 
-  static Stream<Arguments> abort() {
+  static Stream<Pass> abort() {
     Instant at = NOW.plusSeconds(30);
     return Stream.of(
-        pass(
+        new Pass(
             "abort at 10 %: traffic back to stable first, the canary keeps its pod",
             aborted(status(V1, V2, 2, 10), null),
             seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -489,7 +458,7 @@ class CanaryPlannerTest {
             2,
             null,
             "Aborted"),
-        pass(
+        new Pass(
             "abort at 60 %: the same, with three canary pods kept",
             aborted(status(V1, V2, 5, 60), null),
             seen(V2, traffic(60, V1, V2), ready(V1, 5, 1), ready(V2, 3, 2)),
@@ -498,7 +467,7 @@ class CanaryPlannerTest {
             5,
             null,
             "Aborted"),
-        pass(
+        new Pass(
             "weight 0 read back: the canary side is pointed at stable",
             aborted(status(V1, V2, 2, 10), NOW.minusSeconds(1)),
             seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -506,7 +475,7 @@ class CanaryPlannerTest {
             RolloutPhase.Degraded,
             2,
             0),
-        pass(
+        new Pass(
             "nothing selects the canary: its scale-down is scheduled after 30s",
             aborted(status(V1, V2, 2, 0), NOW.minusSeconds(1)),
             seen(V2, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -514,7 +483,7 @@ class CanaryPlannerTest {
             RolloutPhase.Degraded,
             2,
             0),
-        pass(
+        new Pass(
             "30s later: the canary scales to 0",
             aborted(status(V1, V2, 2, 0), NOW.minusSeconds(31)),
             seenAt(at, V2, traffic(0, V1, V1), ready(V1, 5, 1), scalingDown(V2, 1, 2, at)),
@@ -522,7 +491,7 @@ class CanaryPlannerTest {
             RolloutPhase.Degraded,
             2,
             0),
-        pass(
+        new Pass(
             "a request to promote while aborted is dropped",
             promoted(aborted(status(V1, V2, 2, 0), NOW.minusSeconds(1)), PromoteRequest.Full),
             seen(V2, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 0, 2)),
@@ -534,28 +503,18 @@ class CanaryPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("abort")
-  void anAbortMovesTrafficBeforeTheCanaryGoes(
-      String what,
-      RolloutStatus given,
-      Observation seen,
-      List<Action> actions,
-      RolloutPhase phase,
-      int step,
-      Integer weight,
-      List<String> events) {
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
-
-    expect(plan, actions, phase, step, weight, events);
+  void anAbortMovesTrafficBeforeTheCanaryGoes(Pass pass) {
+    var plan = planAndExpect(pass);
     var status = plan.status();
     assertThat(status.abort).isTrue();
     assertThat(status.abortedAt)
-        .isEqualTo(given.abortedAt == null ? NOW.toString() : given.abortedAt);
+        .isEqualTo(pass.given().abortedAt == null ? NOW.toString() : pass.given().abortedAt);
     assertThat(status.promote).isNull();
     assertThat(status.message).startsWith("rollout aborted: revision v2 rolled back to v1");
     assertThat(condition(status, StatusConditions.ABORTED)).isEqualTo("True");
     assertThat(condition(status, StatusConditions.STALLED)).isEqualTo("True");
     assertThat(condition(status, StatusConditions.READY)).isEqualTo("False");
-    if (!Integer.valueOf(0).equals(seen.traffic().canaryWeight())) {
+    if (!Integer.valueOf(0).equals(pass.seen().traffic().canaryWeight())) {
       assertThat(plan.actions())
           .as("nothing scales down before the weight 0 is read back")
           .noneMatch(ScaleRevision.class::isInstance);
@@ -565,25 +524,22 @@ class CanaryPlannerTest {
   @Test
   void anAbortSaysItOnceAndItsMessageDoesNotGrowWhileTheWeightIsPending() {
     var seen = seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2));
-    var first = planner.plan(classicSpec(), GENERATION, aborted(status(V1, V2, 2, 10), null), seen);
+    var first = plan(aborted(status(V1, V2, 2, 10), null), seen);
 
-    var second = planner.plan(classicSpec(), GENERATION, first.status(), seen);
+    var second = plan(first.status(), seen);
 
     assertThat(first.events()).extracting(RolloutEvent::reason).containsExactly("Aborted");
     assertThat(second.events()).as("the abort is announced once").isEmpty();
     assertThat(second.actions()).containsExactly(new SetWeight(0));
   }
+
   @Test
   void anAbortMessageStaysTheSameFromPassToPass() {
     var seen = seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2));
-    var first = planner.plan(classicSpec(), GENERATION, aborted(status(V1, V2, 2, 10), null), seen);
-    var second = planner.plan(classicSpec(), GENERATION, first.status(), seen);
+    var first = plan(aborted(status(V1, V2, 2, 10), null), seen);
+    var second = plan(first.status(), seen);
     var settled =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
-            second.status(),
-            seen(V2, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 0, 2)));
+        plan(second.status(), seen(V2, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 0, 2)));
 
     assertThat(second.status().message).isEqualTo(first.status().message);
     assertThat(settled.status().message)
@@ -591,12 +547,11 @@ class CanaryPlannerTest {
         .startsWith("rollout aborted: revision v2 rolled back to v1")
         .doesNotContain("moving");
   }
+
   @Test
   void anAbortSaysWeightZeroAsSoonAsWeirAsksForIt() {
     var plan =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
+        plan(
             aborted(status(V1, V2, 3, 30), null),
             seen(V2, traffic(30, V1, V2), ready(V1, 5, 1), ready(V2, 2, 2)));
 
@@ -621,7 +576,7 @@ class CanaryPlannerTest {
     given.message = "rollout aborted: revision v2 rolled back to v1";
     var seen = seen(V2, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 0, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
+    var plan = plan(given, seen);
 
     if (retried) {
       expect(
@@ -642,11 +597,7 @@ class CanaryPlannerTest {
   @Test
   void afterARetryTheCanaryComesBackForStepZero() {
     var plan =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
-            status(V1, V2, 0, 0),
-            seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 0, 2)));
+        plan(status(V1, V2, 0, 0), seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 0, 2)));
 
     expect(
         plan, List.of(new ScaleRevision(V2, 1, null)), RolloutPhase.Progressing, 0, 0, List.of());
@@ -655,10 +606,10 @@ class CanaryPlannerTest {
   // ---------------------------------------------------------------------------------------------
   // Back to stable (git revert) and a newer revision mid-canary
 
-  static Stream<Arguments> rollback() {
+  static Stream<Pass> rollback() {
     Instant at = NOW.plusSeconds(30);
     return Stream.of(
-        pass(
+        new Pass(
             "git revert to v1 at step 2 (10 %): weight to 0 at once, no steps",
             status(V1, V2, 2, 10),
             seen(V1, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -667,7 +618,7 @@ class CanaryPlannerTest {
             6,
             0,
             "RolledBack"),
-        pass(
+        new Pass(
             "git revert while paused at step 1: the pause is gone too",
             paused(status(V1, V2, 1, 10), NOW.minusSeconds(60)),
             seen(V1, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -676,7 +627,7 @@ class CanaryPlannerTest {
             6,
             0,
             "RolledBack"),
-        pass(
+        new Pass(
             "git revert after an abort: the abort is over, Healthy",
             aborted(status(V1, V2, 2, 0), NOW.minusSeconds(60)),
             seen(V1, traffic(0, V1, V1), ready(V1, 5, 1), scalingDown(V2, 1, 2, at)),
@@ -685,7 +636,7 @@ class CanaryPlannerTest {
             6,
             0,
             "RolledBack"),
-        pass(
+        new Pass(
             "weight 0 read back: the canary side is pointed at v1",
             status(V1, V1, 6, 0),
             seen(V1, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -693,7 +644,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             6,
             0),
-        pass(
+        new Pass(
             "nothing selects v2: it goes after abortScaleDownDelaySeconds",
             status(V1, V1, 6, 0),
             seen(V1, traffic(0, V1, V1), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -705,18 +656,8 @@ class CanaryPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rollback")
-  void goingBackToTheStableRevisionIsAnInstantRollback(
-      String what,
-      RolloutStatus given,
-      Observation seen,
-      List<Action> actions,
-      RolloutPhase phase,
-      int step,
-      Integer weight,
-      List<String> events) {
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
-
-    expect(plan, actions, phase, step, weight, events);
+  void goingBackToTheStableRevisionIsAnInstantRollback(Pass pass) {
+    var plan = planAndExpect(pass);
     var status = plan.status();
     assertThat(status.currentPodHash).isEqualTo(V1);
     assertThat(status.stableRS).isEqualTo(V1);
@@ -728,9 +669,9 @@ class CanaryPlannerTest {
         .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals(V1));
   }
 
-  static Stream<Arguments> supersede() {
+  static Stream<Pass> supersede() {
     return Stream.of(
-        pass(
+        new Pass(
             "v3 declared at step 2 of v2 (10 %): traffic off v2 first",
             status(V1, V2, 2, 10),
             seen(V3, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -740,7 +681,7 @@ class CanaryPlannerTest {
             0,
             "Superseded",
             "NewRevision"),
-        pass(
+        new Pass(
             "v3 declared while v2 waits for promote: the pause is gone too",
             paused(status(V1, V2, 1, 10), NOW.minusSeconds(60)),
             seen(V3, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -750,7 +691,7 @@ class CanaryPlannerTest {
             0,
             "Superseded",
             "NewRevision"),
-        pass(
+        new Pass(
             "weight 0 read back: the canary side is pointed at v3",
             status(V1, V3, 0, 0),
             seen(V3, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -758,7 +699,7 @@ class CanaryPlannerTest {
             RolloutPhase.Progressing,
             0,
             0),
-        pass(
+        new Pass(
             "canary side on v3: v2 goes after 30s, v3 comes up for 10 %",
             status(V1, V3, 0, 0),
             seen(V3, traffic(0, V1, V3), ready(V1, 5, 1), ready(V2, 1, 2)),
@@ -770,18 +711,8 @@ class CanaryPlannerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("supersede")
-  void aNewRevisionMidCanarySupersedesTheOneInProgress(
-      String what,
-      RolloutStatus given,
-      Observation seen,
-      List<Action> actions,
-      RolloutPhase phase,
-      int step,
-      Integer weight,
-      List<String> events) {
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
-
-    expect(plan, actions, phase, step, weight, events);
+  void aNewRevisionMidCanarySupersedesTheOneInProgress(Pass pass) {
+    var plan = planAndExpect(pass);
     assertThat(plan.status().currentPodHash).isEqualTo(V3);
     assertThat(plan.status().stableRS).isEqualTo(V1);
     assertThat(plan.status().pauseConditions).isEmpty();
@@ -804,7 +735,7 @@ class CanaryPlannerTest {
     int pods = ReplicaArithmetic.canaryReplicas(5, weight);
     var seen = seen(V2, traffic(outside, V1, V2), ready(V1, 5, 1), ready(V2, pods, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
+    var plan = plan(given, seen);
 
     expect(
         plan,
@@ -826,7 +757,7 @@ class CanaryPlannerTest {
     var given = verified(status(V1, V2, 2, 30), 10);
     var seen = seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 2, 2));
 
-    var plan = planner.plan(classicSpec(), GENERATION, given, seen);
+    var plan = plan(given, seen);
 
     expect(plan, List.of(new SetWeight(30)), RolloutPhase.Progressing, 2, 30, List.of());
   }
@@ -857,14 +788,10 @@ class CanaryPlannerTest {
   @ParameterizedTest(name = "spec.paused {0}: the step holds")
   @MethodSource("userPause")
   void specPausedHoldsTheStep(String what, RolloutStatus given, Observation seen) {
-    var spec = classicSpec();
-    spec.paused = true;
     int step = given.promote == null ? given.currentStepIndex : given.currentStepIndex + 1;
 
-    var plan = planner.plan(spec, GENERATION, given, seen);
+    var plan = planPausedBySpec(given, seen);
 
-    assertThat(plan.actions()).isEmpty();
-    assertThat(plan.status().phase).isEqualTo(RolloutPhase.Paused);
     assertThat(plan.status().currentStepIndex).isEqualTo(step);
     assertThat(plan.status().currentWeight).isEqualTo(given.currentWeight);
     assertThat(plan.status().pauseConditions).extracting(p -> p.reason).contains("UserPause");
@@ -879,28 +806,29 @@ class CanaryPlannerTest {
     var given = status(V1, V2, 2, 10);
     given.pauseConditions.add(new PauseCondition("UserPause", NOW.minusSeconds(900).toString()));
 
-    var plan =
-        planner.plan(
-            classicSpec(),
-            GENERATION,
-            given,
-            seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)));
+    var plan = plan(given, seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2)));
 
     expect(
         plan, List.of(new ScaleRevision(V2, 2, null)), RolloutPhase.Progressing, 2, 10, List.of());
     assertThat(plan.status().pauseConditions).isEmpty();
   }
+
   @ParameterizedTest(name = "spec.paused {0}: no promotion")
   @MethodSource("pausedPromotion")
   void specPausedHoldsThePromotionToo(String what, RolloutStatus given, Observation seen) {
+    var plan = planPausedBySpec(given, seen);
+
+    assertThat(plan.status().stableRS).isEqualTo(V1);
+  }
+
+  /** Plans on the classic spec with spec.paused set: no action, and the phase is Paused. */
+  private Plan planPausedBySpec(RolloutStatus given, Observation seen) {
     var spec = classicSpec();
     spec.paused = true;
-
-    var plan = planner.plan(spec, GENERATION, given, seen);
-
+    var plan = plan(spec, given, seen);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.status().phase).isEqualTo(RolloutPhase.Paused);
-    assertThat(plan.status().stableRS).isEqualTo(V1);
+    return plan;
   }
 
   static Stream<Arguments> pausedPromotion() {
@@ -970,7 +898,7 @@ class CanaryPlannerTest {
             ready(V1, 5, 1),
             ready(V2, 1, 2));
 
-    var plan = planner.plan(spec, GENERATION, given, seen);
+    var plan = plan(spec, given, seen);
 
     assertThat(plan.actions()).isEmpty();
     var status = plan.status();
@@ -992,7 +920,7 @@ class CanaryPlannerTest {
     assertThat(status.abortedAt).as("the abort waits for a valid spec").isNull();
     assertThat(plan.requeueAfter()).isEmpty();
 
-    var again = planner.plan(spec, GENERATION, status, seen);
+    var again = plan(spec, status, seen);
     assertThat(again.actions()).isEmpty();
     assertThat(again.events()).as("reported once").isEmpty();
     assertThat(json(again.status())).isEqualTo(json(status));
@@ -1003,7 +931,7 @@ class CanaryPlannerTest {
     var broken = classicSpec();
     broken.strategy.canary.steps.get(2).setWeight = 120;
     var seen = seen(V2, traffic(10, V1, V2), ready(V1, 5, 1), ready(V2, 1, 2));
-    var invalid = planner.plan(broken, GENERATION, status(V1, V2, 2, 10), seen).status();
+    var invalid = plan(broken, status(V1, V2, 2, 10), seen).status();
 
     var plan = planner.plan(classicSpec(), GENERATION + 1, invalid, seen);
 
@@ -1036,10 +964,9 @@ class CanaryPlannerTest {
     spec.progressDeadlineSeconds = deadline;
     spec.progressDeadlineAbort = abort;
     var revisions = new Revision[] {ready(V1, 5, 1), unready(V2, 2, 2)};
-    var given = counted(status(V1, V2, 2, 10), revisions);
-    given.progressedAt = NOW.minusSeconds(since).toString();
+    var given = progressedAt(counted(status(V1, V2, 2, 10), revisions), NOW.minusSeconds(since));
 
-    var plan = planner.plan(spec, GENERATION, given, seen(V2, traffic(10, V1, V2), revisions));
+    var plan = plan(spec, given, seen(V2, traffic(10, V1, V2), revisions));
 
     var status = plan.status();
     assertThat(plan.actions()).isEmpty();
@@ -1068,41 +995,45 @@ class CanaryPlannerTest {
     }
   }
 
-  @Test
-  void anAbortedDeadlineSendsTrafficBackOnTheNextPass() {
+  /** The classic spec with progressDeadlineAbort: no progress by the deadline aborts. */
+  private static RolloutSpec abortingAtTheDeadline() {
     var spec = classicSpec();
     spec.progressDeadlineAbort = true;
+    return spec;
+  }
+
+  @Test
+  void anAbortedDeadlineSendsTrafficBackOnTheNextPass() {
+    var spec = abortingAtTheDeadline();
     var revisions = new Revision[] {ready(V1, 5, 1), unready(V2, 2, 2)};
-    var given = counted(status(V1, V2, 2, 10), revisions);
-    given.progressedAt = NOW.minusSeconds(700).toString();
+    var given = progressedAt(counted(status(V1, V2, 2, 10), revisions), NOW.minusSeconds(700));
     var seen = seen(V2, traffic(10, V1, V2), revisions);
 
-    var first = planner.plan(spec, GENERATION, given, seen);
-    var next = planner.plan(spec, GENERATION, first.status(), seen);
+    var first = plan(spec, given, seen);
+    var next = plan(spec, first.status(), seen);
 
     assertThat(next.actions()).containsExactly(new SetWeight(0));
     assertThat(next.events()).as("announced once").isEmpty();
     assertThat(next.status().message).contains("no progress for 600s");
   }
+
   @Test
   void aProgressDeadlineWhilePromotingAbortsWhenAsked() {
-    var spec = classicSpec();
-    spec.progressDeadlineAbort = true;
+    var spec = abortingAtTheDeadline();
     var revisions = new Revision[] {ready(V1, 5, 1), unready(V2, 5, 2)};
-    var given = counted(status(V1, V2, 6, 60), revisions);
-    given.progressedAt = NOW.minusSeconds(700).toString();
+    var given = progressedAt(counted(status(V1, V2, 6, 60), revisions), NOW.minusSeconds(700));
 
-    var plan = planner.plan(spec, GENERATION, given, seen(V2, traffic(60, V1, V2), revisions));
+    var plan = plan(spec, given, seen(V2, traffic(60, V1, V2), revisions));
 
     assertThat(plan.status().phase).isEqualTo(RolloutPhase.Degraded);
     assertThat(plan.status().abort).isTrue();
   }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("longPauses")
   void timeSpentPausedDoesNotCountTowardTheDeadline(
       String what, Consumer<RolloutSpec> change, Consumer<Cluster> endThePause) {
-    var spec = classicSpec();
-    spec.progressDeadlineAbort = true;
+    var spec = abortingAtTheDeadline();
     change.accept(spec);
     var cluster = new Cluster(spec, V1).reconcile();
     cluster.template = V2;
@@ -1221,6 +1152,7 @@ class CanaryPlannerTest {
     assertThat(cluster.violations).isEmpty();
     assertThat(cluster.actions()).noneMatch(a -> a instanceof SetWeight || a instanceof Pin);
   }
+
   @Test
   void aBasicCanaryWithSurgeAndUnavailableRoundedToZeroStillMoves() {
     var cluster = new Cluster(basicSpec(3, "0%", "25%", 34), V1).reconcile();
@@ -1257,9 +1189,8 @@ class CanaryPlannerTest {
     revisions.add(ready(V1, 5, 100));
 
     var plan =
-        planner.plan(
+        plan(
             spec,
-            GENERATION,
             status(V1, V1, 6, 0),
             seen(V1, traffic(0, V1, V1), revisions.toArray(Revision[]::new)));
 
@@ -1270,15 +1201,15 @@ class CanaryPlannerTest {
     assertThat(plan.actions()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(plan.status().phase).isEqualTo(RolloutPhase.Healthy);
   }
+
   @Test
   void aNegativeRevisionHistoryLimitIsAnInvalidSpec() {
     var spec = classicSpec();
     spec.revisionHistoryLimit = -1;
 
     var plan =
-        planner.plan(
+        plan(
             spec,
-            GENERATION,
             status(V1, V1, 6, 0),
             seen(V1, traffic(0, V1, V1), ready(V1, 5, 1), ready("r1", 0, 0)));
 
@@ -1356,10 +1287,10 @@ class CanaryPlannerTest {
   @MethodSource("settled")
   void aSettledStatusYieldsNoActionAndTheSameStatus(
       String what, RolloutSpec spec, RolloutStatus given, Observation seen) {
-    var own = planner.plan(spec, GENERATION, counted(given, seen), seen);
+    var own = plan(spec, counted(given, seen), seen);
 
-    var again = planner.plan(spec, GENERATION, own.status(), seen);
-    var third = planner.plan(spec, GENERATION, again.status(), seen);
+    var again = plan(spec, own.status(), seen);
+    var third = plan(spec, again.status(), seen);
 
     assertThat(own.actions()).as("nothing to do").isEmpty();
     assertThat(again.actions()).isEmpty();
@@ -1438,12 +1369,7 @@ class CanaryPlannerTest {
 
   @Test
   void givenV2At30PercentWhenAbortedThenRetriedItStartsOverAtStepZero() {
-    var cluster = new Cluster(classicSpec(), V1).reconcile();
-    cluster.template = V2;
-    cluster.reconcile();
-    cluster.status.promote = PromoteRequest.Step;
-    cluster.reconcile();
-    assertThat(cluster.weight).isEqualTo(30);
+    var cluster = v2At30Percent();
 
     cluster.advance(Duration.ofSeconds(10));
     Instant abortedAt = cluster.now;
@@ -1540,6 +1466,7 @@ class CanaryPlannerTest {
     assertThat(cluster.events).extracting(RolloutEvent::reason).containsExactly("RolledBack");
     assertThat(cluster.violations).isEmpty();
   }
+
   @Test
   void aLowerWeightMovesTrafficBeforeTheCanaryShrinks() {
     var spec = classicSpec();
@@ -1581,7 +1508,11 @@ class CanaryPlannerTest {
     assertThat(plan.status().observedGeneration).isEqualTo(GENERATION);
   }
 
-  private static Arguments pass(
+  /**
+   * A row of a table: the status the planner is given and what it sees, then the actions, phase,
+   * step, weight (null: not checked) and event reasons expected of it. Named by {@code what}.
+   */
+  record Pass(
       String what,
       RolloutStatus given,
       Observation seen,
@@ -1590,7 +1521,26 @@ class CanaryPlannerTest {
       int step,
       Integer weight,
       String... events) {
-    return arguments(what, given, seen, actions, phase, step, weight, List.of(events));
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  /** Plans on the classic spec. */
+  private Plan plan(RolloutStatus given, Observation seen) {
+    return plan(classicSpec(), given, seen);
+  }
+
+  private Plan plan(RolloutSpec spec, RolloutStatus given, Observation seen) {
+    return planner.plan(spec, GENERATION, given, seen);
+  }
+
+  /** Plans the pass on the classic spec and checks what every pass checks. */
+  private Plan planAndExpect(Pass pass) {
+    var plan = plan(pass.given(), pass.seen());
+    expect(plan, pass.actions(), pass.phase(), pass.step(), pass.weight(), List.of(pass.events()));
+    return plan;
   }
 
   private static Arguments settled(
@@ -1684,19 +1634,18 @@ class CanaryPlannerTest {
   }
 
   private static String condition(RolloutStatus status, String type) {
-    return status.conditions.stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type))
-        .getStatus();
+    return conditionOf(status, type).getStatus();
   }
 
   private static String reasonOf(RolloutStatus status, String type) {
+    return conditionOf(status, type).getReason();
+  }
+
+  private static Condition conditionOf(RolloutStatus status, String type) {
     return status.conditions.stream()
         .filter(c -> type.equals(c.getType()))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type))
-        .getReason();
+        .orElseThrow(() -> new AssertionError("no condition " + type));
   }
 
   private static JsonNode json(RolloutStatus status) {

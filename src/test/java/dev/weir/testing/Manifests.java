@@ -2,6 +2,7 @@ package dev.weir.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +41,10 @@ public final class Manifests {
     }
   }
 
+  /** Creates the objects, or updates those that exist (a namespace kept between tests). */
   public static void apply(KubernetesClient client, String path) {
     for (HasMetadata object : load(path)) {
-      client.resource(object).create();
+      client.resource(object).createOr(NonDeletingOperation::update);
     }
   }
 }

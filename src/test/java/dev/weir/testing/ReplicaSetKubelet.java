@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Plays the kubelet and the ReplicaSet controller where neither runs (the mock API server):
- * reports a ReplicaSet's pods as existing, ready and available as soon as its spec asks for them,
- * except for the ReplicaSets a scenario says never get ready (their pods exist but stay unready).
+ * Plays the kubelet and the ReplicaSet controller where neither runs (the mock API server): reports
+ * a ReplicaSet's pods as existing, ready and available as soon as its spec asks for them, except
+ * for the ReplicaSets a scenario says never get ready (their pods exist but stay unready).
  */
 public final class ReplicaSetKubelet implements Kubelet {
 

@@ -13,12 +13,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
-import org.awaitility.core.ConditionTimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A release as a user drives and sees it: apply manifests, change the image, promote or abort with
@@ -109,7 +109,8 @@ public final class RolloutScenario {
           .until(() -> condition.test(status()));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
-          "rollout never reached: " + what + "; last status:\n" + Serialization.asYaml(status()), e);
+          "rollout never reached: " + what + "; last status:\n" + Serialization.asYaml(status()),
+          e);
     }
     return status();
   }
@@ -133,7 +134,12 @@ public final class RolloutScenario {
 
   /** Weight of the destination of the named route that points at a DestinationRule subset. */
   public int subsetWeight(String virtualService, String route, String subset) {
-    var vs = client.resources(VirtualService.class).inNamespace(namespace).withName(virtualService).get();
+    var vs =
+        client
+            .resources(VirtualService.class)
+            .inNamespace(namespace)
+            .withName(virtualService)
+            .get();
     return vs.getSpec().getHttp().stream()
         .filter(r -> route.equals(r.getName()))
         .flatMap(r -> r.getRoute().stream())
@@ -145,7 +151,12 @@ public final class RolloutScenario {
 
   /** The pod-template hash a DestinationRule subset selects. */
   public String subsetHash(String destinationRule, String subset) {
-    var dr = client.resources(DestinationRule.class).inNamespace(namespace).withName(destinationRule).get();
+    var dr =
+        client
+            .resources(DestinationRule.class)
+            .inNamespace(namespace)
+            .withName(destinationRule)
+            .get();
     return dr.getSpec().getSubsets().stream()
         .filter(s -> subset.equals(s.getName()))
         .map(s -> s.getLabels().get("weir.dev/pod-template-hash"))

@@ -18,6 +18,10 @@ public final class RolloutValidator {
 
   public static List<SpecProblem> validate(RolloutSpec spec) {
     var problems = new ArrayList<SpecProblem>();
+    if (spec == null) {
+      problems.add(new SpecProblem("spec", "is required"));
+      return problems;
+    }
     nonNegative("spec.replicas", spec.replicas, problems);
     nonNegative("spec.revisionHistoryLimit", spec.revisionHistoryLimit, problems);
     nonNegative("spec.minReadySeconds", spec.minReadySeconds, problems);

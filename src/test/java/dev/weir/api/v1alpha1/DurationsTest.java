@@ -52,6 +52,7 @@ class DurationsTest {
         .hasMessageContaining("must not be negative")
         .hasMessageContaining("-1");
   }
+
   @ParameterizedTest(name = "\"{0}\" is rejected")
   @ValueSource(strings = {"9223372036854775807h", "2562047788015216h"})
   void rejectsNumbersTooLargeForAClock(String text) {

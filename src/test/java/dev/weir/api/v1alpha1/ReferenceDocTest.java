@@ -63,7 +63,10 @@ class ReferenceDocTest {
         .append(" | ")
         .append(props.getDefault() == null ? "" : "`" + props.getDefault().toString() + "`")
         .append(" | ")
-        .append(props.getDescription() == null ? "" : props.getDescription().replace("|", "\\|").replace("\n", " "))
+        .append(
+            props.getDescription() == null
+                ? ""
+                : props.getDescription().replace("|", "\\|").replace("\n", " "))
         .append(" |\n");
     if (UPSTREAM.contains(path)) {
       return;
@@ -85,7 +88,11 @@ class ReferenceDocTest {
     }
     String type = props.getType() == null ? "object" : props.getType();
     if (props.getEnum() != null && !props.getEnum().isEmpty()) {
-      return type + " (" + String.join(", ", props.getEnum().stream().map(e -> e.toString().replace("\"", "")).toList()) + ")";
+      return type
+          + " ("
+          + String.join(
+              ", ", props.getEnum().stream().map(e -> e.toString().replace("\"", "")).toList())
+          + ")";
     }
     if (props.getMinimum() != null || props.getMaximum() != null) {
       return type

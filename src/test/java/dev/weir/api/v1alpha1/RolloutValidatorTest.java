@@ -323,6 +323,7 @@ class RolloutValidatorTest {
         .extracting(SpecProblem::field)
         .containsExactly("spec.selector");
   }
+
   @ParameterizedTest(name = "selector {0}")
   @MethodSource("emptySelectors")
   void anEmptySelectorIsAProblem(String what, LabelSelector selector) {
@@ -342,6 +343,7 @@ class RolloutValidatorTest {
         Arguments.of("new LabelSelector()", new LabelSelector()),
         Arguments.of("{matchLabels: {}}", noLabels));
   }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("unvalidatedFields")
   void fieldsWithAMinimumAreCheckedToo(String what, Consumer<RolloutSpec> change, String field) {
