@@ -15,8 +15,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -168,27 +170,92 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   }
 
   /**
-   * Writes the whole status through the status subresource, carrying the resourceVersion it was
-   * computed from: a promote, abort or spec change that arrived meanwhile fails the write with a
-   * conflict instead of being overwritten, and the next reconcile plans from it.
+   * Writes the whole status through the status subresource with the resourceVersion it was computed
+   * from. The actions of this reconcile have happened, so their record must not be lost: on a
+   * conflict (a promote, an abort, a new spec or annotation arrived meanwhile) the status is
+   * written again onto the newer object, keeping any request that arrived after this reconcile read
+   * the rollout. The next reconcile then plans from both.
    */
-  private void writeStatus(Rollout rollout, RolloutStatus status, Context<Rollout> context) {
-    Rollout copy = Serialization.clone(rollout);
-    copy.setStatus(status);
-    try {
-      Rollout updated = context.getClient().resource(copy).updateStatus();
-      context
-          .eventSourceRetriever()
-          .getControllerEventSource()
-          .handleRecentResourceUpdate(ResourceID.fromResource(rollout), updated, rollout);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
+  private static void writeStatus(
+      Rollout rollout, RolloutStatus planned, Context<Rollout> context) {
+    RolloutStatus read = rollout.getStatus();
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+        rollout,
+        context,
+        fresh -> withProgress(fresh, read, planned),
+        r -> context.getClient().resource(r).updateStatus());
+  }
+
+  /** The fresh rollout carrying the planned status, plus the requests that are newer than it. */
+  static Rollout withProgress(Rollout fresh, RolloutStatus read, RolloutStatus planned) {
+    Rollout copy = Serialization.clone(fresh);
+    RolloutStatus status = Serialization.jsonMapper().convertValue(planned, RolloutStatus.class);
+    RolloutStatus now = fresh.getStatus();
+    if (now != null) {
+      if (!Objects.equals(now.promote, read == null ? null : read.promote)) {
+        status.promote = now.promote;
       }
-      LOG.debugf(
-          "status of %s/%s changed meanwhile; planning again",
-          rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
+      if (!Objects.equals(now.abort, read == null ? null : read.abort)) {
+        status.abort = now.abort;
+      }
     }
+    copy.setStatus(status);
+    return copy;
+  }
+
+  /**
+   * An API error (a missing permission above all) is shown where users look: the Ready condition
+   * and message name it, and a Warning Event records it. The reconcile is retried with backoff.
+   */
+  @Override
+  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(
+      Rollout rollout, Context<Rollout> context, Exception e) {
+    KubernetesClientException apiError = apiError(e);
+    if (apiError == null) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    String reason = apiError.getCode() == 403 ? "Forbidden" : "ApiError";
+    String message =
+        apiError.getStatus() != null && apiError.getStatus().getMessage() != null
+            ? apiError.getStatus().getMessage()
+            : apiError.getMessage();
+    RolloutStatus status = CanaryPlanner.copy(rollout.getStatus());
+    if (!message.equals(status.message)) {
+      var now = clock.instant();
+      status.message = message;
+      StatusConditions.set(
+          status.conditions,
+          StatusConditions.READY,
+          false,
+          reason,
+          message,
+          generation(rollout),
+          now);
+      new EventRecorder(context.getClient())
+          .record(rollout, RolloutEvent.warning(reason, message), now);
+      try {
+        Rollout copy = Serialization.clone(rollout);
+        copy.setStatus(status);
+        context.getClient().resource(copy).updateStatus();
+      } catch (KubernetesClientException writeError) {
+        LOG.warnf(
+            "cannot report %s on %s/%s: %s",
+            reason,
+            rollout.getMetadata().getNamespace(),
+            rollout.getMetadata().getName(),
+            writeError.getMessage());
+      }
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private static KubernetesClientException apiError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() >= 400) {
+        return k;
+      }
+    }
+    return null;
   }
 
   private static Map<String, Revision> revisions(Map<String, ReplicaSet> owned) {

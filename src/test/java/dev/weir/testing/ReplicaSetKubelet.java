@@ -1,6 +1,5 @@
 package dev.weir.testing;
 
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,19 +7,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
-import java.util.function.Predicate;
 
 /**
  * Plays the kubelet and the ReplicaSet controller where neither runs (the mock API server): reports
  * a ReplicaSet's pods as existing, ready and available as soon as its spec asks for them, except
  * for the ReplicaSets a scenario says never get ready (their pods exist but stay unready).
  */
-public final class ReplicaSetKubelet implements Kubelet {
+public final class ReplicaSetKubelet extends InformerKubelet<ReplicaSet> {
 
   private final KubernetesClient client;
-  private volatile Predicate<PodTemplateSpec> neverReady = template -> false;
-  private volatile boolean frozen;
-  private SharedIndexInformer<ReplicaSet> informer;
 
   public ReplicaSetKubelet(KubernetesClient client) {
     this.client = client;
@@ -28,47 +23,17 @@ public final class ReplicaSetKubelet implements Kubelet {
 
   @Override
   public ReplicaSetKubelet start() {
-    informer =
-        client
-            .apps()
-            .replicaSets()
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(ReplicaSet rs) {
-                    report(rs);
-                  }
-
-                  @Override
-                  public void onUpdate(ReplicaSet before, ReplicaSet rs) {
-                    report(rs);
-                  }
-
-                  @Override
-                  public void onDelete(ReplicaSet rs, boolean unknown) {}
-                });
+    startInforming();
     return this;
   }
 
   @Override
-  public void neverReady(Predicate<PodTemplateSpec> which) {
-    this.neverReady = which;
-    informer.getStore().list().forEach(this::report);
+  protected SharedIndexInformer<ReplicaSet> inform(ResourceEventHandler<ReplicaSet> handler) {
+    return client.apps().replicaSets().inAnyNamespace().inform(handler);
   }
 
   @Override
-  public void freeze() {
-    frozen = true;
-  }
-
-  @Override
-  public void thaw() {
-    frozen = false;
-    informer.getStore().list().forEach(this::report);
-  }
-
-  private synchronized void report(ReplicaSet rs) {
+  protected synchronized void examine(ReplicaSet rs) {
     if (frozen) {
       return;
     }
@@ -104,13 +69,6 @@ public final class ReplicaSetKubelet implements Kubelet {
       if (e.getCode() != 404 && e.getCode() != 409) {
         throw e;
       }
-    }
-  }
-
-  @Override
-  public void close() {
-    if (informer != null) {
-      informer.close();
     }
   }
 }
