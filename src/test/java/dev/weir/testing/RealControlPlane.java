@@ -429,8 +429,10 @@ public final class RealControlPlane {
   }
 
   private static boolean established(CustomResourceDefinition crd) {
+    // Right after creation the status may be there without conditions yet.
     return crd != null
         && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
