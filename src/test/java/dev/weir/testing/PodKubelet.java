@@ -166,7 +166,7 @@ public final class PodKubelet extends InformerKubelet<Pod> {
   /** Whether the pod already shows Running with the given readiness. */
   private static boolean reported(Pod pod, boolean ready) {
     var status = pod.getStatus();
-    if (status == null || !"Running".equals(status.getPhase())) {
+    if (status == null || !"Running".equals(status.getPhase()) || status.getConditions() == null) {
       return false;
     }
     return status.getConditions().stream()
