@@ -89,12 +89,6 @@ abstract class CanaryScenarios {
     return checkout.canaryWeight("checkout", "primary", "checkout-canary");
   }
 
-  String hashOf(String image) {
-    var template = checkout.rollout().getSpec().template;
-    template.getSpec().getContainers().get(0).setImage(image);
-    return PodTemplateHash.of(template);
-  }
-
   /** When v2 is applied, it stops at the manual pause with 10 % of the traffic. */
   String whenV2PausesAtTenPercent() {
     checkout.setImage(V2);
@@ -259,7 +253,7 @@ abstract class CanaryScenarios {
                 .filter(s -> s.pause != null)
                 .forEach(s -> s.pause = new RolloutPause()));
     String v1 = checkout.status().stableRS;
-    String v2 = hashOf(V2);
+    String v2 = checkout.hashWithImage(V2);
     var recorder = new TrafficRecorder(client(), "shop", "checkout", v2);
     closeables.add(recorder);
     List<CanaryStep> steps = checkout.rollout().getSpec().strategy.canary.steps;

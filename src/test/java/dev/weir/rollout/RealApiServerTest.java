@@ -105,12 +105,6 @@ class RealApiServerTest {
     return checkout.canaryWeight("checkout", "primary", "checkout-canary");
   }
 
-  String hashOf(String image) {
-    var template = checkout.rollout().getSpec().template;
-    template.getSpec().getContainers().get(0).setImage(image);
-    return PodTemplateHash.of(template);
-  }
-
   @Test
   void aConflictingStatusWriteIsRetriedWithoutLosingOrRepeatingAStep() {
     // Between Weir's read of the rollout and every other status write, someone else changes the
@@ -120,7 +114,7 @@ class RealApiServerTest {
     var requests = new RequestLog();
     var interfered = new AtomicInteger();
     givenStableV1(cluster.operator(requests));
-    String v2 = hashOf(V2);
+    String v2 = checkout.hashWithImage(V2);
     var recorder = new TrafficRecorder(admin, "shop", "checkout", v2);
     closeables.add(recorder);
     List<Integer> steps = new CopyOnWriteArrayList<>();

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.rollout.PodTemplateHash;
+import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
@@ -117,6 +119,15 @@ public final class RolloutScenario {
 
   /** Canary weight of the named route: the weight of the destination whose host is canary. */
   public int canaryWeight(String virtualService, String route, String canaryHost) {
+    return weight(virtualService, route, d -> canaryHost.equals(d.getHost()));
+  }
+
+  /** Weight of the destination of the named route that points at a DestinationRule subset. */
+  public int subsetWeight(String virtualService, String route, String subset) {
+    return weight(virtualService, route, d -> subset.equals(d.getSubset()));
+  }
+
+  private int weight(String virtualService, String route, Predicate<Destination> destination) {
     var vs =
         client
             .resources(VirtualService.class)
@@ -126,27 +137,17 @@ public final class RolloutScenario {
     return vs.getSpec().getHttp().stream()
         .filter(r -> route.equals(r.getName()))
         .flatMap(r -> r.getRoute().stream())
-        .filter(d -> canaryHost.equals(d.getDestination().getHost()))
+        .filter(d -> destination.test(d.getDestination()))
         .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())
         .findFirst()
         .orElseThrow();
   }
 
-  /** Weight of the destination of the named route that points at a DestinationRule subset. */
-  public int subsetWeight(String virtualService, String route, String subset) {
-    var vs =
-        client
-            .resources(VirtualService.class)
-            .inNamespace(namespace)
-            .withName(virtualService)
-            .get();
-    return vs.getSpec().getHttp().stream()
-        .filter(r -> route.equals(r.getName()))
-        .flatMap(r -> r.getRoute().stream())
-        .filter(d -> subset.equals(d.getDestination().getSubset()))
-        .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())
-        .findFirst()
-        .orElseThrow();
+  /** The pod-template hash the rollout's template would have with this image. */
+  public String hashWithImage(String image) {
+    var template = rollout().getSpec().template;
+    template.getSpec().getContainers().get(0).setImage(image);
+    return PodTemplateHash.of(template);
   }
 
   /** The pod-template hash a DestinationRule subset selects. */
