@@ -173,6 +173,11 @@ public final class RealControlPlane {
     return client(operatorKubeconfig, interceptors);
   }
 
+  /** The kubeconfig of Weir's controller identity, for a controller run as its own process. */
+  public Path operatorKubeconfig() {
+    return operatorKubeconfig;
+  }
+
   /** The cluster folder: {@code logs/} holds each component's log. */
   public Path dir() {
     return dir;
