@@ -223,6 +223,31 @@ class CanaryPlannerTest {
     assertThat(next.actions()).as("10 % on 4 pods: no resize").containsExactly(new SetWeight(10));
   }
 
+  @ParameterizedTest(name = "setCanaryScale {0} at weight 10: {1} canary pods")
+  @CsvSource({"weight 40, 2", "weight 100, 5", "replicas 3, 3", "matchTrafficWeight, 1"})
+  void setCanaryScaleTakesAWeightOrReplicasOrFollowsTheTrafficAgain(String scale, int pods) {
+    var spec = classicSpec();
+    var step = scaleStep(4);
+    step.setCanaryScale.replicas = null;
+    String[] words = scale.split(" ");
+    switch (words[0]) {
+      case "weight" -> step.setCanaryScale.weight = Integer.parseInt(words[1]);
+      case "replicas" -> step.setCanaryScale.replicas = Integer.parseInt(words[1]);
+      default -> step.setCanaryScale.matchTrafficWeight = true;
+    }
+    // An earlier scale of 4 pods, then this one: the latest setCanaryScale decides.
+    spec.strategy.canary.steps =
+        steps(scaleStep(4), weightStep(5), step, weightStep(10), pauseStep(null));
+
+    var plan =
+        plan(
+            spec,
+            status(V1, V2, 3, 0),
+            seen(V2, traffic(0, V1, V2), ready(V1, 5, 1), ready(V2, 0, 2)));
+
+    assertThat(plan.actions()).first().isEqualTo(new ScaleRevision(V2, pods, null));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Pauses
 

@@ -80,7 +80,16 @@ public final class RolloutValidator {
     validateSurge(canary, problems);
     if (canary.steps != null) {
       for (int i = 0; i < canary.steps.size(); i++) {
-        validateStep(field + ".steps[" + i + "]", canary.steps.get(i), problems);
+        String step = field + ".steps[" + i + "]";
+        validateStep(step, canary.steps.get(i), problems);
+        if (canary.steps.get(i).setCanaryScale != null && canary.trafficRouting == null) {
+          // Without a mesh the canary's pods are its traffic: a scale apart from the weight
+          // would silently change the weight.
+          problems.add(
+              new SpecProblem(
+                  step + ".setCanaryScale",
+                  "requires trafficRouting: without a mesh the replicas are the weight"));
+        }
       }
     }
     if (canary.trafficRouting == null) {

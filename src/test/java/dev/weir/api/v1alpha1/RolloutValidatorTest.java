@@ -219,6 +219,17 @@ class RolloutValidatorTest {
             CANARY + ".canaryService",
             "must differ from stableService"),
         mistake(
+            "setCanaryScale without trafficRouting",
+            s -> {
+              s.strategy.canary.trafficRouting = null;
+              var scale = new CanaryStep();
+              scale.setCanaryScale = new SetCanaryScale();
+              scale.setCanaryScale.replicas = 2;
+              s.strategy.canary.steps.add(0, scale);
+            },
+            CANARY + ".steps[0].setCanaryScale",
+            "requires trafficRouting"),
+        mistake(
             "a DestinationRule whose two subsets are one",
             s -> s.strategy.canary.trafficRouting.istio.destinationRule = subsets("v", "v"),
             ISTIO + ".destinationRule.canarySubsetName",
