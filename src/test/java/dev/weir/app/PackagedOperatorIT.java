@@ -2,13 +2,11 @@ package dev.weir.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.PodKubelet;
 import dev.weir.testing.RealControlPlane;
 import dev.weir.testing.RolloutScenario;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,11 +62,7 @@ class PackagedOperatorIT {
     process.redirectErrorStream(true).redirectOutput(log.toFile());
     operator = process.start();
 
-    var rollout = Manifests.load("examples/canary-istio/rollout.yaml", Rollout.class);
-    rollout.getSpec().strategy.canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString("1s"));
-    rollout.getSpec().strategy.canary.scaleDownDelaySeconds = 1;
+    var rollout = Manifests.compressedClassicCanary();
     admin.resource(rollout).create();
     var checkout = new RolloutScenario(admin, "shop", "checkout");
     try {

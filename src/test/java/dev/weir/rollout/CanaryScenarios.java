@@ -56,12 +56,7 @@ abstract class CanaryScenarios {
     Manifests.apply(client, "examples/canary-istio/virtualservice.yaml");
     kubelet = kubelet(client).start();
     weir = startWeir();
-    var rollout = Manifests.load("examples/canary-istio/rollout.yaml", Rollout.class);
-    rollout.getSpec().strategy.canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString("1s"));
-    rollout.getSpec().strategy.canary.scaleDownDelaySeconds = 1;
-    rollout.getSpec().strategy.canary.abortScaleDownDelaySeconds = 1;
+    var rollout = Manifests.compressedClassicCanary();
     adjust.accept(rollout);
     client.resource(rollout).create();
     checkout = new RolloutScenario(client, "shop", "checkout");

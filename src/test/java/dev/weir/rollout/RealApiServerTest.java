@@ -16,7 +16,6 @@ import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
 import dev.weir.testing.TrafficRecorder;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -83,12 +82,7 @@ class RealApiServerTest {
     }
     closeables.add(new PodKubelet(admin).start());
     closeables.add(RunningWeir.start(weirClient));
-    var rollout = Manifests.load("examples/canary-istio/rollout.yaml", Rollout.class);
-    rollout.getSpec().strategy.canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString("1s"));
-    rollout.getSpec().strategy.canary.scaleDownDelaySeconds = 1;
-    rollout.getSpec().strategy.canary.abortScaleDownDelaySeconds = 1;
+    var rollout = Manifests.compressedClassicCanary();
     admin.resource(rollout).create();
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
   }

@@ -1,6 +1,8 @@
 package dev.weir.testing;
 
+import dev.weir.api.v1alpha1.Rollout;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -46,5 +48,20 @@ public final class Manifests {
     for (HasMetadata object : load(path)) {
       client.resource(object).createOr(NonDeletingOperation::update);
     }
+  }
+
+  /**
+   * The classic canary of examples/canary-istio, as the stories apply it: its own steps, with the
+   * timed pauses and both scale-down delays compressed to a second.
+   */
+  public static Rollout compressedClassicCanary() {
+    var rollout = load("examples/canary-istio/rollout.yaml", Rollout.class);
+    var canary = rollout.getSpec().strategy.canary;
+    canary.steps.stream()
+        .filter(s -> s.pause != null && s.pause.duration != null)
+        .forEach(s -> s.pause.duration = new IntOrString("1s"));
+    canary.scaleDownDelaySeconds = 1;
+    canary.abortScaleDownDelaySeconds = 1;
+    return rollout;
   }
 }
