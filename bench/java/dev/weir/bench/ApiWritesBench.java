@@ -164,7 +164,7 @@ public final class ApiWritesBench {
         var kubeletClient = client(server, Party.KUBELET);
         var weirClient = client(server, Party.WEIR)) {
       begin(log, "v1 applied, becomes Healthy");
-      Manifests.apply(script, "crds/rollouts.weir.dev.yaml");
+      Manifests.applyWeirCrds(script);
       Manifests.apply(script, "src/test/resources/crds/istio-networking.yaml");
       Manifests.apply(script, "examples/canary-istio/namespace.yaml");
       Manifests.apply(script, "examples/canary-istio/services.yaml");

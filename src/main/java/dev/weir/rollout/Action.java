@@ -23,4 +23,17 @@ public sealed interface Action {
 
   /** Write the canary weight on every managed route, then read it back. */
   record SetWeight(int canaryWeight) implements Action {}
+
+  /**
+   * Create the AnalysisRun of a site for the revision in progress (or find it created already: the
+   * name is fixed by the status, so a repeated create is harmless).
+   */
+  record StartAnalysis(String name, AnalysisSite site, String canaryHash, String stableHash)
+      implements Action {}
+
+  /** Ask a run to stop measuring, saying why. */
+  record TerminateAnalysis(String name, String reason) implements Action {}
+
+  /** Delete a finished run beyond the history limits. */
+  record DeleteAnalysis(String name) implements Action {}
 }

@@ -38,6 +38,7 @@ public final class CanaryPlanner {
     var problems = new ArrayList<SpecProblem>(RolloutValidator.validate(spec));
     if (problems.isEmpty()) {
       problems.addAll(observed.traffic().problems());
+      problems.addAll(observed.analysis().problems());
     }
     if (!problems.isEmpty()) {
       return invalid(status, problems, generation, observed);
@@ -45,6 +46,7 @@ public final class CanaryPlanner {
     var ctx = new PlanContext(spec, status, observed);
     takeRequests(ctx);
     handlers.get(stateOf(ctx)).plan(ctx);
+    RolloutAnalyses.retire(ctx);
     finish(ctx, current, generation);
     return new Plan(List.copyOf(ctx.actions), status, List.copyOf(ctx.events), ctx.requeueAfter());
   }
@@ -93,6 +95,8 @@ public final class CanaryPlanner {
       status.abortMessage = null;
       status.promote = null;
       status.pauseConditions.clear();
+      status.analysisRunCount = null;
+      RolloutAnalyses.forget(status);
     }
     boolean releasing = !Objects.equals(status.currentPodHash, status.stableRS);
     if (releasing && !Boolean.TRUE.equals(status.abort) && status.abortedAt != null) {
@@ -101,13 +105,17 @@ public final class CanaryPlanner {
       status.abortMessage = null;
       status.currentStepIndex = 0;
       status.pauseConditions.clear();
+      RolloutAnalyses.forget(status);
     }
     if (status.promote != null && releasing && !Boolean.TRUE.equals(status.abort)) {
       int steps = ctx.steps().size();
+      boolean backgroundVerdictOnly = RolloutAnalyses.acceptVerdicts(ctx);
       if (status.promote == PromoteRequest.Full) {
         status.currentStepIndex = steps;
+        status.stepAnalysisRun = null;
         ctx.event(RolloutEvent.normal("PromotedFull", "remaining steps skipped on request"));
-      } else if (ctx.stepIndex() < steps) {
+      } else if (!backgroundVerdictOnly && ctx.stepIndex() < steps) {
+        status.stepAnalysisRun = null;
         ctx.event(
             RolloutEvent.normal(
                 "StepPromoted", "step " + SteppingState.stepLabel(ctx) + " skipped on request"));

@@ -12,6 +12,13 @@ final class PromotingState implements StateHandler {
 
   @Override
   public void plan(PlanContext ctx) {
+    if (RolloutAnalyses.backgroundAllows(ctx)) {
+      promote(ctx);
+    }
+  }
+
+  /** Promotes once the background analysis, checked by the caller, allows it. */
+  void promote(PlanContext ctx) {
     String canary = ctx.status.currentPodHash;
     String oldStable = ctx.status.stableRS;
     if (SteppingState.heldBySpecPaused(ctx)) {

@@ -1,6 +1,10 @@
 package dev.weir.rollout;
 
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,7 +31,11 @@ import org.jboss.logging.Logger;
  * are installed; without them Weir still reads them on every reconcile.
  */
 record RolloutEventSources(
-    InformerEventSource<ReplicaSet, Rollout> replicaSets, List<EventSource<?, Rollout>> all) {
+    InformerEventSource<ReplicaSet, Rollout> replicaSets,
+    InformerEventSource<AnalysisRun, Rollout> analysisRuns,
+    InformerEventSource<AnalysisTemplate, Rollout> templates,
+    InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterTemplates,
+    List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
   private static final String REFERENCES = "weir-references";
@@ -44,6 +52,20 @@ record RolloutEventSources(
                 .build(),
             context);
     sources.add(replicaSets);
+    var analysisRuns =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(AnalysisRun.class, Rollout.class)
+                .withName("analysisruns")
+                .withLabelSelector(AnalysisRuns.ROLLOUT_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
+                .build(),
+            context);
+    sources.add(analysisRuns);
+    var templates = referenced(context, AnalysisTemplate.class, "analysistemplates");
+    sources.add(templates);
+    var clusterTemplates =
+        referenced(context, ClusterAnalysisTemplate.class, "clusteranalysistemplates");
+    sources.add(clusterTemplates);
     sources.add(referenced(context, Service.class, "services"));
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
@@ -51,7 +73,7 @@ record RolloutEventSources(
     if (installed(context, "destinationrules.networking.istio.io")) {
       sources.add(referenced(context, DestinationRule.class, "destinationrules"));
     }
-    return new RolloutEventSources(replicaSets, sources);
+    return new RolloutEventSources(replicaSets, analysisRuns, templates, clusterTemplates, sources);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Rollout> referenced(
@@ -86,6 +108,23 @@ record RolloutEventSources(
     }
     String ns = rollout.getMetadata().getNamespace();
     var canary = strategy.canary;
+    var analyses = new ArrayList<RolloutAnalysis>();
+    if (canary.analysis != null) {
+      analyses.add(canary.analysis);
+    }
+    if (canary.steps != null) {
+      canary.steps.stream().filter(s -> s.analysis != null).forEach(s -> analyses.add(s.analysis));
+    }
+    for (var analysis : analyses) {
+      if (analysis.templates != null) {
+        for (var ref : analysis.templates) {
+          keys.add(
+              Boolean.TRUE.equals(ref.clusterScope)
+                  ? key("ClusterAnalysisTemplate", null, ref.templateName)
+                  : key("AnalysisTemplate", ns, ref.templateName));
+        }
+      }
+    }
     for (String service : new String[] {canary.stableService, canary.canaryService}) {
       if (service != null) {
         keys.add(key("Service", ns, service));

@@ -1,5 +1,7 @@
 package dev.weir.rollout;
 
+import dev.weir.analysis.AnalysisRunDrivers;
+import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.observability.EventRecorder;
@@ -25,11 +27,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,6 +64,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
   private final CanaryPlanner planner = new CanaryPlanner();
   private final Clock clock;
+  private final AnalysisRunDrivers drivers;
+  private RolloutEventSources sources;
   private InformerEventSource<ReplicaSet, Rollout> replicaSets;
 
   public RolloutReconciler() {
@@ -66,12 +73,17 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   }
 
   public RolloutReconciler(Clock clock) {
+    this(clock, AnalysisRunDrivers.fromConfiguration(clock));
+  }
+
+  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers) {
     this.clock = clock;
+    this.drivers = drivers;
   }
 
   @Override
   public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
-    var sources = RolloutEventSources.create(context);
+    sources = RolloutEventSources.create(context);
     replicaSets = sources.replicaSets();
     return sources.all();
   }
@@ -92,15 +104,20 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         .filter(rs -> rs.getMetadata().getLabels().containsKey(PodTemplateHash.LABEL))
         .forEach(rs -> owned.put(rs.getMetadata().getLabels().get(PodTemplateHash.LABEL), rs));
     TrafficState traffic = routers.observe(rollout);
+    var analysis = new ReleaseAnalysis(rollout, client, sources, drivers.forClient(client));
+    analysis.observe(List.copyOf(context.getSecondaryResources(AnalysisRun.class)));
 
     RolloutStatus status = rollout.getStatus();
     Plan plan = null;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
-      var observation = new Observation(clock.instant(), hash, revisions(owned), traffic);
+      var observation =
+          new Observation(clock.instant(), hash, revisions(owned), traffic, analysis.observation());
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       boolean touchedTraffic = false;
       for (Action action : plan.actions()) {
-        touchedTraffic |= carryOut(rollout, action, owned, writer, routers);
+        if (!analysis.carryOut(action)) {
+          touchedTraffic |= carryOut(rollout, action, owned, writer, routers);
+        }
       }
       for (RolloutEvent event : plan.events()) {
         events.record(rollout, event, observation.now());
@@ -118,7 +135,16 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       writeStatus(rollout, status, context);
     }
     var control = UpdateControl.<Rollout>noUpdate();
-    plan.requeueAfter().ifPresent(delay -> control.rescheduleAfter(delay.plusMillis(50)));
+    // Measurements come due on their own schedule, beside the pauses and delays of the plan.
+    Optional<Duration> measurement =
+        analysis.nextDue().map(at -> Duration.between(clock.instant(), at));
+    Stream.of(plan.requeueAfter(), measurement)
+        .flatMap(Optional::stream)
+        .min(Duration::compareTo)
+        .ifPresent(
+            delay ->
+                control.rescheduleAfter(
+                    (delay.isNegative() ? Duration.ZERO : delay).plusMillis(50)));
     return control;
   }
 

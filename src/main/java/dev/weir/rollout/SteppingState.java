@@ -70,6 +70,10 @@ final class SteppingState implements StateHandler {
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
+    // Background analysis judges even while paused: a failing canary is not kept for a human.
+    if (!RolloutAnalyses.backgroundAllows(ctx)) {
+      return;
+    }
     if (heldBySpecPaused(ctx)) {
       return;
     }
@@ -80,7 +84,7 @@ final class SteppingState implements StateHandler {
       status.currentStepIndex = ctx.stepIndex() + 1;
       ctx.progressed();
     }
-    promoting.plan(ctx);
+    promoting.promote(ctx);
   }
 
   /** Carries out one step; true when it is done and the next may begin. */
@@ -121,6 +125,9 @@ final class SteppingState implements StateHandler {
         return false;
       }
       return true;
+    }
+    if (step.analysis != null) {
+      return RolloutAnalyses.stepPassed(ctx);
     }
     return pause(ctx, step);
   }

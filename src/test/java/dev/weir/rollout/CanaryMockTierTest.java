@@ -25,7 +25,7 @@ class CanaryMockTierTest extends CanaryScenarios {
 
   @BeforeEach
   void installCrds() {
-    Manifests.apply(client, "crds/rollouts.weir.dev.yaml");
+    Manifests.applyWeirCrds(client);
     Manifests.apply(client, "src/test/resources/crds/istio-networking.yaml");
   }
 }

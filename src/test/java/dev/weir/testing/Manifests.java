@@ -50,6 +50,15 @@ public final class Manifests {
     }
   }
 
+  /** Weir's own CRDs: every file in crds/. */
+  public static void applyWeirCrds(KubernetesClient client) {
+    try (var files = Files.list(repo("crds"))) {
+      files.sorted().forEach(f -> apply(client, "crds/" + f.getFileName()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The classic canary of examples/canary-istio, as the stories apply it: its own steps, with the
    * timed pauses and both scale-down delays compressed to a second.

@@ -25,4 +25,10 @@ public class CanaryStep {
       "Sets the canary's replica count independently of its traffic weight, from this step"
           + " until the next setCanaryScale step or the end of the release.")
   public SetCanaryScale setCanaryScale;
+
+  @JsonPropertyDescription(
+      "Runs an AnalysisRun from the templates and waits for its verdict: Successful moves on,"
+          + " Failed aborts the release (traffic first), Error aborts or pauses"
+          + " (spec.analysis.onError), Inconclusive pauses until promoted or aborted.")
+  public RolloutAnalysis analysis;
 }

@@ -55,4 +55,9 @@ public class CanaryStrategy {
       "How traffic is split between stable and canary. Without it, the canary's share is"
           + " approximated by the ratio of canary to stable pods.")
   public TrafficRouting trafficRouting;
+
+  @JsonPropertyDescription(
+      "Background analysis: one AnalysisRun from startingStep until promotion; its failure"
+          + " aborts the release at whatever step it is.")
+  public BackgroundAnalysis analysis;
 }

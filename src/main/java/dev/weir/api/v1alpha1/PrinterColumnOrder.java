@@ -11,23 +11,35 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A build step, run after the CRD generator: puts the Rollout's printer columns in the order they
- * are declared on {@link Rollout} (the generator sorts them by JSON path, which would show AGE
+ * A build step, run after the CRD generator: puts the printer columns of each CRD given in the
+ * order they are declared on its class (the generator sorts them by JSON path, which would show AGE
  * first in {@code kubectl get}).
  */
 public final class PrinterColumnOrder {
 
   private PrinterColumnOrder() {}
 
+  private static final Map<String, Class<?>> KINDS =
+      Map.of("Rollout", Rollout.class, "AnalysisRun", AnalysisRun.class);
+
   public static void main(String[] args) throws IOException {
-    Path file = Path.of(args[0]);
+    for (String file : args) {
+      reorder(Path.of(file));
+    }
+  }
+
+  private static void reorder(Path file) throws IOException {
     String yaml = Files.readString(file);
     String header = yaml.startsWith("#") ? yaml.substring(0, yaml.indexOf('\n') + 1) : "";
     var crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
     List<String> declared =
-        Arrays.stream(Rollout.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+        Arrays.stream(
+                KINDS
+                    .get(crd.getSpec().getNames().getKind())
+                    .getAnnotationsByType(AdditionalPrinterColumn.class))
             .map(AdditionalPrinterColumn::name)
             .toList();
     for (var version : crd.getSpec().getVersions()) {

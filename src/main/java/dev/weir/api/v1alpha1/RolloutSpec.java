@@ -65,6 +65,9 @@ public class RolloutSpec {
   @Default("false")
   public Boolean paused;
 
+  @JsonPropertyDescription("How many AnalysisRuns are kept, and what an analysis Error does.")
+  public RolloutAnalysisSettings analysis;
+
   @JsonPropertyDescription("How a new revision is released.")
   @Required
   public RolloutStrategy strategy;

@@ -67,6 +67,17 @@ public class RolloutStatus {
           + " remaining steps. Weir clears it when carried out.")
   public PromoteRequest promote;
 
+  @JsonPropertyDescription("The AnalysisRun of the current analysis step.")
+  public RolloutAnalysisRunStatus stepAnalysisRun;
+
+  @JsonPropertyDescription("The background AnalysisRun of the release in progress.")
+  public RolloutAnalysisRunStatus backgroundAnalysisRun;
+
+  @JsonPropertyDescription(
+      "AnalysisRuns started for the revision in progress; numbers their names, so that a run"
+          + " is created once even if this status was not written.")
+  public Integer analysisRunCount;
+
   @JsonPropertyDescription("When the release last made progress (a step, a pod available).")
   public String progressedAt;
 

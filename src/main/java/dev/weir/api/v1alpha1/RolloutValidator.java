@@ -32,6 +32,16 @@ public final class RolloutValidator {
               "must be at least 1, was " + spec.progressDeadlineSeconds));
     }
     validateSelector(spec, problems);
+    if (spec.analysis != null) {
+      nonNegative(
+          "spec.analysis.successfulRunHistoryLimit",
+          spec.analysis.successfulRunHistoryLimit,
+          problems);
+      nonNegative(
+          "spec.analysis.unsuccessfulRunHistoryLimit",
+          spec.analysis.unsuccessfulRunHistoryLimit,
+          problems);
+    }
     if (spec.strategy == null || spec.strategy.canary == null) {
       problems.add(new SpecProblem("spec.strategy", "canary is required"));
       return problems;
@@ -78,6 +88,17 @@ public final class RolloutValidator {
     nonNegative(field + ".scaleDownDelaySeconds", canary.scaleDownDelaySeconds, problems);
     nonNegative(field + ".abortScaleDownDelaySeconds", canary.abortScaleDownDelaySeconds, problems);
     validateSurge(canary, problems);
+    if (canary.analysis != null) {
+      validateAnalysis(field + ".analysis", canary.analysis, problems);
+      nonNegative(field + ".analysis.startingStep", canary.analysis.startingStep, problems);
+      int steps = canary.steps == null ? 0 : canary.steps.size();
+      if (canary.analysis.startingStep != null && canary.analysis.startingStep > steps) {
+        problems.add(
+            new SpecProblem(
+                field + ".analysis.startingStep",
+                canary.analysis.startingStep + " is past the last step (" + steps + " steps)"));
+      }
+    }
     if (canary.steps != null) {
       for (int i = 0; i < canary.steps.size(); i++) {
         String step = field + ".steps[" + i + "]";
@@ -163,11 +184,17 @@ public final class RolloutValidator {
 
   private static void validateStep(String field, CanaryStep step, List<SpecProblem> problems) {
     long set =
-        Stream.of(step.setWeight, step.pause, step.setCanaryScale).filter(Objects::nonNull).count();
+        Stream.of(step.setWeight, step.pause, step.setCanaryScale, step.analysis)
+            .filter(Objects::nonNull)
+            .count();
     if (set != 1) {
       problems.add(
-          new SpecProblem(field, "exactly one of setWeight, pause, setCanaryScale must be set"));
+          new SpecProblem(
+              field, "exactly one of setWeight, pause, setCanaryScale, analysis must be set"));
       return;
+    }
+    if (step.analysis != null) {
+      validateAnalysis(field + ".analysis", step.analysis, problems);
     }
     if (step.setWeight != null) {
       percent(field + ".setWeight", step.setWeight, problems);
@@ -198,6 +225,23 @@ public final class RolloutValidator {
         percent(field + ".setCanaryScale.weight", scale.weight, problems);
       }
       nonNegative(field + ".setCanaryScale.replicas", scale.replicas, problems);
+    }
+  }
+
+  /** The shape of an analysis; what its templates say is checked once they are read. */
+  static void validateAnalysis(String field, RolloutAnalysis analysis, List<SpecProblem> problems) {
+    if (analysis.templates == null || analysis.templates.isEmpty()) {
+      problems.add(new SpecProblem(field + ".templates", "at least one template is required"));
+    } else {
+      for (int i = 0; i < analysis.templates.size(); i++) {
+        if (blank(analysis.templates.get(i).templateName)) {
+          problems.add(
+              new SpecProblem(field + ".templates[" + i + "].templateName", "is required"));
+        }
+      }
+    }
+    if (analysis.args != null) {
+      AnalysisArguments.validate(field + ".args", analysis.args, problems);
     }
   }
 

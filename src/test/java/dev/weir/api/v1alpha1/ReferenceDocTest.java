@@ -9,41 +9,49 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * docs/reference/rollout.md is the field reference, generated from the CRD's own descriptions (the
- * text `kubectl explain` prints). Run with -Dweir.update=true (or `./weir crds`) to regenerate.
+ * docs/reference/ holds the field reference of each CRD, generated from the CRD's own descriptions
+ * (the text `kubectl explain` prints). Run with -Dweir.update=true (or `./weir crds`) to
+ * regenerate.
  */
 class ReferenceDocTest {
 
-  private static final Path DOC = Path.of("docs/reference/rollout.md");
   private static final Set<String> UPSTREAM = Set.of(".spec.template", ".spec.selector");
 
-  @Test
-  void fieldReferenceIsCurrent() throws IOException {
-    String expected = render();
+  @ParameterizedTest
+  @MethodSource("dev.weir.api.v1alpha1.GeneratedCrdsTest#crds")
+  void fieldReferenceIsCurrent(String plural) throws IOException {
+    String kind = plural.substring(0, plural.length() - 1);
+    Path doc = Path.of("docs/reference/" + kind + ".md");
+    String expected = render(plural);
     if (Boolean.getBoolean("weir.update")) {
-      Files.writeString(DOC, expected);
+      Files.writeString(doc, expected);
     }
-    assertThat(Files.exists(DOC) ? Files.readString(DOC) : "")
-        .as("%s is stale: run ./weir crds", DOC)
+    assertThat(Files.exists(doc) ? Files.readString(doc) : "")
+        .as("%s is stale: run ./weir crds", doc)
         .isEqualTo(expected);
   }
 
-  static String render() throws IOException {
+  static String render(String plural) throws IOException {
     var crd =
         Serialization.unmarshal(
-            Files.readString(Path.of("crds/rollouts.weir.dev.yaml")),
+            Files.readString(Path.of("crds/" + plural + ".weir.dev.yaml")),
             CustomResourceDefinition.class);
     var version = crd.getSpec().getVersions().get(0);
     var out = new StringBuilder();
-    out.append("# Rollout (`")
+    out.append("# ")
+        .append(crd.getSpec().getNames().getKind())
+        .append(" (`")
         .append(crd.getSpec().getGroup())
         .append("/")
         .append(version.getName())
         .append("`) field reference\n\n")
-        .append("Generated from `crds/rollouts.weir.dev.yaml` by `./weir crds`; do not edit.\n")
+        .append("Generated from `crds/")
+        .append(plural)
+        .append(".weir.dev.yaml` by `./weir crds`; do not edit.\n")
         .append("Short names: `")
         .append(String.join("`, `", crd.getSpec().getNames().getShortNames()))
         .append("`.\n\n")
@@ -51,7 +59,9 @@ class ReferenceDocTest {
         .append("| --- | --- | --- | --- |\n");
     var schema = version.getSchema().getOpenAPIV3Schema();
     walk(".spec", schema.getProperties().get("spec"), out);
-    walk(".status", schema.getProperties().get("status"), out);
+    if (schema.getProperties().containsKey("status")) {
+      walk(".status", schema.getProperties().get("status"), out);
+    }
     return out.toString();
   }
 

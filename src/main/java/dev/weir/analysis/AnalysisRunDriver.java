@@ -1,0 +1,160 @@
+package dev.weir.analysis;
+
+import dev.weir.analysis.provider.QueryResult;
+import dev.weir.api.v1alpha1.AnalysisPhase;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisRunStatus;
+import dev.weir.api.v1alpha1.Metric;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Carries a run forward: takes the measurements that are due, judges them, and writes the run's
+ * status once. The rollout that owns a run drives it from its own reconcile, so that a failed
+ * measurement moves traffic back in that same reconcile; runs without a rollout are driven by the
+ * {@link AnalysisRunReconciler}.
+ */
+public final class AnalysisRunDriver {
+
+  private final KubernetesClient client;
+  private final PrometheusMeasurements prometheus;
+  private final Clock clock;
+
+  public AnalysisRunDriver(
+      KubernetesClient client, PrometheusMeasurements prometheus, Clock clock) {
+    this.client = client;
+    this.prometheus = prometheus;
+    this.clock = clock;
+  }
+
+  /** The run after this step, and when it next needs a measurement. */
+  public record Advanced(AnalysisRun run, Optional<Instant> nextDue) {}
+
+  /** Takes the measurements that are due now and records them; writes only if something changed. */
+  public Advanced advance(AnalysisRun run) {
+    Instant now = clock.instant();
+    var spec = run.getSpec();
+    AnalysisRunStatus before = run.getStatus();
+    AnalysisRunStatus status =
+        before == null || before.phase == null
+            ? RunProgress.start(spec, now)
+            : Serialization.clone(before);
+    boolean terminate = Boolean.TRUE.equals(spec.terminate);
+    if (!terminate) {
+      var secrets = new CachedSecrets(run.getMetadata().getNamespace());
+      for (Metric metric : RunProgress.due(spec, status, now)) {
+        Instant started = clock.instant();
+        Judgement judgement = measure(metric, run, secrets);
+        RunProgress.record(status, metric, judgement, started, clock.instant());
+      }
+    }
+    RunProgress.conclude(status, terminate, terminateReason(run), clock.instant());
+    AnalysisRun written = run;
+    if (!Objects.equals(
+        Serialization.jsonMapper().valueToTree(before),
+        Serialization.jsonMapper().valueToTree(status))) {
+      written = writeStatus(run, status);
+    }
+    return new Advanced(written, RunProgress.nextDue(spec, status));
+  }
+
+  private Judgement measure(Metric metric, AnalysisRun run, CachedSecrets secrets) {
+    ArgumentValues args;
+    try {
+      args = ArgumentValues.of(run.getSpec().args, secrets);
+    } catch (ArgumentValues.MissingValue e) {
+      return new Judgement(AnalysisPhase.Error, null, e.getMessage(), false);
+    }
+    try {
+      if (metric.minSamples != null) {
+        QueryResult samples = prometheus.measure(metric, true, args, secrets);
+        var stop = MeasurementJudge.guard(metric, samples);
+        if (stop.isPresent()) {
+          return masked(stop.get(), args);
+        }
+      }
+      QueryResult answer = prometheus.measure(metric, false, args, secrets);
+      return masked(MeasurementJudge.judge(metric, answer), args);
+    } catch (ArgumentValues.MissingValue | IllegalArgumentException e) {
+      return masked(new Judgement(AnalysisPhase.Error, null, e.getMessage(), false), args);
+    }
+  }
+
+  private static Judgement masked(Judgement j, ArgumentValues args) {
+    return new Judgement(j.phase(), j.value(), args.mask(j.message()), j.noData());
+  }
+
+  /**
+   * Writes the status through the status subresource. This driver is the only writer of a run's
+   * status; a conflict comes from a change of its spec (terminate), so the status is written again
+   * onto the fresh object, and terminate is honoured on the next step.
+   */
+  private AnalysisRun writeStatus(AnalysisRun run, AnalysisRunStatus status) {
+    var copy = Serialization.clone(run);
+    copy.setStatus(status);
+    try {
+      return client.resource(copy).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      var fresh = client.resource(run).get();
+      if (fresh == null) {
+        return run;
+      }
+      fresh.setStatus(status);
+      return client.resource(fresh).updateStatus();
+    }
+  }
+
+  private static String terminateReason(AnalysisRun run) {
+    var annotations = run.getMetadata().getAnnotations();
+    String reason = annotations == null ? null : annotations.get(TERMINATE_REASON);
+    return reason == null ? "on request" : reason;
+  }
+
+  /** Annotation in which whoever terminates a run says why. */
+  public static final String TERMINATE_REASON = "weir.dev/terminate-reason";
+
+  /** Secrets of the run's namespace, each read once per step. */
+  private final class CachedSecrets implements ArgumentValues.SecretReader {
+    private final String namespace;
+    private final java.util.Map<String, Secret> read = new java.util.HashMap<>();
+
+    CachedSecrets(String namespace) {
+      this.namespace = namespace;
+    }
+
+    @Override
+    public String read(String name, String key) {
+      Secret secret;
+      try {
+        secret =
+            read.computeIfAbsent(
+                name, n -> client.secrets().inNamespace(namespace).withName(n).get());
+      } catch (KubernetesClientException e) {
+        throw new ArgumentValues.MissingValue(
+            "cannot read Secret " + name + " in " + namespace + ": HTTP " + e.getCode());
+      }
+      if (secret == null) {
+        throw new ArgumentValues.MissingValue("Secret " + name + " not found in " + namespace);
+      }
+      if (secret.getData() != null && secret.getData().containsKey(key)) {
+        return new String(
+            Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+      }
+      if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+        return secret.getStringData().get(key);
+      }
+      throw new ArgumentValues.MissingValue("Secret " + name + " has no key " + key);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.weir.analysis;
+
+import dev.weir.analysis.provider.prometheus.PrometheusProvider;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * What every driver shares: the Prometheus client (one HTTP client for the whole controller), the
+ * default Prometheus address and the clock. A driver is cheap and made per client.
+ */
+public final class AnalysisRunDrivers {
+
+  /** Setting (or env WEIR_PROMETHEUS_ADDRESS) for metrics that name no address. */
+  public static final String ADDRESS_SETTING = "weir.prometheus.address";
+
+  private final PrometheusMeasurements prometheus;
+  private final Clock clock;
+
+  public AnalysisRunDrivers(Optional<String> defaultAddress, Clock clock) {
+    this.prometheus = new PrometheusMeasurements(new PrometheusProvider(clock), defaultAddress);
+    this.clock = clock;
+  }
+
+  /** The controller's settings: weir.prometheus.address from application.properties or env. */
+  public static AnalysisRunDrivers fromConfiguration(Clock clock) {
+    Optional<String> address =
+        ConfigProvider.getConfig().getOptionalValue(ADDRESS_SETTING, String.class);
+    return new AnalysisRunDrivers(address, clock);
+  }
+
+  public AnalysisRunDriver forClient(KubernetesClient client) {
+    return new AnalysisRunDriver(client, prometheus, clock);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.weir.analysis;
+
+import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.SpecProblem;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+
+/**
+ * Fills the {{args.NAME}} of a metric's settings (interval, initialDelay, count, conditions,
+ * timeout, range) when the run is made, so that one template serves a quick test and a slow
+ * production release alike. Queries and headers keep theirs until each measurement: they may use
+ * Secret-backed args, which are never copied into a run.
+ */
+final class MetricSettings {
+
+  private MetricSettings() {}
+
+  /** Substitutes the plain values into the metric's settings; problems name the field. */
+  static void substitute(
+      String field, Metric metric, Map<String, String> values, List<SpecProblem> problems) {
+    metric.interval = duration(field + ".interval", metric.interval, values, problems);
+    metric.initialDelay = duration(field + ".initialDelay", metric.initialDelay, values, problems);
+    metric.count = duration(field + ".count", metric.count, values, problems);
+    text(
+        field + ".successCondition",
+        metric.successCondition,
+        values,
+        problems,
+        v -> metric.successCondition = v);
+    text(
+        field + ".failureCondition",
+        metric.failureCondition,
+        values,
+        problems,
+        v -> metric.failureCondition = v);
+    var prometheus = metric.provider == null ? null : metric.provider.prometheus;
+    if (prometheus != null) {
+      prometheus.timeout =
+          duration(field + ".provider.prometheus.timeout", prometheus.timeout, values, problems);
+      if (prometheus.rangeQuery != null) {
+        var range = prometheus.rangeQuery;
+        range.lookback =
+            duration(
+                field + ".provider.prometheus.rangeQuery.lookback",
+                range.lookback,
+                values,
+                problems);
+        range.step =
+            duration(field + ".provider.prometheus.rangeQuery.step", range.step, values, problems);
+      }
+    }
+    if (metric.count != null) {
+      try {
+        if (count(metric.count) < 1) {
+          problems.add(new SpecProblem(field + ".count", "must be at least 1"));
+        }
+      } catch (NumberFormatException e) {
+        problems.add(
+            new SpecProblem(
+                field + ".count", "'" + metric.count.getStrVal() + "' is not a number"));
+      }
+    }
+  }
+
+  /** A count as a number. */
+  static int count(IntOrString count) {
+    return count.getIntVal() != null
+        ? count.getIntVal()
+        : Integer.parseInt(count.getStrVal().trim());
+  }
+
+  private static IntOrString duration(
+      String field, IntOrString value, Map<String, String> values, List<SpecProblem> problems) {
+    if (value == null || value.getStrVal() == null || !value.getStrVal().contains("{{")) {
+      return value;
+    }
+    String[] filled = {value.getStrVal()};
+    text(field, value.getStrVal(), values, problems, v -> filled[0] = v);
+    return new IntOrString(filled[0]);
+  }
+
+  private static void text(
+      String field,
+      String text,
+      Map<String, String> values,
+      List<SpecProblem> problems,
+      Consumer<String> set) {
+    if (text == null || !text.contains("{{")) {
+      return;
+    }
+    Matcher m = TemplateResolver.PLACEHOLDER.matcher(text);
+    var out = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        problems.add(
+            new SpecProblem(
+                field, "uses {{args." + m.group(1) + "}}, which needs a value (not valueFrom)"));
+        return;
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    set.accept(out.toString());
+  }
+}

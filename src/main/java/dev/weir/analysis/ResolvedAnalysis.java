@@ -1,0 +1,11 @@
+package dev.weir.analysis;
+
+import dev.weir.api.v1alpha1.AnalysisArgument;
+import dev.weir.api.v1alpha1.Metric;
+import java.util.List;
+
+/**
+ * The metrics of an analysis with its templates and their includes flattened, and every arg the
+ * metrics use with its value or source: what an AnalysisRun is created from.
+ */
+public record ResolvedAnalysis(List<Metric> metrics, List<AnalysisArgument> args) {}

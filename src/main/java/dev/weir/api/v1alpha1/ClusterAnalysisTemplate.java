@@ -1,0 +1,17 @@
+package dev.weir.api.v1alpha1;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * An {@link AnalysisTemplate} for the whole cluster: a platform team publishes it once, rollouts of
+ * every namespace name it with {@code clusterScope: true}.
+ */
+@Group("weir.dev")
+@Version("v1alpha1")
+@Plural("clusteranalysistemplates")
+@ShortNames({"wcat"})
+public class ClusterAnalysisTemplate extends CustomResource<AnalysisTemplateSpec, Void> {}

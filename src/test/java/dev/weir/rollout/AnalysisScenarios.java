@@ -1,0 +1,332 @@
+package dev.weir.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.api.v1alpha1.AnalysisArgument;
+import dev.weir.api.v1alpha1.AnalysisPhase;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.Kubelet;
+import dev.weir.testing.Manifests;
+import dev.weir.testing.PrometheusServer;
+import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.RunningWeir;
+import dev.weir.testing.mesh.TrafficSimulator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Releases judged by the real Prometheus: the example of examples/canary-analysis with the
+ * templates of analysis-templates/ applied unchanged, scraped from a simulated mesh that follows
+ * the VirtualService weights and answers as the pod template's annotations say. The rollout's own
+ * args make the windows short (10 s) and the measurements quick (every second); each story runs in
+ * a namespace of its own, so that Prometheus' memory of the last one cannot judge it.
+ */
+abstract class AnalysisScenarios {
+
+  static final String V2 = "registry.example/checkout:2.5.0";
+  static final double BUSY = 100;
+  private static final AtomicInteger STORIES = new AtomicInteger();
+
+  static PrometheusServer prometheus;
+  static int meshPort;
+
+  String namespace;
+  Kubelet kubelet;
+  RunningWeir weir;
+  TrafficSimulator mesh;
+  RolloutScenario checkout;
+
+  abstract KubernetesClient client();
+
+  abstract Kubelet kubelet(KubernetesClient client);
+
+  @BeforeAll
+  static void startPrometheus() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      meshPort = socket.getLocalPort();
+    }
+    prometheus = PrometheusServer.start(List.of("127.0.0.1:" + meshPort));
+  }
+
+  @AfterAll
+  static void stopPrometheus() {
+    prometheus.close();
+  }
+
+  @AfterEach
+  void stopEverything() {
+    Stream.of(weir, mesh, kubelet)
+        .filter(c -> c != null)
+        .forEach(
+            c -> {
+              try {
+                c.close();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    if (!prometheus.running()) {
+      prometheus.restart();
+    }
+  }
+
+  /** Given v1 stable and healthy, the templates applied, the mesh carrying {@code rps}. */
+  void givenStableV1(double rps) {
+    namespace = "shop-" + STORIES.incrementAndGet();
+    var client = client();
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .createOr(NonDeletingOperation::update);
+    applyInNamespace("examples/canary-istio/services.yaml");
+    applyInNamespace("examples/canary-istio/virtualservice.yaml");
+    try (var templates = Files.list(Path.of("analysis-templates"))) {
+      templates
+          .filter(f -> f.toString().endsWith(".yaml"))
+          .sorted()
+          .forEach(f -> applyInNamespace(f.toString()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    kubelet = kubelet(client).start();
+    mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
+    weir = RunningWeir.start(client, Optional.of(prometheus.address().toString()));
+    client.resource(quickAnalysisCanary()).create();
+    checkout = new RolloutScenario(client, namespace, "checkout");
+    checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
+  }
+
+  /** {@code kubectl apply -n <story namespace> -f path}. */
+  void applyInNamespace(String path) {
+    for (HasMetadata object : Manifests.load(path)) {
+      object.getMetadata().setNamespace(namespace);
+      client().resource(object).createOr(NonDeletingOperation::update);
+    }
+  }
+
+  /** examples/canary-analysis with short pauses, and args for quick measurements. */
+  Rollout quickAnalysisCanary() {
+    var rollout = Manifests.load("examples/canary-analysis/rollout.yaml", Rollout.class);
+    rollout.getMetadata().setNamespace(namespace);
+    var canary = rollout.getSpec().strategy.canary;
+    canary.scaleDownDelaySeconds = 1;
+    canary.abortScaleDownDelaySeconds = 1;
+    canary.steps.stream()
+        .filter(s -> s.pause != null && s.pause.duration != null)
+        .forEach(s -> s.pause.duration = new IntOrString("5s"));
+    canary.steps.stream()
+        .filter(s -> s.analysis != null)
+        .forEach(s -> quick(s.analysis, Map.of("interval", "1s", "window", "10s", "count", "3")));
+    quick(
+        canary.analysis,
+        Map.of(
+            "interval", "1s", "initial-delay", "5s", "short-window", "10s", "long-window", "20s"));
+    return rollout;
+  }
+
+  private static void quick(RolloutAnalysis analysis, Map<String, String> args) {
+    args.forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
+  }
+
+  /** When v2 is declared, its pods answering as the annotations say. */
+  String whenV2IsReleased(Map<String, String> behaviour) {
+    checkout.edit(
+        r -> {
+          var template = r.getSpec().template;
+          template.getSpec().getContainers().get(0).setImage(V2);
+          template.getMetadata().setAnnotations(behaviour);
+          return r;
+        });
+    return checkout.awaitStatus("v2 declared", s -> !s.currentPodHash.equals(s.stableRS))
+        .currentPodHash;
+  }
+
+  List<AnalysisRun> analysisRuns() {
+    return client().resources(AnalysisRun.class).inNamespace(namespace).list().getItems();
+  }
+
+  int canaryWeight() {
+    return checkout.canaryWeight("checkout", "primary", "checkout-canary");
+  }
+
+  @Test
+  void aHealthyCanaryPassesEveryAnalysisAndIsPromoted() {
+    givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    String v2 = whenV2IsReleased(Map.of());
+
+    checkout.awaitStatus(
+        "v2 promoted and healthy", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
+
+    assertThat(canaryWeight()).isZero();
+    assertThat(checkout.serviceSelectorHash("checkout-stable")).isEqualTo(v2);
+    var runs = analysisRuns();
+    assertThat(runs)
+        .extracting(r -> r.getMetadata().getLabels().get("weir.dev/analysis"))
+        .containsExactlyInAnyOrder("background", "step-2", "step-5");
+    assertThat(runs)
+        .allSatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Successful));
+    var step =
+        runs.stream().filter(r -> r.getMetadata().getName().endsWith("step-2")).findFirst().get();
+    assertThat(step.getStatus().metricResults)
+        .extracting(m -> m.name, m -> m.successful)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("success-rate", 3),
+            org.assertj.core.groups.Tuple.tuple("p99-latency", 3));
+    assertThat(step.getStatus().metricResults.get(0).measurements)
+        .allSatisfy(m -> assertThat(Double.parseDouble(m.value)).isEqualTo(1.0));
+    var background =
+        runs.stream()
+            .filter(r -> r.getMetadata().getName().endsWith("background"))
+            .findFirst()
+            .get();
+    assertThat(background.getStatus().message).contains("terminated", "promoted");
+    assertThat(background.getStatus().metricResults.get(0).successful).isPositive();
+    assertThat(checkout.eventReasons())
+        .containsSubsequence("AnalysisRunStarted", "AnalysisPassed", "AnalysisPassed", "Promoted");
+    assertThat(v1).isNotEqualTo(v2);
+  }
+
+  @Test
+  void aCanaryWithTwentyPercentErrorsAbortsAtItsFirstAnalysisAndEndsAllStable() {
+    givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.2"));
+
+    var aborted =
+        checkout.awaitStatus(
+            "v2 aborted by its analysis",
+            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
+    assertThat(aborted.abortMessage).contains("failed");
+    assertThat(aborted.currentStepIndex).as("never past the first analysis").isLessThanOrEqualTo(2);
+    assertThat(aborted.stableRS).isEqualTo(v1);
+    checkout.awaitStatus("all traffic on stable", s -> s.verifiedWeight == 0);
+    assertThat(canaryWeight()).isZero();
+    assertThat(analysisRuns())
+        .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
+    assertThat(checkout.eventReasons()).contains("Aborted");
+  }
+
+  @Test
+  void aSlowCanaryFailsItsLatencyAnalysis() {
+    givenStableV1(BUSY);
+    whenV2IsReleased(Map.of(TrafficSimulator.LATENCY_MS, "900"));
+
+    var aborted =
+        checkout.awaitStatus(
+            "v2 aborted by its latency",
+            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
+    assertThat(aborted.abortMessage).contains("p99-latency");
+    assertThat(canaryWeight()).isZero();
+  }
+
+  @Test
+  void prometheusStoppedMidRunIsAnErrorAndNeverAPromotion() {
+    givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    whenV2IsReleased(Map.of());
+    checkout.awaitStatus("analysis at step 3 under way", s -> s.stepAnalysisRun != null);
+
+    prometheus.stop();
+
+    var aborted =
+        checkout.awaitStatus(
+            "v2 aborted: its analysis could not be judged",
+            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
+    assertThat(aborted.abortMessage).contains("Error", "unreachable");
+    assertThat(aborted.stableRS).isEqualTo(v1);
+    assertThat(canaryWeight()).isZero();
+    assertThat(analysisRuns())
+        .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Error))
+        .noneSatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
+  }
+
+  @Test
+  void noTrafficIsNoDataAndPausesInsteadOfPassing() {
+    givenStableV1(BUSY);
+    mesh.setRequestsPerSecond(0);
+    String v1 = checkout.status().stableRS;
+    whenV2IsReleased(Map.of());
+
+    var paused =
+        checkout.awaitStatus(
+            "v2 paused by an inconclusive analysis",
+            s -> s.phase == RolloutPhase.Paused && s.message.contains("inconclusive"));
+    assertThat(paused.message).contains("no data");
+    assertThat(paused.pauseConditions).extracting(p -> p.reason).contains("InconclusiveAnalysis");
+    assertThat(paused.abort).isNull();
+    assertThat(paused.stableRS).isEqualTo(v1);
+    assertThat(canaryWeight()).isEqualTo(20);
+  }
+
+  @Test
+  void aLowTrafficCanaryBelowMinSamplesNeitherFailsNorPassesUntilPromoted() {
+    givenStableV1(5);
+    whenV2IsReleased(Map.of());
+
+    var paused =
+        checkout.awaitStatus(
+            "v2 paused: too few samples to judge",
+            s -> s.phase == RolloutPhase.Paused && s.message.contains("inconclusive"));
+    assertThat(paused.message).contains("too few samples");
+    assertThat(paused.abort).isNull();
+    assertThat(paused.currentStepIndex).isEqualTo(2);
+    assertThat(canaryWeight()).isEqualTo(20);
+
+    mesh.setRequestsPerSecond(BUSY);
+    checkout.promote();
+    checkout.awaitStatus("the promote accepted the verdict", s -> s.currentStepIndex > 2);
+    assertThat(checkout.eventReasons()).contains("AnalysisAccepted");
+  }
+
+  @Test
+  void anUnknownTemplateOrABadConditionIsAnInvalidSpecThatChangesNothing() {
+    givenStableV1(BUSY);
+    var template =
+        client()
+            .resources(AnalysisTemplate.class)
+            .inNamespace(namespace)
+            .withName("istio-p99-latency")
+            .get();
+    template.getSpec().metrics.get(0).successCondition = "result[0] <=";
+    client().resource(template).update();
+    String v1 = checkout.status().stableRS;
+    whenV2IsReleasedWithoutWaiting();
+
+    var invalid =
+        checkout.awaitStatus(
+            "InvalidSpec naming the metric", s -> checkout.condition("InvalidSpec"));
+    assertThat(invalid.message)
+        .contains(
+            "spec.strategy.canary.steps[2].analysis.templates[1]",
+            "p99-latency",
+            "successCondition");
+    assertThat(invalid.stableRS).isEqualTo(v1);
+    assertThat(canaryWeight()).isZero();
+    assertThat(analysisRuns()).isEmpty();
+  }
+
+  void whenV2IsReleasedWithoutWaiting() {
+    checkout.setImage(V2);
+  }
+}

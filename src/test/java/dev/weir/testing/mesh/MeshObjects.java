@@ -1,0 +1,61 @@
+package dev.weir.testing.mesh;
+
+import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
+import io.fabric8.istio.api.networking.v1beta1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the mesh's control plane watches in one namespace — VirtualServices, DestinationRules,
+ * Services, ReplicaSets (standing in for their pods) — kept current by informers, so a tick reads
+ * memory, not the API server.
+ */
+final class MeshObjects implements AutoCloseable {
+
+  private final String namespace;
+  private final List<SharedIndexInformer<?>> opened = new ArrayList<>();
+  private final SharedIndexInformer<VirtualService> virtualServices;
+  private final SharedIndexInformer<DestinationRule> destinationRules;
+  private final SharedIndexInformer<Service> services;
+  private final SharedIndexInformer<ReplicaSet> replicaSets;
+
+  /** Starts the informers and waits for their first listing. */
+  MeshObjects(KubernetesClient client, String namespace) {
+    this.namespace = namespace;
+    try {
+      virtualServices =
+          open(client.resources(VirtualService.class).inNamespace(namespace).inform());
+      destinationRules =
+          open(client.resources(DestinationRule.class).inNamespace(namespace).inform());
+      services = open(client.services().inNamespace(namespace).inform());
+      replicaSets = open(client.apps().replicaSets().inNamespace(namespace).inform());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> open(SharedIndexInformer<T> informer) {
+    opened.add(informer);
+    return informer;
+  }
+
+  RoutingTable routingTable() {
+    return RoutingTable.resolve(
+        namespace,
+        virtualServices.getStore().list(),
+        destinationRules.getStore().list(),
+        services.getStore().list(),
+        replicaSets.getStore().list());
+  }
+
+  @Override
+  public void close() {
+    opened.forEach(SharedIndexInformer::close);
+  }
+}
