@@ -3,8 +3,10 @@ package dev.weir.analysis;
 import dev.weir.analysis.provider.QueryResult;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisRunStatus;
 import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,9 +14,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Carries a run forward: takes the measurements that are due, judges them, and writes the run's
@@ -41,14 +46,22 @@ public final class AnalysisRunDriver {
   /** Takes the measurements that are due now and records them; writes only if something changed. */
   public Advanced advance(AnalysisRun run) {
     Instant now = clock.instant();
-    var spec = run.getSpec();
     AnalysisRunStatus before = run.getStatus();
+    var problems = new ArrayList<SpecProblem>();
+    var spec = settled(run.getSpec(), problems);
     AnalysisRunStatus status =
         before == null || before.phase == null
             ? RunProgress.start(spec, now)
             : Serialization.clone(before);
     boolean terminate = Boolean.TRUE.equals(spec.terminate);
-    if (!terminate) {
+    if (!problems.isEmpty() && !status.phase.completed()) {
+      // A run written by hand is checked like a template: nothing is measured from a bad spec.
+      status.phase = AnalysisPhase.Error;
+      status.message =
+          "invalid spec: "
+              + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+      status.completedAt = now.toString();
+    } else if (!terminate) {
       var secrets = new CachedSecrets(run.getMetadata().getNamespace());
       for (Metric metric : RunProgress.due(spec, status, now)) {
         Instant started = clock.instant();
@@ -64,6 +77,31 @@ public final class AnalysisRunDriver {
       written = writeStatus(run, status);
     }
     return new Advanced(written, RunProgress.nextDue(spec, status));
+  }
+
+  /**
+   * The run's spec with the {{args.NAME}} of its settings filled in from its plain args, checked
+   * metric by metric. A rollout's runs arrive settled already; a hand-written one may not.
+   */
+  static AnalysisRunSpec settled(AnalysisRunSpec spec, List<SpecProblem> problems) {
+    var copy = Serialization.clone(spec);
+    if (copy.metrics == null || copy.metrics.isEmpty()) {
+      problems.add(new SpecProblem("spec.metrics", "at least one metric is required"));
+      copy.metrics = new ArrayList<>();
+      return copy;
+    }
+    var values = new java.util.HashMap<String, String>();
+    if (copy.args != null) {
+      copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
+    }
+    for (int i = 0; i < copy.metrics.size(); i++) {
+      var metric = copy.metrics.get(i);
+      String field =
+          "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
+      MetricSettings.substitute(field, metric, values, problems);
+      MetricValidator.validate(field, metric, problems);
+    }
+    return copy;
   }
 
   private Judgement measure(Metric metric, AnalysisRun run, CachedSecrets secrets) {

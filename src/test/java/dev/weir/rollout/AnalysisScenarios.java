@@ -1,11 +1,15 @@
 package dev.weir.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.ArgumentValueFrom;
+import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
@@ -18,8 +22,12 @@ import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -60,6 +68,11 @@ abstract class AnalysisScenarios {
 
   abstract Kubelet kubelet(KubernetesClient client);
 
+  /** Weir's controller on this tier, started with the default Prometheus address. */
+  RunningWeir startWeir(Optional<String> prometheusAddress) {
+    return RunningWeir.start(client(), prometheusAddress);
+  }
+
   @BeforeAll
   static void startPrometheus() throws IOException {
     try (var socket = new ServerSocket(0)) {
@@ -88,7 +101,11 @@ abstract class AnalysisScenarios {
     if (!prometheus.running()) {
       prometheus.restart();
     }
+    afterStory();
   }
+
+  /** What a tier does once Weir, the mesh and the kubelet have stopped. */
+  void afterStory() {}
 
   /** Given v1 stable and healthy, the templates applied, the mesh carrying {@code rps}. */
   void givenStableV1(double rps) {
@@ -110,7 +127,7 @@ abstract class AnalysisScenarios {
     }
     kubelet = kubelet(client).start();
     mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
-    weir = RunningWeir.start(client, Optional.of(prometheus.address().toString()));
+    weir = startWeir(Optional.of(prometheus.address().toString()));
     client.resource(quickAnalysisCanary()).create();
     checkout = new RolloutScenario(client, namespace, "checkout");
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
@@ -324,6 +341,77 @@ abstract class AnalysisScenarios {
     assertThat(invalid.stableRS).isEqualTo(v1);
     assertThat(canaryWeight()).isZero();
     assertThat(analysisRuns()).isEmpty();
+  }
+
+  @Test
+  void aRunWrittenByHandFromALibraryTemplateIsMeasuredOnItsOwnAndKeepsSecretsOut() {
+    givenStableV1(BUSY);
+    whenV2IsReleased(Map.of());
+    checkout.awaitStatus("v2 taking 20 %", s -> s.verifiedWeight == 20);
+    prometheus.awaitSeries(
+        "sum(increase(istio_requests_total{destination_service_name=\"checkout-canary\","
+            + "destination_service_namespace=\""
+            + namespace
+            + "\"}[10s])) > 50");
+    client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("prometheus-tenant")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(Map.of("tenant", "s3cr3t-tenant-id"))
+                .build())
+        .create();
+    var template =
+        Manifests.load("analysis-templates/istio-request-volume.yaml", AnalysisTemplate.class);
+    var run = new AnalysisRun();
+    run.setMetadata(
+        new ObjectMetaBuilder().withName("canary-volume").withNamespace(namespace).build());
+    run.setSpec(new AnalysisRunSpec());
+    run.getSpec().metrics = template.getSpec().metrics;
+    var header = new HttpHeader();
+    header.name = "X-Scope-OrgID";
+    header.value = "{{args.tenant}}";
+    run.getSpec().metrics.get(0).provider.prometheus.headers = List.of(header);
+    var tenant = new AnalysisArgument();
+    tenant.name = "tenant";
+    tenant.valueFrom = new ArgumentValueFrom();
+    tenant.valueFrom.secretKeyRef = new SecretKeySelector("tenant", "prometheus-tenant", false);
+    run.getSpec().args =
+        new java.util.ArrayList<>(
+            List.of(
+                new AnalysisArgument("service", "checkout"),
+                new AnalysisArgument("namespace", namespace),
+                new AnalysisArgument("min-requests", "50"),
+                new AnalysisArgument("window", "10s"),
+                new AnalysisArgument("interval", "1s"),
+                new AnalysisArgument("count", "2"),
+                tenant));
+    client().resource(run).create();
+
+    await("the run measured and judged")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(() -> phaseOf("canary-volume") != null && phaseOf("canary-volume").completed());
+    var judged =
+        client()
+            .resources(AnalysisRun.class)
+            .inNamespace(namespace)
+            .withName("canary-volume")
+            .get();
+    assertThat(judged.getStatus().phase)
+        .as(Serialization.asYaml(judged.getStatus()))
+        .isEqualTo(AnalysisPhase.Successful);
+    assertThat(judged.getStatus().metricResults.get(0).successful).isEqualTo(2);
+    assertThat(
+            Double.parseDouble(judged.getStatus().metricResults.get(0).measurements.get(0).value))
+        .isGreaterThanOrEqualTo(50);
+    assertThat(Serialization.asYaml(judged)).doesNotContain("s3cr3t-tenant-id");
+  }
+
+  AnalysisPhase phaseOf(String run) {
+    var found = client().resources(AnalysisRun.class).inNamespace(namespace).withName(run).get();
+    return found == null || found.getStatus() == null ? null : found.getStatus().phase;
   }
 
   void whenV2IsReleasedWithoutWaiting() {

@@ -3,6 +3,8 @@ package dev.weir.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
@@ -340,6 +342,8 @@ public final class RealControlPlane {
     c.services().inNamespace(namespace).delete();
     c.resources(VirtualService.class).inNamespace(namespace).delete();
     c.resources(DestinationRule.class).inNamespace(namespace).delete();
+    c.resources(AnalysisRun.class).inNamespace(namespace).delete();
+    c.resources(AnalysisTemplate.class).inNamespace(namespace).delete();
     c.v1().events().inNamespace(namespace).delete();
     try {
       await("namespace " + namespace + " emptied")
