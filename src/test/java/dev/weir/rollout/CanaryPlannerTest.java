@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.PromoteRequest;
@@ -1700,6 +1701,11 @@ class CanaryPlannerTest {
     final List<Logged> log = new ArrayList<>();
     final List<RolloutEvent> events = new ArrayList<>();
     final List<String> violations = new ArrayList<>();
+
+    /** The rollout's AnalysisRuns by name; a test decides their verdicts. */
+    final Map<String, AnalysisRunView> runs = new HashMap<>();
+
+    List<dev.weir.api.v1alpha1.SpecProblem> analysisProblems = List.of();
     Consumer<Cluster> afterEachPass = c -> {};
     Plan last;
 
@@ -1723,7 +1729,9 @@ class CanaryPlannerTest {
                 now,
                 template,
                 Map.copyOf(revisions),
-                new TrafficState(weight, Map.copyOf(pins), List.of()));
+                new TrafficState(weight, Map.copyOf(pins), List.of()),
+                new Observation.AnalysisObservation(
+                    "checkout", Map.copyOf(runs), analysisProblems));
         last = planner.plan(spec, 1, status, observed);
         last.actions().forEach(this::apply);
         events.addAll(last.events());
@@ -1740,6 +1748,19 @@ class CanaryPlannerTest {
 
     void advance(Duration duration) {
       now = now.plus(duration);
+    }
+
+    /** The run of a site (step-2, background) of the current release reaches a verdict. */
+    Cluster verdict(String site, AnalysisPhase phase, String message) {
+      var run =
+          runs.values().stream()
+              .filter(r -> r.name().endsWith("-" + site) && !r.completed())
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no run under way at " + site + ": " + runs));
+      runs.put(
+          run.name(),
+          new AnalysisRunView(run.name(), run.hash(), phase, message, false, run.created()));
+      return this;
     }
 
     int replicas(String hash) {
@@ -1786,6 +1807,23 @@ class CanaryPlannerTest {
                 Math.min(r.availableReplicas(), s.replicas()),
                 r.number(),
                 s.scaleDownAt()));
+      } else if (action instanceof Action.StartAnalysis a) {
+        runs.putIfAbsent(
+            a.name(),
+            new AnalysisRunView(a.name(), a.canaryHash(), AnalysisPhase.Pending, null, false, now));
+      } else if (action instanceof Action.TerminateAnalysis t) {
+        var run = runs.get(t.name());
+        runs.put(
+            t.name(),
+            new AnalysisRunView(
+                t.name(),
+                run.hash(),
+                run.completed() ? run.phase() : AnalysisPhase.Successful,
+                "terminated: " + t.reason(),
+                true,
+                run.created()));
+      } else if (action instanceof Action.DeleteAnalysis d) {
+        runs.remove(d.name());
       } else if (action instanceof DeleteRevision d) {
         revisions.remove(d.hash());
       } else if (action instanceof Pin p) {
