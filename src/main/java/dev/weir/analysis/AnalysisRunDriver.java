@@ -91,14 +91,16 @@ public final class AnalysisRunDriver {
       return copy;
     }
     var values = new java.util.HashMap<String, String>();
+    var names = new java.util.HashSet<String>();
     if (copy.args != null) {
+      copy.args.forEach(a -> names.add(a.name));
       copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
     }
     for (int i = 0; i < copy.metrics.size(); i++) {
       var metric = copy.metrics.get(i);
       String field =
           "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
-      MetricSettings.substitute(field, metric, values, problems);
+      MetricSettings.substitute(field, metric, values, names, problems);
       MetricValidator.validate(field, metric, problems);
     }
     return copy;

@@ -80,7 +80,10 @@ public final class ArgumentValues {
       return null;
     }
     String masked = message;
-    for (String secret : secrets) {
+    // Longest first: a secret that contains another is masked whole.
+    var longestFirst = new ArrayList<>(secrets);
+    longestFirst.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    for (String secret : longestFirst) {
       masked = masked.replace(secret, MASK);
     }
     return masked;

@@ -61,7 +61,13 @@ public final class MetricCondition {
       CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
       compiled = new MetricCondition(expression, RUNTIME.createProgram(ast));
     } catch (CelValidationException e) {
-      throw new InvalidCondition(firstLine(e.getMessage()));
+      String message = firstLine(e.getMessage());
+      if (message.matches(".*\\((double, (list\\()?int|int, double)\\).*")) {
+        // result holds doubles; CEL orders across int and double but compares equality only
+        // within one type.
+        message += " (result holds doubles: write 0.0, not 0, to compare with == or in)";
+      }
+      throw new InvalidCondition(message);
     } catch (CelEvaluationException e) {
       throw new InvalidCondition(e.getMessage());
     }

@@ -20,36 +20,38 @@ final class MetricSettings {
 
   /** Substitutes the plain values into the metric's settings; problems name the field. */
   static void substitute(
-      String field, Metric metric, Map<String, String> values, List<SpecProblem> problems) {
-    metric.interval = duration(field + ".interval", metric.interval, values, problems);
-    metric.initialDelay = duration(field + ".initialDelay", metric.initialDelay, values, problems);
-    metric.count = duration(field + ".count", metric.count, values, problems);
+      String field,
+      Metric metric,
+      Map<String, String> values,
+      java.util.Set<String> declared,
+      List<SpecProblem> problems) {
+    Declared args = new Declared(values, declared);
+    metric.interval = duration(field + ".interval", metric.interval, args, problems);
+    metric.initialDelay = duration(field + ".initialDelay", metric.initialDelay, args, problems);
+    metric.count = duration(field + ".count", metric.count, args, problems);
     text(
         field + ".successCondition",
         metric.successCondition,
-        values,
+        args,
         problems,
         v -> metric.successCondition = v);
     text(
         field + ".failureCondition",
         metric.failureCondition,
-        values,
+        args,
         problems,
         v -> metric.failureCondition = v);
     var prometheus = metric.provider == null ? null : metric.provider.prometheus;
     if (prometheus != null) {
       prometheus.timeout =
-          duration(field + ".provider.prometheus.timeout", prometheus.timeout, values, problems);
+          duration(field + ".provider.prometheus.timeout", prometheus.timeout, args, problems);
       if (prometheus.rangeQuery != null) {
         var range = prometheus.rangeQuery;
         range.lookback =
             duration(
-                field + ".provider.prometheus.rangeQuery.lookback",
-                range.lookback,
-                values,
-                problems);
+                field + ".provider.prometheus.rangeQuery.lookback", range.lookback, args, problems);
         range.step =
-            duration(field + ".provider.prometheus.rangeQuery.step", range.step, values, problems);
+            duration(field + ".provider.prometheus.rangeQuery.step", range.step, args, problems);
       }
     }
     if (metric.count != null) {
@@ -65,6 +67,9 @@ final class MetricSettings {
     }
   }
 
+  /** The args' plain values, and the names of all args declared. */
+  record Declared(Map<String, String> values, java.util.Set<String> names) {}
+
   /** A count as a number. */
   static int count(IntOrString count) {
     return count.getIntVal() != null
@@ -73,7 +78,7 @@ final class MetricSettings {
   }
 
   private static IntOrString duration(
-      String field, IntOrString value, Map<String, String> values, List<SpecProblem> problems) {
+      String field, IntOrString value, Declared values, List<SpecProblem> problems) {
     if (value == null || value.getStrVal() == null || !value.getStrVal().contains("{{")) {
       return value;
     }
@@ -85,7 +90,7 @@ final class MetricSettings {
   private static void text(
       String field,
       String text,
-      Map<String, String> values,
+      Declared values,
       List<SpecProblem> problems,
       Consumer<String> set) {
     if (text == null || !text.contains("{{")) {
@@ -94,11 +99,14 @@ final class MetricSettings {
     Matcher m = TemplateResolver.PLACEHOLDER.matcher(text);
     var out = new StringBuilder();
     while (m.find()) {
-      String value = values.get(m.group(1));
+      String value = values.values().get(m.group(1));
       if (value == null) {
         problems.add(
             new SpecProblem(
-                field, "uses {{args." + m.group(1) + "}}, which needs a value (not valueFrom)"));
+                field,
+                values.names().contains(m.group(1))
+                    ? "uses {{args." + m.group(1) + "}}, which needs a value (not valueFrom)"
+                    : "uses {{args." + m.group(1) + "}}, which no arg declares"));
         return;
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));

@@ -29,6 +29,7 @@ public final class RunProgress {
 
   private static final int DEFAULT_RETENTION = 10;
   private static final int DEFAULT_ERROR_LIMIT = 4;
+  private static final Duration ERROR_RETRY = Duration.ofSeconds(10);
 
   private RunProgress() {}
 
@@ -82,7 +83,12 @@ public final class RunProgress {
       return Optional.of(started.plus(duration(metric.initialDelay)));
     }
     Measurement last = result.measurements.get(result.measurements.size() - 1);
-    return Optional.of(Instant.parse(last.finishedAt).plus(duration(metric.interval)));
+    Duration wait = duration(metric.interval);
+    if (last.phase == AnalysisPhase.Error && metric.interval == null) {
+      // Back-to-back measurements must not spend consecutiveErrorLimit on one short outage.
+      wait = ERROR_RETRY;
+    }
+    return Optional.of(Instant.parse(last.finishedAt).plus(wait));
   }
 
   /** Records a measurement of a metric: counts, retention, the metric's verdict. */
@@ -209,10 +215,13 @@ public final class RunProgress {
         break;
       }
     }
+    var deciding =
+        status.metricResults.stream().filter(r -> !Boolean.TRUE.equals(r.dryRun)).toList();
+    // A run of dry-run metrics only is done when they are, whatever they found.
     boolean allPassed =
-        status.metricResults.stream()
-            .filter(r -> !Boolean.TRUE.equals(r.dryRun))
-            .allMatch(r -> r.phase == AnalysisPhase.Successful);
+        deciding.isEmpty()
+            ? status.metricResults.stream().allMatch(r -> r.phase != null && r.phase.completed())
+            : deciding.stream().allMatch(r -> r.phase == AnalysisPhase.Successful);
     if (decisive != null) {
       finish(status, decisive.phase, "metric " + decisive.name + ": " + decisive.message, now);
     } else if (terminate) {

@@ -92,7 +92,7 @@ public final class TemplateResolver {
     var plain = new LinkedHashMap<String, String>();
     args.values().stream().filter(a -> a.value != null).forEach(a -> plain.put(a.name, a.value));
     for (int i = 0; i < metrics.size(); i++) {
-      MetricSettings.substitute(where.get(i), metrics.get(i), plain, problems);
+      MetricSettings.substitute(where.get(i), metrics.get(i), plain, args.keySet(), problems);
       MetricValidator.validate(where.get(i), metrics.get(i), problems);
     }
     for (Metric metric : metrics) {

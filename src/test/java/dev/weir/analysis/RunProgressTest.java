@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -495,9 +494,6 @@ class RunProgressTest {
     assertThat(status.message).isEqualTo("all metrics passed");
   }
 
-  @Disabled(
-      "bug: a run whose metrics are all dry runs ends Successful ('all metrics passed') at its"
-          + " first conclude, before its metrics were measured: dryRun is to measure and record")
   @Test
   void aRunOfDryRunMetricsOnlyStillMeasuresThem() {
     var trial = metric("new-latency", "count=1 initialDelay=1m dryRun=true");

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -392,9 +391,6 @@ class TemplateResolverTest {
             });
   }
 
-  @Disabled(
-      "bug: a condition using an arg that no template declares is reported as 'needs a value"
-          + " (not valueFrom)', which sends the user looking for a valueFrom that is not there")
   @Test
   void aConditionUsingAnUndeclaredArgSaysNoArgDeclaresIt() {
     template(

@@ -11,7 +11,8 @@ public class MinSamples {
 
   @JsonPropertyDescription(
       "Query of the same provider that counts the samples behind the metric, e.g. the canary's"
-          + " requests in the window; {{args.NAME}} is substituted. No data counts as 0.")
+          + " requests in the window; {{args.NAME}} is substituted. A query that finds no series"
+          + " at all is no data (noDataPolicy).")
   @Required
   public String query;
 
