@@ -1,6 +1,8 @@
 package dev.weir.analysis;
 
+import dev.weir.analysis.provider.MetricProvider;
 import dev.weir.analysis.provider.prometheus.PrometheusProvider;
+import dev.weir.analysis.provider.prometheus.PrometheusQuery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,7 +21,13 @@ public final class AnalysisRunDrivers {
   private final Clock clock;
 
   public AnalysisRunDrivers(Optional<String> defaultAddress, Clock clock) {
-    this.prometheus = new PrometheusMeasurements(new PrometheusProvider(clock), defaultAddress);
+    this(new PrometheusProvider(clock), defaultAddress, clock);
+  }
+
+  /** With the provider that answers the Prometheus queries (a benchmark wraps it to time them). */
+  public AnalysisRunDrivers(
+      MetricProvider<PrometheusQuery> provider, Optional<String> defaultAddress, Clock clock) {
+    this.prometheus = new PrometheusMeasurements(provider, defaultAddress);
     this.clock = clock;
   }
 

@@ -92,9 +92,17 @@ final class RolloutAnalyses {
       ctx.actions.add(new StartAnalysis(ref.name, site, hash, status.stableRS));
       return Optional.empty();
     }
-    ref.phase = run.phase();
-    ref.message = run.message();
+    copy(run, ref);
     return Optional.of(run);
+  }
+
+  /**
+   * The run's phase, and its message once it has a verdict: a running run's message changes with
+   * every measurement, and the rollout's status is not rewritten for each.
+   */
+  private static void copy(AnalysisRunView run, RolloutAnalysisRunStatus ref) {
+    ref.phase = run.phase();
+    ref.message = run.completed() ? run.message() : null;
   }
 
   private static RolloutAnalysisRunStatus ref(RolloutStatus status, AnalysisSite site) {
@@ -183,8 +191,7 @@ final class RolloutAnalyses {
     for (var ref :
         new RolloutAnalysisRunStatus[] {status.stepAnalysisRun, status.backgroundAnalysisRun}) {
       if (ref != null && runs.containsKey(ref.name)) {
-        ref.phase = runs.get(ref.name).phase();
-        ref.message = runs.get(ref.name).message();
+        copy(runs.get(ref.name), ref);
       }
     }
     boolean releasing =
@@ -199,8 +206,16 @@ final class RolloutAnalyses {
         wanted.add(status.backgroundAnalysisRun.name);
       }
     }
+    // Traffic first: an abort moves the weight back before it tidies up its runs.
+    boolean trafficPending =
+        Boolean.TRUE.equals(status.abort)
+            && ctx.routed()
+            && !Objects.equals(ctx.observed.traffic().canaryWeight(), 0);
     for (var run : runs.values()) {
-      if (!run.completed() && !run.terminating() && !wanted.contains(run.name())) {
+      if (!trafficPending
+          && !run.completed()
+          && !run.terminating()
+          && !wanted.contains(run.name())) {
         ctx.actions.add(new TerminateAnalysis(run.name(), whyTerminated(ctx, run)));
       }
     }

@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     RolloutStatus status = rollout.getStatus();
     Plan plan = null;
+    // Events are recorded once the passes are over: an abort's weight write must not wait on them.
+    var happened = new ArrayList<Map.Entry<RolloutEvent, java.time.Instant>>();
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
           new Observation(clock.instant(), hash, revisions(owned), traffic, analysis.observation());
@@ -120,7 +123,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         }
       }
       for (RolloutEvent event : plan.events()) {
-        events.record(rollout, event, observation.now());
+        happened.add(Map.entry(event, observation.now()));
       }
       boolean settled = plan.actions().isEmpty() && sameStatus(status, plan.status());
       status = plan.status();
@@ -131,6 +134,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         traffic = routers.observe(rollout);
       }
     }
+    happened.forEach(e -> events.record(rollout, e.getKey(), e.getValue()));
     if (!sameStatus(rollout.getStatus(), status)) {
       writeStatus(rollout, status, context);
     }

@@ -89,10 +89,9 @@ public final class VirtualServiceRouter implements TrafficRouter {
         set(patch, base + "/route/" + route.stable() + "/weight", 100 - canaryWeight);
         set(patch, base + "/route/" + route.canary() + "/weight", canaryWeight);
       }
+      // Patched through the object just read: no second read of it before the write.
       client
-          .resources(VirtualService.class)
-          .inNamespace(rollout.getMetadata().getNamespace())
-          .withName(ref.vs().name)
+          .resource(vs)
           .patch(
               new PatchContext.Builder()
                   .withPatchType(PatchType.JSON)
