@@ -30,7 +30,10 @@ final class AbortedState implements StateHandler {
       ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; moving traffic to stable");
       return;
     }
-    if (ctx.routed() && !ctx.pin(Side.CANARY, stable)) {
+    if (ctx.status.blueGreen != null) {
+      ctx.status.blueGreen.activeSelector = null;
+    }
+    if ((ctx.routed() || ctx.blueGreen != null) && !ctx.pin(Side.CANARY, stable)) {
       ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; pointing the canary side at stable");
       return;
     }

@@ -1,35 +1,36 @@
 package dev.weir.rollout;
 
 /**
- * Where in a release an analysis runs: the background analysis, or the analysis step at an index.
- * Names and labels of runs carry it, so a run is recognised after a restart.
+ * Where in a release an analysis runs: the background analysis, an analysis step, or a blue-green
+ * release's pre- or post-promotion analysis. Names and labels of runs carry it, so a run is
+ * recognised after a restart.
+ *
+ * @param label as a label value and name suffix: {@code background}, {@code step-2}, {@code
+ *     pre-promotion}, {@code post-promotion}
  */
-public record AnalysisSite(Integer step) {
+public record AnalysisSite(String label) {
 
-  public static final AnalysisSite BACKGROUND = new AnalysisSite(null);
+  public static final AnalysisSite BACKGROUND = new AnalysisSite("background");
+  public static final AnalysisSite PRE_PROMOTION = new AnalysisSite("pre-promotion");
+  public static final AnalysisSite POST_PROMOTION = new AnalysisSite("post-promotion");
 
   public static AnalysisSite step(int index) {
-    return new AnalysisSite(index);
+    return new AnalysisSite("step-" + index);
   }
 
   public boolean background() {
-    return step == null;
-  }
-
-  /** As a label value and name suffix: {@code background} or {@code step-2}. */
-  public String label() {
-    return background() ? "background" : "step-" + step;
+    return this.equals(BACKGROUND);
   }
 
   /** The run of this site for a revision: {@code <rollout>-<hash>-<n>-<site>}. */
   public String runName(String rollout, String hash, int sequence) {
-    return rollout + "-" + hash + "-" + sequence + "-" + label();
+    return rollout + "-" + hash + "-" + sequence + "-" + label;
   }
 
   /** Whether a run name is this site's for that revision. */
   public boolean owns(String runName, String rollout, String hash) {
     return runName != null
         && runName.startsWith(rollout + "-" + hash + "-")
-        && runName.endsWith("-" + label());
+        && runName.endsWith("-" + label);
   }
 }

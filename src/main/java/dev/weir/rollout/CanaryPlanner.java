@@ -29,7 +29,8 @@ public final class CanaryPlanner {
             ReleaseState.STEADY, new SteadyState(),
             ReleaseState.STEPPING, new SteppingState(promoting),
             ReleaseState.PROMOTING, promoting,
-            ReleaseState.ABORTED, new AbortedState());
+            ReleaseState.ABORTED, new AbortedState(),
+            ReleaseState.BLUE_GREEN, new BlueGreenState());
   }
 
   public Plan plan(RolloutSpec spec, long generation, RolloutStatus current, Observation observed) {
@@ -58,6 +59,9 @@ public final class CanaryPlanner {
     }
     if (Boolean.TRUE.equals(status.abort)) {
       return ReleaseState.ABORTED;
+    }
+    if (ctx.blueGreen != null) {
+      return ReleaseState.BLUE_GREEN;
     }
     return ctx.stepIndex() < ctx.steps().size() ? ReleaseState.STEPPING : ReleaseState.PROMOTING;
   }
@@ -96,6 +100,7 @@ public final class CanaryPlanner {
       status.promote = null;
       status.pauseConditions.clear();
       status.analysisRunCount = null;
+      status.blueGreen = null;
       RolloutAnalyses.forget(status);
     }
     boolean releasing = !Objects.equals(status.currentPodHash, status.stableRS);
@@ -105,12 +110,15 @@ public final class CanaryPlanner {
       status.abortMessage = null;
       status.currentStepIndex = 0;
       status.pauseConditions.clear();
+      status.blueGreen = null;
       RolloutAnalyses.forget(status);
     }
     if (status.promote != null && releasing && !Boolean.TRUE.equals(status.abort)) {
       int steps = ctx.steps().size();
       boolean backgroundVerdictOnly = RolloutAnalyses.acceptVerdicts(ctx);
-      if (status.promote == PromoteRequest.Full) {
+      if (ctx.blueGreen != null) {
+        promoteBlueGreen(ctx);
+      } else if (status.promote == PromoteRequest.Full) {
         status.currentStepIndex = steps;
         status.stepAnalysisRun = null;
         ctx.event(RolloutEvent.normal("PromotedFull", "remaining steps skipped on request"));
@@ -125,6 +133,29 @@ public final class CanaryPlanner {
       ctx.progressed();
     }
     status.promote = null;
+  }
+
+  /**
+   * A promote of a blue-green release: it approves the switch, accepts a held pre- or
+   * post-promotion verdict, and with Full skips the pre-promotion analysis.
+   */
+  private static void promoteBlueGreen(PlanContext ctx) {
+    var status = ctx.status;
+    if (status.blueGreen == null) {
+      status.blueGreen = new dev.weir.api.v1alpha1.BlueGreenStatus();
+    }
+    var held = status.stepAnalysisRun;
+    if (held != null && held.name.endsWith("-" + AnalysisSite.POST_PROMOTION.label())) {
+      status.blueGreen.postPromotionPassed = true;
+    }
+    if (held != null && held.name.endsWith("-" + AnalysisSite.PRE_PROMOTION.label())
+        || status.promote == PromoteRequest.Full) {
+      status.blueGreen.prePromotionPassed = true;
+    }
+    status.stepAnalysisRun = null;
+    status.blueGreen.promotionApproved = true;
+    ctx.unpause(BlueGreenState.PAUSE);
+    ctx.event(RolloutEvent.normal("PromotionApproved", "the switch was approved on request"));
   }
 
   /** Progress bookkeeping, replica counts and conditions, the same for every state. */

@@ -1,5 +1,6 @@
 package dev.weir.rollout;
 
+import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.CanaryStrategy;
 import dev.weir.api.v1alpha1.PauseCondition;
@@ -30,7 +31,13 @@ import java.util.Set;
 final class PlanContext {
 
   final RolloutSpec spec;
+
+  /** The canary strategy; an empty one for a blue-green rollout, which has no steps. */
   final CanaryStrategy canary;
+
+  /** The blue-green strategy, or null for a canary. */
+  final BlueGreenStrategy blueGreen;
+
   final RolloutStatus status;
   final Observation observed;
   final List<Action> actions = new ArrayList<>();
@@ -43,7 +50,8 @@ final class PlanContext {
 
   PlanContext(RolloutSpec spec, RolloutStatus status, Observation observed) {
     this.spec = spec;
-    this.canary = spec.strategy.canary;
+    this.blueGreen = spec.strategy.blueGreen;
+    this.canary = spec.strategy.canary != null ? spec.strategy.canary : new CanaryStrategy();
     this.status = status;
     this.observed = observed;
   }
@@ -61,7 +69,8 @@ final class PlanContext {
   }
 
   boolean routed() {
-    return canary.trafficRouting != null && canary.trafficRouting.istio != null;
+    var routing = blueGreen != null ? blueGreen.trafficRouting : canary.trafficRouting;
+    return routing != null && routing.istio != null;
   }
 
   int stepIndex() {
@@ -193,6 +202,21 @@ final class PlanContext {
             });
   }
 
+  /**
+   * Scales down at once the oldest revisions that still wait out their scale-down delay, beyond
+   * {@code limit} of them (no limit when null).
+   */
+  void limitDelayedScaleDowns(Integer limit, Set<String> keep) {
+    if (limit == null) {
+      return;
+    }
+    observed.revisions().values().stream()
+        .filter(r -> !keep.contains(r.hash()) && r.replicas() > 0 && r.scaleDownAt() != null)
+        .sorted(Comparator.comparingLong(Revision::number).reversed())
+        .skip(limit)
+        .forEach(r -> actions.add(new ScaleRevision(r.hash(), 0, null)));
+  }
+
   /** Deletes old revisions at zero beyond revisionHistoryLimit, oldest first. */
   void pruneHistory(Set<String> keep) {
     int limit = spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit;
@@ -204,11 +228,17 @@ final class PlanContext {
   }
 
   int scaleDownDelaySeconds() {
-    return canary.scaleDownDelaySeconds == null ? 30 : canary.scaleDownDelaySeconds;
+    Integer delay =
+        blueGreen != null ? blueGreen.scaleDownDelaySeconds : canary.scaleDownDelaySeconds;
+    return delay == null ? 30 : delay;
   }
 
   int abortScaleDownDelaySeconds() {
-    return canary.abortScaleDownDelaySeconds == null ? 30 : canary.abortScaleDownDelaySeconds;
+    Integer delay =
+        blueGreen != null
+            ? blueGreen.abortScaleDownDelaySeconds
+            : canary.abortScaleDownDelaySeconds;
+    return delay == null ? 30 : delay;
   }
 
   /**

@@ -62,6 +62,29 @@ final class ReleaseAnalysis {
   }
 
   private void resolveAll() {
+    var resolver = new TemplateResolver(new CachedTemplates());
+    var blueGreen =
+        rollout.getSpec() == null || rollout.getSpec().strategy == null
+            ? null
+            : rollout.getSpec().strategy.blueGreen;
+    if (blueGreen != null) {
+      String field = "spec.strategy.blueGreen.";
+      if (blueGreen.prePromotionAnalysis != null) {
+        resolve(
+            resolver,
+            field + "prePromotionAnalysis",
+            AnalysisSite.PRE_PROMOTION,
+            blueGreen.prePromotionAnalysis);
+      }
+      if (blueGreen.postPromotionAnalysis != null) {
+        resolve(
+            resolver,
+            field + "postPromotionAnalysis",
+            AnalysisSite.POST_PROMOTION,
+            blueGreen.postPromotionAnalysis);
+      }
+      return;
+    }
     var canary =
         rollout.getSpec() == null || rollout.getSpec().strategy == null
             ? null
@@ -69,7 +92,6 @@ final class ReleaseAnalysis {
     if (canary == null) {
       return;
     }
-    var resolver = new TemplateResolver(new CachedTemplates());
     if (canary.analysis != null) {
       resolve(resolver, "spec.strategy.canary.analysis", AnalysisSite.BACKGROUND, canary.analysis);
     }

@@ -19,6 +19,8 @@ enum ReleaseState {
   STEPPING,
   /** All steps are done: move all traffic to the new revision and make it stable. */
   PROMOTING,
+  /** A new revision of a blue-green rollout: previewed, judged, switched to, judged again. */
+  BLUE_GREEN,
   /** The release was aborted: all traffic on stable, the canary scaled down. */
   ABORTED
 }

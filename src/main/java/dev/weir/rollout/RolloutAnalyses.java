@@ -44,8 +44,15 @@ final class RolloutAnalyses {
 
   /** The analysis step being carried out; true when its run passed. */
   static boolean stepPassed(PlanContext ctx) {
-    String where = "analysis at step " + SteppingState.stepLabel(ctx);
-    var run = follow(ctx, AnalysisSite.step(ctx.stepIndex()));
+    return passed(
+        ctx,
+        AnalysisSite.step(ctx.stepIndex()),
+        "analysis at step " + SteppingState.stepLabel(ctx));
+  }
+
+  /** An analysis the release waits on at {@code site}; true when its run passed. */
+  static boolean passed(PlanContext ctx, AnalysisSite site, String where) {
+    var run = follow(ctx, site);
     if (run.isEmpty() || !run.get().completed()) {
       String name = ctx.status.stepAnalysisRun.name;
       ctx.outcome(

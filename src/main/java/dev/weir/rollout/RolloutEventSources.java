@@ -5,6 +5,7 @@ import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
+import dev.weir.api.v1alpha1.TrafficRouting;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -103,17 +105,32 @@ record RolloutEventSources(
   private static List<String> references(Rollout rollout) {
     var keys = new ArrayList<String>();
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
-    if (strategy == null || strategy.canary == null) {
+    if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {
       return keys;
     }
     String ns = rollout.getMetadata().getNamespace();
-    var canary = strategy.canary;
     var analyses = new ArrayList<RolloutAnalysis>();
-    if (canary.analysis != null) {
-      analyses.add(canary.analysis);
-    }
-    if (canary.steps != null) {
-      canary.steps.stream().filter(s -> s.analysis != null).forEach(s -> analyses.add(s.analysis));
+    String[] services;
+    TrafficRouting routing;
+    if (strategy.blueGreen != null) {
+      var blueGreen = strategy.blueGreen;
+      services = new String[] {blueGreen.activeService, blueGreen.previewService};
+      routing = blueGreen.trafficRouting;
+      Stream.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)
+          .filter(a -> a != null)
+          .forEach(analyses::add);
+    } else {
+      var canary = strategy.canary;
+      services = new String[] {canary.stableService, canary.canaryService};
+      routing = canary.trafficRouting;
+      if (canary.analysis != null) {
+        analyses.add(canary.analysis);
+      }
+      if (canary.steps != null) {
+        canary.steps.stream()
+            .filter(s -> s.analysis != null)
+            .forEach(s -> analyses.add(s.analysis));
+      }
     }
     for (var analysis : analyses) {
       if (analysis.templates != null) {
@@ -125,12 +142,12 @@ record RolloutEventSources(
         }
       }
     }
-    for (String service : new String[] {canary.stableService, canary.canaryService}) {
+    for (String service : services) {
       if (service != null) {
         keys.add(key("Service", ns, service));
       }
     }
-    var istio = canary.trafficRouting == null ? null : canary.trafficRouting.istio;
+    var istio = routing == null ? null : routing.istio;
     if (istio != null) {
       if (istio.virtualService != null) {
         keys.add(key("VirtualService", ns, istio.virtualService.name));

@@ -20,6 +20,10 @@ final class SteadyState implements StateHandler {
     ctx.status.abortMessage = null;
     ctx.status.promote = null;
     ctx.status.pauseConditions.clear();
+    if (ctx.blueGreen != null) {
+      ctx.status.blueGreen = new dev.weir.api.v1alpha1.BlueGreenStatus();
+      ctx.status.blueGreen.activeSelector = stable;
+    }
     boolean available = ctx.scaleTo(stable, ctx.replicas());
     if (!ctx.pin(Side.STABLE, stable)) {
       ctx.outcome(

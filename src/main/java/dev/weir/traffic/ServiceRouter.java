@@ -1,6 +1,5 @@
 package dev.weir.traffic;
 
-import dev.weir.api.v1alpha1.CanaryStrategy;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.PodTemplateHash;
@@ -37,7 +36,7 @@ public final class ServiceRouter implements TrafficRouter {
       if (service == null) {
         problems.add(
             new SpecProblem(
-                field(side),
+                ReleaseSides.serviceField(rollout, side),
                 "Service " + rollout.getMetadata().getNamespace() + "/" + name + " not found"));
         continue;
       }
@@ -78,11 +77,6 @@ public final class ServiceRouter implements TrafficRouter {
   }
 
   private static String serviceName(Rollout rollout, Side side) {
-    CanaryStrategy canary = rollout.getSpec().strategy.canary;
-    return side == Side.STABLE ? canary.stableService : canary.canaryService;
-  }
-
-  private static String field(Side side) {
-    return "spec.strategy.canary." + (side == Side.STABLE ? "stableService" : "canaryService");
+    return ReleaseSides.service(rollout, side);
   }
 }

@@ -28,12 +28,12 @@ public final class TrafficRouters implements TrafficRouter {
   public static TrafficRouters forRollout(KubernetesClient client, Rollout rollout) {
     var routers = new ArrayList<TrafficRouter>();
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
-    if (strategy == null || strategy.canary == null) {
+    if (strategy == null || (strategy.canary == null) == (strategy.blueGreen == null)) {
       return new TrafficRouters(routers, null); // an invalid spec: nothing to observe
     }
     routers.add(new ServiceRouter(client));
     TrafficRouter weights = null;
-    var routing = strategy.canary.trafficRouting;
+    var routing = ReleaseSides.routing(rollout);
     if (routing != null && routing.istio != null) {
       weights = new VirtualServiceRouter(client);
       routers.add(weights);

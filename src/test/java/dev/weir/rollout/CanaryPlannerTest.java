@@ -1712,10 +1712,13 @@ class CanaryPlannerTest {
     Cluster(RolloutSpec spec, String template) {
       this.spec = spec;
       this.template = template;
-      this.routed = spec.strategy.canary.trafficRouting != null;
-      if (routed) {
+      this.routed =
+          spec.strategy.blueGreen != null
+              ? spec.strategy.blueGreen.trafficRouting != null
+              : spec.strategy.canary.trafficRouting != null;
+      if (routed || spec.strategy.blueGreen != null) {
         // Fresh Services without a hash in their selector, a VirtualService all on stable.
-        weight = 0;
+        weight = routed ? 0 : null;
         pins.put(Side.STABLE, Set.of(""));
         pins.put(Side.CANARY, Set.of(""));
       }

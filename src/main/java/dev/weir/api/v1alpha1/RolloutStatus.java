@@ -67,7 +67,12 @@ public class RolloutStatus {
           + " remaining steps. Weir clears it when carried out.")
   public PromoteRequest promote;
 
-  @JsonPropertyDescription("The AnalysisRun of the current analysis step.")
+  @JsonPropertyDescription("Where a blue-green release stands.")
+  public BlueGreenStatus blueGreen;
+
+  @JsonPropertyDescription(
+      "The AnalysisRun the release waits on: of the current analysis step, or a blue-green"
+          + " pre- or post-promotion analysis.")
   public RolloutAnalysisRunStatus stepAnalysisRun;
 
   @JsonPropertyDescription("The background AnalysisRun of the release in progress.")

@@ -11,4 +11,9 @@ public class RolloutStrategy {
       "Canary: the new revision runs beside the stable one and receives a growing share of the"
           + " traffic, step by step.")
   public CanaryStrategy canary;
+
+  @JsonPropertyDescription(
+      "Blue-green: the new revision comes up in full behind the preview Service, is judged, and"
+          + " takes all the traffic at once; the old one is kept for an instant rollback.")
+  public BlueGreenStrategy blueGreen;
 }

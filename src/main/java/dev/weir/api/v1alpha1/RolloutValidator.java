@@ -42,8 +42,14 @@ public final class RolloutValidator {
           spec.analysis.unsuccessfulRunHistoryLimit,
           problems);
     }
-    if (spec.strategy == null || spec.strategy.canary == null) {
-      problems.add(new SpecProblem("spec.strategy", "canary is required"));
+    if (spec.strategy == null
+        || (spec.strategy.canary == null) == (spec.strategy.blueGreen == null)) {
+      problems.add(
+          new SpecProblem("spec.strategy", "exactly one of canary, blueGreen is required"));
+      return problems;
+    }
+    if (spec.strategy.blueGreen != null) {
+      validateBlueGreen(spec.strategy.blueGreen, spec, problems);
       return problems;
     }
     validateCanary(spec.strategy.canary, problems);
@@ -225,6 +231,60 @@ public final class RolloutValidator {
         percent(field + ".setCanaryScale.weight", scale.weight, problems);
       }
       nonNegative(field + ".setCanaryScale.replicas", scale.replicas, problems);
+    }
+  }
+
+  private static void validateBlueGreen(
+      BlueGreenStrategy blueGreen, RolloutSpec spec, List<SpecProblem> problems) {
+    String field = "spec.strategy.blueGreen";
+    if (blank(blueGreen.activeService)) {
+      problems.add(new SpecProblem(field + ".activeService", "is required"));
+    } else if (blueGreen.activeService.equals(blueGreen.previewService)) {
+      problems.add(new SpecProblem(field + ".previewService", "must differ from activeService"));
+    }
+    int replicas = spec.replicas == null ? 1 : spec.replicas;
+    if (blueGreen.previewReplicaCount != null
+        && (blueGreen.previewReplicaCount < 1 || blueGreen.previewReplicaCount > replicas)) {
+      problems.add(
+          new SpecProblem(
+              field + ".previewReplicaCount",
+              blueGreen.previewReplicaCount + " is out of range 1.." + replicas + " (replicas)"));
+    }
+    nonNegative(field + ".autoPromotionSeconds", blueGreen.autoPromotionSeconds, problems);
+    nonNegative(field + ".scaleDownDelaySeconds", blueGreen.scaleDownDelaySeconds, problems);
+    nonNegative(
+        field + ".scaleDownDelayRevisionLimit", blueGreen.scaleDownDelayRevisionLimit, problems);
+    nonNegative(
+        field + ".abortScaleDownDelaySeconds", blueGreen.abortScaleDownDelaySeconds, problems);
+    if (blueGreen.prePromotionAnalysis != null) {
+      validateAnalysis(field + ".prePromotionAnalysis", blueGreen.prePromotionAnalysis, problems);
+    }
+    if (blueGreen.postPromotionAnalysis != null) {
+      validateAnalysis(field + ".postPromotionAnalysis", blueGreen.postPromotionAnalysis, problems);
+    }
+    var routing = blueGreen.trafficRouting;
+    if (routing == null) {
+      return;
+    }
+    if (routing.istio == null) {
+      problems.add(new SpecProblem(field + ".trafficRouting", "istio is required"));
+      return;
+    }
+    var istio = routing.istio;
+    String at = field + ".trafficRouting.istio";
+    if (istio.virtualService == null
+        && (istio.virtualServices == null || istio.virtualServices.isEmpty())) {
+      problems.add(new SpecProblem(at, "one of virtualService or virtualServices is required"));
+    }
+    if (istio.destinationRule != null) {
+      problems.add(
+          new SpecProblem(
+              at + ".destinationRule",
+              "is not supported with blueGreen: route to the active and preview Services"));
+    }
+    if (blank(blueGreen.previewService)) {
+      problems.add(
+          new SpecProblem(field + ".previewService", "is required with Istio traffic routing"));
     }
   }
 

@@ -122,7 +122,7 @@ public final class DestinationRuleRouter implements TrafficRouter {
   }
 
   private static IstioDestinationRule reference(Rollout rollout) {
-    return rollout.getSpec().strategy.canary.trafficRouting.istio.destinationRule;
+    return dev.weir.traffic.ReleaseSides.routing(rollout).istio.destinationRule;
   }
 
   private static String subsetName(IstioDestinationRule ref, Side side) {

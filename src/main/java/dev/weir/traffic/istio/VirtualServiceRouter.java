@@ -6,6 +6,7 @@ import dev.weir.api.v1alpha1.IstioTrafficRouting;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.ReleaseSides;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
@@ -29,8 +30,6 @@ import java.util.Optional;
  * instead of moving the wrong weight.
  */
 public final class VirtualServiceRouter implements TrafficRouter {
-
-  private static final String FIELD = "spec.strategy.canary.trafficRouting.istio";
 
   private final KubernetesClient client;
 
@@ -115,15 +114,16 @@ public final class VirtualServiceRouter implements TrafficRouter {
   }
 
   static List<Reference> references(Rollout rollout) {
-    IstioTrafficRouting istio = rollout.getSpec().strategy.canary.trafficRouting.istio;
+    IstioTrafficRouting istio = ReleaseSides.routing(rollout).istio;
+    String field = ReleaseSides.strategyField(rollout) + ".trafficRouting.istio";
     var refs = new ArrayList<Reference>();
     if (istio.virtualService != null) {
-      refs.add(new Reference(FIELD + ".virtualService", istio.virtualService));
+      refs.add(new Reference(field + ".virtualService", istio.virtualService));
     }
     if (istio.virtualServices != null) {
       for (int i = 0; i < istio.virtualServices.size(); i++) {
         refs.add(
-            new Reference(FIELD + ".virtualServices[" + i + "]", istio.virtualServices.get(i)));
+            new Reference(field + ".virtualServices[" + i + "]", istio.virtualServices.get(i)));
       }
     }
     return refs;
@@ -170,10 +170,11 @@ public final class VirtualServiceRouter implements TrafficRouter {
       int index,
       HTTPRoute route,
       List<SpecProblem> problems) {
-    var canary = rollout.getSpec().strategy.canary;
-    var subsets = canary.trafficRouting.istio.destinationRule;
-    String stableName = subsets != null ? subsets.stableSubsetName : canary.stableService;
-    String canaryName = subsets != null ? subsets.canarySubsetName : canary.canaryService;
+    var subsets = ReleaseSides.routing(rollout).istio.destinationRule;
+    String stableName =
+        subsets != null ? subsets.stableSubsetName : ReleaseSides.service(rollout, Side.STABLE);
+    String canaryName =
+        subsets != null ? subsets.canarySubsetName : ReleaseSides.service(rollout, Side.CANARY);
     String kind = subsets != null ? "subset" : "host";
     List<HTTPRouteDestination> destinations =
         route.getRoute() == null ? List.of() : route.getRoute();
