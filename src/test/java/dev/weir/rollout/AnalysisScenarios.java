@@ -13,33 +13,16 @@ import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
-import dev.weir.testing.Kubelet;
 import dev.weir.testing.Manifests;
-import dev.weir.testing.PrometheusServer;
 import dev.weir.testing.RolloutScenario;
-import dev.weir.testing.RunningWeir;
 import dev.weir.testing.mesh.TrafficSimulator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,96 +32,17 @@ import org.junit.jupiter.api.Test;
  * args make the windows short (10 s) and the measurements quick (every second); each story runs in
  * a namespace of its own, so that Prometheus' memory of the last one cannot judge it.
  */
-abstract class AnalysisScenarios {
+abstract class AnalysisScenarios extends MeshStories {
 
-  static final String V2 = "registry.example/checkout:2.5.0";
-  static final double BUSY = 100;
-  private static final AtomicInteger STORIES = new AtomicInteger();
-
-  static PrometheusServer prometheus;
-  static int meshPort;
-
-  String namespace;
-  Kubelet kubelet;
-  RunningWeir weir;
-  TrafficSimulator mesh;
-  RolloutScenario checkout;
-
-  abstract KubernetesClient client();
-
-  abstract Kubelet kubelet(KubernetesClient client);
-
-  /** Weir's controller on this tier, started with the default Prometheus address. */
-  RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(client(), prometheusAddress);
+  @Override
+  Rollout firstRollout() {
+    return quickAnalysisCanary();
   }
 
-  @BeforeAll
-  static void startPrometheus() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      meshPort = socket.getLocalPort();
-    }
-    prometheus = PrometheusServer.start(List.of("127.0.0.1:" + meshPort));
-  }
-
-  @AfterAll
-  static void stopPrometheus() {
-    prometheus.close();
-  }
-
-  @AfterEach
-  void stopEverything() {
-    Stream.of(weir, mesh, kubelet)
-        .filter(c -> c != null)
-        .forEach(
-            c -> {
-              try {
-                c.close();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    if (!prometheus.running()) {
-      prometheus.restart();
-    }
-    afterStory();
-  }
-
-  /** What a tier does once Weir, the mesh and the kubelet have stopped. */
-  void afterStory() {}
-
-  /** Given v1 stable and healthy, the templates applied, the mesh carrying {@code rps}. */
-  void givenStableV1(double rps) {
-    namespace = "shop-" + STORIES.incrementAndGet();
-    var client = client();
-    client
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
-    applyInNamespace("examples/canary-istio/services.yaml");
-    applyInNamespace("examples/canary-istio/virtualservice.yaml");
-    try (var templates = Files.list(Path.of("analysis-templates"))) {
-      templates
-          .filter(f -> f.toString().endsWith(".yaml"))
-          .sorted()
-          .forEach(f -> applyInNamespace(f.toString()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    kubelet = kubelet(client).start();
-    mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
-    weir = startWeir(Optional.of(prometheus.address().toString()));
-    client.resource(quickAnalysisCanary()).create();
-    checkout = new RolloutScenario(client, namespace, "checkout");
-    checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
-  }
-
-  /** {@code kubectl apply -n <story namespace> -f path}. */
-  void applyInNamespace(String path) {
-    for (HasMetadata object : Manifests.load(path)) {
-      object.getMetadata().setNamespace(namespace);
-      client().resource(object).createOr(NonDeletingOperation::update);
-    }
+  @Override
+  List<String> exampleTraffic() {
+    return List.of(
+        "examples/canary-istio/services.yaml", "examples/canary-istio/virtualservice.yaml");
   }
 
   /** examples/canary-analysis with short pauses, and args for quick measurements. */
@@ -381,7 +285,7 @@ abstract class AnalysisScenarios {
     run.getSpec().args =
         new java.util.ArrayList<>(
             List.of(
-                new AnalysisArgument("service", "checkout"),
+                new AnalysisArgument("service", "checkout-canary"),
                 new AnalysisArgument("namespace", namespace),
                 new AnalysisArgument("min-requests", "50"),
                 new AnalysisArgument("window", "10s"),

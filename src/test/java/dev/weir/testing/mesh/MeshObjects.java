@@ -1,5 +1,6 @@
 package dev.weir.testing.mesh;
 
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -51,6 +52,22 @@ final class MeshObjects implements AutoCloseable {
         virtualServices.getStore().list(),
         destinationRules.getStore().list(),
         services.getStore().list(),
+        replicaSets.getStore().list());
+  }
+
+  /** Requests sent straight to a Service, as smoke tests would: all of them to its pods. */
+  List<Flow> direct(String service) {
+    var destination = new HTTPRouteDestination();
+    destination.setDestination(new io.fabric8.istio.api.api.networking.v1alpha3.Destination());
+    destination.getDestination().setHost(service);
+    return RoutingTable.destinationFlows(
+        "direct/" + service,
+        1.0,
+        destination,
+        namespace,
+        destinationRules.getStore().list(),
+        services.getStore().list().stream()
+            .collect(java.util.stream.Collectors.toMap(s -> s.getMetadata().getName(), s -> s)),
         replicaSets.getStore().list());
   }
 

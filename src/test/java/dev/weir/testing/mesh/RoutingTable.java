@@ -88,7 +88,7 @@ record RoutingTable(List<Flow> flows) {
     return all.size() == 1 ? 100 : 0;
   }
 
-  private static List<Flow> destinationFlows(
+  static List<Flow> destinationFlows(
       String key,
       double share,
       HTTPRouteDestination route,

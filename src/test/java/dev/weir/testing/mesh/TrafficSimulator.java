@@ -3,8 +3,10 @@ package dev.weir.testing.mesh;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -69,6 +71,7 @@ public final class TrafficSimulator implements AutoCloseable {
   private final Map<String, Double> carries = new HashMap<>();
   private final SentTraffic sent = new SentTraffic();
   private double requestsPerSecond;
+  private final Map<String, Double> direct = new java.util.TreeMap<>();
   private long lastTick;
   private long ticks;
   private boolean closed;
@@ -130,6 +133,22 @@ public final class TrafficSimulator implements AutoCloseable {
   }
 
   /** Changes the rate from now on; 0 sends nothing at all. */
+  /**
+   * Sends {@code requestsPerSecond} straight to a Service beside the routed traffic, the way smoke
+   * tests reach a preview Service no route sends users to; 0 stops them.
+   */
+  public void sendDirect(String service, double requestsPerSecond) {
+    checkRate(requestsPerSecond);
+    synchronized (this) {
+      tick();
+      if (requestsPerSecond == 0) {
+        direct.remove(service);
+      } else {
+        direct.put(service, requestsPerSecond);
+      }
+    }
+  }
+
   public void setRequestsPerSecond(double requestsPerSecond) {
     checkRate(requestsPerSecond);
     synchronized (this) {
@@ -187,14 +206,22 @@ public final class TrafficSimulator implements AutoCloseable {
     double seconds = (now - lastTick) / 1e9;
     lastTick = now;
     ticks++;
-    if (table == null) {
-      return;
-    }
+    List<Flow> flows = new ArrayList<>(table == null ? List.of() : table.flows());
+    Map<String, Double> rates = new HashMap<>();
+    flows.forEach(f -> rates.put(f.key(), requestsPerSecond));
+    direct.forEach(
+        (service, rps) ->
+            mesh.direct(service)
+                .forEach(
+                    f -> {
+                      flows.add(f);
+                      rates.put(f.key(), rps);
+                    }));
     Set<String> current = new HashSet<>();
-    for (Flow flow : table.flows()) {
+    for (Flow flow : flows) {
       current.add(flow.key());
       double owed =
-          carries.getOrDefault(flow.key(), 0.0) + requestsPerSecond * flow.share() * seconds;
+          carries.getOrDefault(flow.key(), 0.0) + rates.get(flow.key()) * flow.share() * seconds;
       long whole = (long) Math.floor(owed);
       carries.put(flow.key(), owed - whole);
       for (long i = 0; i < whole; i++) {
