@@ -135,6 +135,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       }
     }
     happened.forEach(e -> events.record(rollout, e.getKey(), e.getValue()));
+    decorate(rollout, status, owned, writer);
     if (!sameStatus(rollout.getStatus(), status)) {
       writeStatus(rollout, status, context);
     }
@@ -150,6 +151,28 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 control.rescheduleAfter(
                     (delay.isNegative() ? Duration.ZERO : delay).plusMillis(50)));
     return control;
+  }
+
+  /**
+   * Puts activeMetadata and previewMetadata on the pods of the revisions that are active and
+   * previewed by the status just planned, and takes them off the others; a no-op once applied.
+   */
+  private void decorate(
+      Rollout rollout, RolloutStatus status, Map<String, ReplicaSet> owned, ReplicaSets writer) {
+    new HashMap<>(owned)
+        .forEach(
+            (hash, rs) -> {
+              var decoration = PodDecorations.of(rollout.getSpec(), status, hash);
+              var template = rs.getSpec().getTemplate().getMetadata();
+              if (!decoration.isEmpty()
+                  && !decoration.appliedTo(template.getLabels(), template.getAnnotations())) {
+                var before = rs;
+                var after = writer.decorate(rs, decoration);
+                owned.put(hash, after);
+                replicaSets.handleRecentResourceUpdate(
+                    ResourceID.fromResource(after), after, before);
+              }
+            });
   }
 
   /** Carries out one action; true when it changed traffic (so weights and pins are read back). */

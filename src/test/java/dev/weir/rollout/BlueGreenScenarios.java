@@ -1,14 +1,17 @@
 package dev.weir.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.PodMetadata;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.ReplicaRecorder;
+import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.TrafficRecorder;
 import dev.weir.testing.mesh.TrafficSimulator;
 import java.util.List;
@@ -165,6 +168,10 @@ abstract class BlueGreenScenarios extends MeshStories {
           blueGreen.prePromotionAnalysis = null;
           blueGreen.postPromotionAnalysis = null;
           blueGreen.autoPromotionEnabled = false;
+          blueGreen.activeMetadata = new PodMetadata();
+          blueGreen.activeMetadata.labels = Map.of("role", "active");
+          blueGreen.previewMetadata = new PodMetadata();
+          blueGreen.previewMetadata.labels = Map.of("role", "preview");
         });
     String v1 = checkout.status().stableRS;
     String v2 = whenV2IsReleased(Map.of());
@@ -176,6 +183,8 @@ abstract class BlueGreenScenarios extends MeshStories {
     assertThat(checkout.serviceSelectorHash(PREVIEW)).isEqualTo(v2);
     assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
     assertThat(checkout.replicasByRevision()).containsEntry(v2, 2);
+    awaitRole(v2, "preview");
+    awaitRole(v1, "active");
 
     checkout.promote();
 
@@ -183,5 +192,37 @@ abstract class BlueGreenScenarios extends MeshStories {
         "v2 promoted", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
     assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v2);
     assertThat(checkout.replicasByRevision()).containsEntry(v2, 5);
+    awaitRole(v2, "active");
+    awaitRole(v1, null);
+  }
+
+  /** The role label on a revision's pod template, and on every pod it has made. */
+  void awaitRole(String hash, String role) {
+    await("pods of " + hash + " labelled role=" + role)
+        .atMost(RolloutScenario.PATIENCE)
+        .until(
+            () -> {
+              var rs =
+                  checkout.replicaSets().stream()
+                      .filter(r -> r.getMetadata().getName().endsWith("-" + hash))
+                      .findFirst()
+                      .orElseThrow();
+              boolean template =
+                  java.util.Objects.equals(
+                      role, rs.getSpec().getTemplate().getMetadata().getLabels().get("role"));
+              boolean pods =
+                  client()
+                      .pods()
+                      .inNamespace(namespace)
+                      .withLabel("weir.dev/pod-template-hash", hash)
+                      .list()
+                      .getItems()
+                      .stream()
+                      .allMatch(
+                          p ->
+                              java.util.Objects.equals(
+                                  role, p.getMetadata().getLabels().get("role")));
+              return template && pods;
+            });
   }
 }

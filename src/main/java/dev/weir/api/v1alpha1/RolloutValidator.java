@@ -262,6 +262,25 @@ public final class RolloutValidator {
     if (blueGreen.postPromotionAnalysis != null) {
       validateAnalysis(field + ".postPromotionAnalysis", blueGreen.postPromotionAnalysis, problems);
     }
+    for (var side : new String[] {"activeMetadata", "previewMetadata"}) {
+      var metadata =
+          side.equals("activeMetadata") ? blueGreen.activeMetadata : blueGreen.previewMetadata;
+      if (metadata == null || metadata.labels == null) {
+        continue;
+      }
+      for (String key : metadata.labels.keySet()) {
+        boolean selects =
+            spec.selector != null
+                && spec.selector.getMatchLabels() != null
+                && spec.selector.getMatchLabels().containsKey(key);
+        if (selects || key.equals("weir.dev/pod-template-hash")) {
+          problems.add(
+              new SpecProblem(
+                  field + "." + side + ".labels",
+                  "'" + key + "' is a label the selectors use; it cannot differ by side"));
+        }
+      }
+    }
     var routing = blueGreen.trafficRouting;
     if (routing == null) {
       return;
