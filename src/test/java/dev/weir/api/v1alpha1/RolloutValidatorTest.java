@@ -86,12 +86,16 @@ class RolloutValidatorTest {
             s -> s.selector.setMatchLabels(Map.of("app", "cart")),
             "spec.selector.matchLabels",
             "app=cart"),
-        mistake("no strategy", s -> s.strategy = null, "spec.strategy", "canary is required"),
+        mistake(
+            "no strategy",
+            s -> s.strategy = null,
+            "spec.strategy",
+            "exactly one of canary, blueGreen is required"),
         mistake(
             "a strategy without canary",
             s -> s.strategy.canary = null,
             "spec.strategy",
-            "canary is required"),
+            "exactly one of canary, blueGreen is required"),
         mistake(
             "negative scaleDownDelaySeconds",
             s -> s.strategy.canary.scaleDownDelaySeconds = -5,
