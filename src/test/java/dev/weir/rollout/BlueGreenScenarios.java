@@ -58,6 +58,13 @@ abstract class BlueGreenScenarios extends MeshStories {
     this.adjust = adjust;
     givenStableV1(BUSY);
     mesh.sendDirect(PREVIEW, 20);
+    // The smoke tests' requests are in Prometheus before any preview is judged by them.
+    prometheus.awaitSeries(
+        "sum(rate(istio_requests_total{destination_service_name=\""
+            + PREVIEW
+            + "\",destination_service_namespace=\""
+            + namespace
+            + "\"}[10s])) > 0");
   }
 
   String whenV2IsReleased(Map<String, String> behaviour) {

@@ -1,0 +1,88 @@
+package dev.weir.demo;
+
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+
+/** The rollout as it moves: one line each time what a user would look at changes. */
+final class WatchView implements AutoCloseable {
+
+  private final SharedIndexInformer<Rollout> informer;
+  private final PrintStream out;
+  private final Instant started;
+  private String last = "";
+
+  WatchView(
+      KubernetesClient client, String namespace, String name, PrintStream out, Instant started) {
+    this.out = out;
+    this.started = started;
+    informer =
+        client
+            .resources(Rollout.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Rollout r) {
+                    show(r);
+                  }
+
+                  @Override
+                  public void onUpdate(Rollout before, Rollout after) {
+                    show(after);
+                  }
+
+                  @Override
+                  public void onDelete(Rollout r, boolean unknown) {}
+                });
+  }
+
+  private synchronized void show(Rollout rollout) {
+    RolloutStatus s = rollout.getStatus();
+    if (s == null || s.phase == null) {
+      return;
+    }
+    int steps = rollout.getSpec().strategy.canary.steps.size();
+    var line = new StringBuilder();
+    line.append(String.format("%-11s", s.phase))
+        .append(
+            s.currentStepIndex == null || s.currentStepIndex >= steps
+                ? " no step "
+                : String.format(" step %d/%d", s.currentStepIndex + 1, steps))
+        .append(String.format("  weight %3s%%", s.verifiedWeight == null ? "?" : s.verifiedWeight))
+        .append("  stable ")
+        .append(s.stableRS)
+        .append(
+            s.currentPodHash != null && !s.currentPodHash.equals(s.stableRS)
+                ? "  canary " + s.currentPodHash
+                : "");
+    if (s.stepAnalysisRun != null) {
+      line.append("  analysis ").append(s.stepAnalysisRun.phase);
+    }
+    if (s.backgroundAnalysisRun != null
+        && s.currentPodHash != null
+        && !s.currentPodHash.equals(s.stableRS)) {
+      line.append("  background ").append(s.backgroundAnalysisRun.phase);
+    }
+    if (s.message != null) {
+      line.append("\n              ").append(s.message);
+    }
+    String shown = line.toString();
+    if (!shown.equals(last)) {
+      last = shown;
+      out.printf(
+          "[%5.1fs] %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0, shown);
+    }
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+  }
+}
