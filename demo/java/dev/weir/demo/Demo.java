@@ -8,7 +8,6 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
-import dev.weir.testing.RunningWeir;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -80,7 +79,7 @@ public final class Demo {
 
   private int run() throws IOException, InterruptedException {
     try (var world = DemoWorld.start(out, mockOnly)) {
-      var admin = world.admin;
+      var admin = world.admin();
       applyAll(
           admin,
           List.of(
@@ -93,9 +92,7 @@ public final class Demo {
             templates.map(Path::toString).filter(f -> f.endsWith(".yaml")).sorted().toList());
       }
       try (var mesh = TrafficSimulator.start(admin, NAMESPACE, 100, 42, world.meshPort);
-          var weir =
-              RunningWeir.start(
-                  world.operator, Optional.of(world.prometheus.address().toString()));
+          var weir = world.tier.startWeir(Optional.of(world.prometheus.address().toString()));
           var weights = new WeightLog(admin, NAMESPACE, "checkout", "checkout-canary");
           var watch = new WatchView(admin, NAMESPACE, "checkout", out, started)) {
         out.println(
@@ -322,7 +319,7 @@ public final class Demo {
         "\n== Summary ("
             + Duration.between(started, Instant.now()).toSeconds()
             + " s; "
-            + world.apiServer
+            + world.tier.describe()
             + ")");
     for (var r : releases) {
       out.println("\n" + r.version() + "  revision " + r.hash() + "  " + r.outcome());

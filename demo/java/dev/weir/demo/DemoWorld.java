@@ -1,23 +1,16 @@
 package dev.weir.demo;
 
 import dev.weir.testing.Kubelet;
-import dev.weir.testing.Manifests;
-import dev.weir.testing.PodKubelet;
+import dev.weir.testing.MockTier;
 import dev.weir.testing.PrometheusServer;
-import dev.weir.testing.RealControlPlane;
-import dev.weir.testing.ReplicaSetKubelet;
+import dev.weir.testing.RealTier;
+import dev.weir.testing.Tier;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,32 +21,23 @@ import java.util.Optional;
  */
 final class DemoWorld implements AutoCloseable {
 
-  final KubernetesClient admin;
-  final KubernetesClient operator;
+  final Tier tier;
   final Kubelet kubelet;
   final PrometheusServer prometheus;
   final int meshPort;
-  final String apiServer;
   final Optional<Path> kubeconfig;
-  private final KubernetesMockServer mock;
 
   private DemoWorld(
-      KubernetesClient admin,
-      KubernetesClient operator,
+      Tier tier,
       Kubelet kubelet,
       PrometheusServer prometheus,
       int meshPort,
-      String apiServer,
-      Optional<Path> kubeconfig,
-      KubernetesMockServer mock) {
-    this.admin = admin;
-    this.operator = operator;
+      Optional<Path> kubeconfig) {
+    this.tier = tier;
     this.kubelet = kubelet;
     this.prometheus = prometheus;
     this.meshPort = meshPort;
-    this.apiServer = apiServer;
     this.kubeconfig = kubeconfig;
-    this.mock = mock;
   }
 
   static DemoWorld start(PrintStream out, boolean mockOnly) throws IOException {
@@ -62,56 +46,37 @@ final class DemoWorld implements AutoCloseable {
     try (var socket = new ServerSocket(0)) {
       meshPort = socket.getLocalPort();
     }
-    KubernetesClient admin;
-    KubernetesClient operator;
-    Kubelet kubelet;
-    String apiServer;
+    Tier tier = mockOnly ? null : realControlPlane(out);
     Optional<Path> kubeconfig = Optional.empty();
-    KubernetesMockServer mock = null;
-    RealControlPlane cluster = mockOnly ? null : realControlPlane(out);
-    if (cluster != null) {
-      admin = cluster.admin();
-      operator = cluster.operator();
-      kubelet = new PodKubelet(admin);
-      apiServer =
-          "a real kube-apiserver + etcd + kube-controller-manager (1.20) at "
-              + admin.getConfiguration().getMasterUrl();
-      kubeconfig = adminKubeconfig(cluster.dir());
+    if (tier instanceof RealTier real) {
+      kubeconfig = adminKubeconfig(real.cluster().dir());
     } else {
-      mock =
-          new KubernetesMockServer(
-              new Context(),
-              new MockWebServer(),
-              new HashMap<>(),
-              new KubernetesCrudDispatcher(),
-              false);
-      mock.init(InetAddress.getLoopbackAddress(), 0);
-      admin = mock.createClient();
-      operator = mock.createClient();
-      Manifests.applyWeirCrds(admin);
-      Manifests.apply(admin, "src/test/resources/crds/istio-networking.yaml");
-      kubelet = new ReplicaSetKubelet(admin);
-      apiServer =
-          "the fabric8 mock API server (CRUD mode) at " + admin.getConfiguration().getMasterUrl();
+      tier = new MockTier();
+      tier.beforeStory();
     }
-    out.println("demo: API server: " + apiServer);
+    out.println("demo: API server: " + tier.describe());
     var prometheus = PrometheusServer.start(List.of("127.0.0.1:" + meshPort));
     out.println(
         "demo: Prometheus "
             + prometheus.address()
             + " scraping the simulated mesh at 127.0.0.1:"
             + meshPort);
-    return new DemoWorld(
-        admin, operator, kubelet.start(), prometheus, meshPort, apiServer, kubeconfig, mock);
+    return new DemoWorld(tier, tier.kubelet().start(), prometheus, meshPort, kubeconfig);
+  }
+
+  KubernetesClient admin() {
+    return tier.client();
   }
 
   /** The real control plane, or null (after saying why) when it cannot be provisioned here. */
-  private static RealControlPlane realControlPlane(PrintStream out) {
+  private static Tier realControlPlane(PrintStream out) {
     out.println(
         "demo: starting a real control plane (hack/kube-provision.sh; the first time it builds"
             + " kube-apiserver from Debian's source package, about five minutes)");
     try {
-      return RealControlPlane.shared();
+      var tier = new RealTier();
+      tier.beforeStory();
+      return tier;
     } catch (RuntimeException e) {
       out.println("demo: the real control plane could not start: " + firstLine(e.getMessage()));
       out.println("demo: falling back to the fabric8 mock API server");
@@ -175,8 +140,8 @@ final class DemoWorld implements AutoCloseable {
       // stopping anyway
     }
     prometheus.close();
-    if (mock != null) {
-      mock.destroy();
+    if (tier instanceof MockTier) {
+      tier.afterStory(null);
     }
   }
 

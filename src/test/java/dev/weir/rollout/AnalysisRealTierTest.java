@@ -1,12 +1,6 @@
 package dev.weir.rollout;
 
-import dev.weir.testing.Kubelet;
-import dev.weir.testing.PodKubelet;
-import dev.weir.testing.RealControlPlane;
-import dev.weir.testing.RunningWeir;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
+import dev.weir.testing.RealTier;
 
 /**
  * The analysis stories on the real control plane, against the real Prometheus: AnalysisRuns through
@@ -15,33 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class AnalysisRealTierTest extends AnalysisScenarios {
 
-  static RealControlPlane cluster;
-
-  @BeforeAll
-  static void controlPlane() {
-    cluster = RealControlPlane.shared();
-  }
-
-  /** Each story has a namespace of its own; emptied after it, so no rollout lingers. */
-  @Override
-  void afterStory() {
-    if (namespace != null) {
-      cluster.clean(namespace);
-    }
-  }
-
-  @Override
-  KubernetesClient client() {
-    return cluster.admin();
-  }
-
-  @Override
-  Kubelet kubelet(KubernetesClient client) {
-    return new PodKubelet(client);
-  }
-
-  @Override
-  RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(cluster.operator(), prometheusAddress);
+  AnalysisRealTierTest() {
+    super(new RealTier());
   }
 }

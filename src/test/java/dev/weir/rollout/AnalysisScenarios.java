@@ -15,6 +15,7 @@ import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * a namespace of its own, so that Prometheus' memory of the last one cannot judge it.
  */
 abstract class AnalysisScenarios extends MeshStories {
+
+  AnalysisScenarios(Tier tier) {
+    super(tier);
+  }
 
   @Override
   Rollout firstRollout() {

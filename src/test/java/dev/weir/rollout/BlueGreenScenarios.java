@@ -12,6 +12,7 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.ReplicaRecorder;
 import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.Tier;
 import dev.weir.testing.TrafficRecorder;
 import dev.weir.testing.mesh.TrafficSimulator;
 import java.util.List;
@@ -26,6 +27,10 @@ import org.junit.jupiter.api.Test;
  * own args make the measurements quick; the scale-down delay is 3 s.
  */
 abstract class BlueGreenScenarios extends MeshStories {
+
+  BlueGreenScenarios(Tier tier) {
+    super(tier);
+  }
 
   static final String ACTIVE = "checkout-active";
   static final String PREVIEW = "checkout-preview";

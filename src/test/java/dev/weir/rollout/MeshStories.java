@@ -7,6 +7,7 @@ import dev.weir.testing.Manifests;
 import dev.weir.testing.PrometheusServer;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
+import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What the stories judged by the real Prometheus share: one Prometheus per test class scraping the
@@ -51,13 +53,19 @@ abstract class MeshStories {
   TrafficSimulator mesh;
   RolloutScenario checkout;
 
-  abstract KubernetesClient client();
+  final Tier tier;
 
-  abstract Kubelet kubelet(KubernetesClient client);
+  MeshStories(Tier tier) {
+    this.tier = tier;
+  }
 
-  /** Weir's controller on this tier, started with the default Prometheus address. */
-  RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(client(), prometheusAddress);
+  KubernetesClient client() {
+    return tier.client();
+  }
+
+  @BeforeEach
+  void startTier() {
+    tier.beforeStory();
   }
 
   @BeforeAll
@@ -88,11 +96,8 @@ abstract class MeshStories {
     if (!prometheus.running()) {
       prometheus.restart();
     }
-    afterStory();
+    tier.afterStory(namespace);
   }
-
-  /** What a tier does once Weir, the mesh and the kubelet have stopped. */
-  void afterStory() {}
 
   /** The rollout a story starts from, in the story's namespace. */
   abstract Rollout firstRollout();
@@ -117,9 +122,9 @@ abstract class MeshStories {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    kubelet = kubelet(client).start();
+    kubelet = tier.kubelet().start();
     mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
-    weir = startWeir(Optional.of(prometheus.address().toString()));
+    weir = tier.startWeir(Optional.of(prometheus.address().toString()));
     client.resource(firstRollout()).create();
     checkout = new RolloutScenario(client, namespace, "checkout");
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);

@@ -1,0 +1,29 @@
+package dev.weir.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+
+/**
+ * An API server a story runs on, with what goes with it: the client a user (or GitOps) acts
+ * through, the kubelet stand-in, and Weir's controller under the identity that tier gives it.
+ */
+public interface Tier {
+
+  /** Gets the API server ready for a story. */
+  void beforeStory();
+
+  /** The client of a cluster admin: the story's own actions. */
+  KubernetesClient client();
+
+  /** The kubelet stand-in of this tier, not yet started. */
+  Kubelet kubelet();
+
+  /** Weir's controller, started, with the default Prometheus address of metrics naming none. */
+  RunningWeir startWeir(Optional<String> prometheusAddress);
+
+  /** Clears up after a story that ran in {@code namespace}, once Weir has stopped. */
+  void afterStory(String namespace);
+
+  /** A human name for messages. */
+  String describe();
+}
