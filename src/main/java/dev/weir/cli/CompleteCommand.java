@@ -1,34 +1,23 @@
 package dev.weir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code kubectl-weir __complete WORD...}: the completion protocol of kubectl's plugins (see {@link
- * Completion}). Hidden: shells call it, people do not.
+ * Completion}). Not a picocli command: the words are whatever the user typed so far, flags and
+ * typos included, so {@link Main} hands them over before any parsing.
  */
-@Command(name = Completion.COMMAND, hidden = true)
-final class CompleteCommand implements Callable<Integer> {
+final class CompleteCommand {
 
-  @Parameters(arity = "0..*")
-  List<String> words = new ArrayList<>();
+  private CompleteCommand() {}
 
-  @Unmatched List<String> unmatched = new ArrayList<>();
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    var out = spec.commandLine().getOut();
-    out.print(Completion.complete(spec.root(), words, new ClusterLookup()).print());
+  static int run(List<String> words, PrintWriter out) {
+    var root = WeirCommand.commandLine(null).getCommandSpec();
+    out.print(Completion.complete(root, words, new ClusterLookup()).print());
     out.flush();
     return ExitCode.OK;
   }

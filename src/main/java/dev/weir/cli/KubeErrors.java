@@ -28,6 +28,13 @@ final class KubeErrors {
       return fromServer(k);
     }
     for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CertPathBuilderException) {
+        // No path from the server's certificate to a CA this side trusts: Go's words for it.
+        return "Unable to connect to the server: tls: failed to verify certificate: x509:"
+            + " certificate signed by unknown authority";
+      }
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof ConnectException && !(t.getCause() instanceof UnresolvedAddressException)) {
         return "The connection to the server "
             + hostPort
@@ -44,17 +51,13 @@ final class KubeErrors {
         return "Unable to connect to the server: net/http: request canceled (Client.Timeout"
             + " exceeded while awaiting headers)";
       }
-      if (t instanceof CertPathBuilderException) {
-        return "Unable to connect to the server: tls: failed to verify certificate: x509:"
-            + " certificate signed by unknown authority";
-      }
       if (t instanceof CertificateException && t.getMessage() != null) {
         return "Unable to connect to the server: tls: failed to verify certificate: x509: "
             + firstLine(t.getMessage());
       }
       if (t instanceof SSLException) {
         for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
-          if (c instanceof CertPathBuilderException || c instanceof CertificateException) {
+          if (c instanceof CertificateException) {
             return describe(c, hostPort);
           }
         }

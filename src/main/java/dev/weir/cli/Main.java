@@ -62,6 +62,9 @@ public final class Main {
 
   /** Runs one command line; what it prints goes to {@code out} and {@code err}. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length > 0 && args[0].equals(Completion.COMMAND)) {
+      return CompleteCommand.run(List.of(args).subList(1, args.length), out);
+    }
     var commandLine = commandLine(commandOf(args), out, err);
     Trace.mark("commands built");
     return commandLine.execute(args);

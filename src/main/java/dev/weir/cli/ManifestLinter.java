@@ -4,7 +4,6 @@ import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutValidator;
 import dev.weir.api.v1alpha1.SpecProblem;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,7 +150,12 @@ final class ManifestLinter {
               findings.add(finding(doc.file, at, field, message, error)));
     }
     if (doc.kind().equals("Rollout")) {
-      checkRollout(doc);
+      var schemaErrors =
+          findings.subList(before, findings.size()).stream()
+              .filter(f -> f.severity() == Finding.Severity.ERROR)
+              .map(Finding::field)
+              .toList();
+      checkRollout(doc, schemaErrors);
     }
     long errors =
         findings.subList(before, findings.size()).stream()
@@ -171,11 +175,14 @@ final class ManifestLinter {
     return n + " " + word + (n == 1 ? "" : "s");
   }
 
-  /** Weir's own rules, and the sanity of the steps. */
-  private void checkRollout(Document doc) {
+  /**
+   * Weir's own rules, and the sanity of the steps. A rule about a field the schema check already
+   * found wrong (or a field around it: a step whose only field was pruned) says nothing new.
+   */
+  private void checkRollout(Document doc, List<String> schemaErrors) {
     Rollout rollout;
     try {
-      rollout = new KubernetesSerialization().convertValue(doc.value, Rollout.class);
+      rollout = Json.MAPPER.convertValue(doc.value, Rollout.class);
     } catch (IllegalArgumentException e) {
       return; // the schema check has said why
     }
@@ -183,7 +190,12 @@ final class ManifestLinter {
       return;
     }
     for (SpecProblem problem : RolloutValidator.validate(rollout.getSpec())) {
-      report(doc, problem.field(), problem.message(), true);
+      boolean known =
+          schemaErrors.stream()
+              .anyMatch(f -> f.startsWith(problem.field()) || problem.field().startsWith(f));
+      if (!known) {
+        report(doc, problem.field(), problem.message(), true);
+      }
     }
     var canary = rollout.getSpec().strategy == null ? null : rollout.getSpec().strategy.canary;
     if (canary == null || canary.steps == null) {

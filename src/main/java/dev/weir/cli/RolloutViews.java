@@ -143,6 +143,8 @@ final class RolloutViews {
     }
     var images = new ArrayList<RolloutView.Image>();
     roles.forEach((image, r) -> images.add(new RolloutView.Image(image, r)));
+    // Stable first: what runs now, then what is coming.
+    images.sort(Comparator.comparing(i -> !i.roles().contains("stable")));
     return images;
   }
 

@@ -64,6 +64,9 @@ final class SchemaCheck {
     }
   }
 
+  /** The fields every object has, which CRD schemas leave to the API server. */
+  private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+
   void check(Node document, Problems problems) {
     check(document, schema, "", problems);
   }
@@ -120,6 +123,9 @@ final class SchemaCheck {
       }
       String name = key.getValue();
       present.add(name);
+      if (path.isEmpty() && OBJECT_FIELDS.contains(name)) {
+        continue;
+      }
       String child = path.isEmpty() ? name : path + "." + name;
       if (properties.containsKey(name)) {
         check(tuple.getValueNode(), map(properties.get(name)), child, problems);
@@ -177,12 +183,19 @@ final class SchemaCheck {
         return;
       }
       if (schema.get("minimum") instanceof Number min && value < min.doubleValue()) {
-        problems.report(node, path, "must be at least " + min + ", was " + s.getValue(), true);
+        problems.report(
+            node, path, "must be at least " + number(min) + ", was " + s.getValue(), true);
       }
       if (schema.get("maximum") instanceof Number max && value > max.doubleValue()) {
-        problems.report(node, path, "must be at most " + max + ", was " + s.getValue(), true);
+        problems.report(
+            node, path, "must be at most " + number(max) + ", was " + s.getValue(), true);
       }
     }
+  }
+
+  private static String number(Number n) {
+    double d = n.doubleValue();
+    return d == Math.rint(d) ? Long.toString((long) d) : n.toString();
   }
 
   private static String article(String type) {

@@ -62,7 +62,6 @@ final class WeirCommand implements Runnable {
     commands.put("lint", LintCommand::new);
     commands.put("version", VersionCommand::new);
     commands.put("completion", CompletionCommand::new);
-    commands.put(Completion.COMMAND, CompleteCommand::new);
     commands.put("help", HelpCommand::new);
     return commands;
   }
