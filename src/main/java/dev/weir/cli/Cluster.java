@@ -57,6 +57,7 @@ final class Cluster implements AutoCloseable {
   private Cluster(String kubeconfig, String context, Map<String, String> env) {
     this.kubeconfig = kubeconfig;
     this.context = context;
+    TlsWarmUp.start();
     var thread =
         new Thread(
             () -> {
