@@ -1,7 +1,6 @@
 package dev.weir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weir.api.v1alpha1.Rollout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -245,11 +244,6 @@ final class Rollouts {
       }
       throw failure(e);
     }
-  }
-
-  /** The typed Rollout (the whole pod template bound): for the rare commands that need it. */
-  static Rollout typed(JsonNode rollout) {
-    return Json.bind(rollout, Rollout.class);
   }
 
   private JsonNode getJson(String path) {

@@ -14,7 +14,6 @@ final class Style {
   private static final String RED = "\u001b[31m";
   private static final String GREEN = "\u001b[32m";
   private static final String YELLOW = "\u001b[33m";
-  private static final String BLUE = "\u001b[34m";
 
   private record Look(String symbol, String colour) {}
 
@@ -69,15 +68,6 @@ final class Style {
     return look.colour + look.symbol + " " + phase + RESET;
   }
 
-  /** How many characters {@link #status} adds that take no room on the screen. */
-  int invisible(String phase) {
-    if (!terminal || phase == null) {
-      return 0;
-    }
-    Look look = LOOKS.getOrDefault(phase, new Look("?", DIM));
-    return look.colour.length() + RESET.length();
-  }
-
   /** Visible width of what {@link #status} prints. */
   int width(String phase) {
     if (phase == null) {
@@ -92,10 +82,6 @@ final class Style {
 
   String dim(String text) {
     return terminal ? DIM + text + RESET : text;
-  }
-
-  String accent(String text) {
-    return terminal ? BLUE + text + RESET : text;
   }
 
   /** An icon before a tree node's name; plain output has none. */
