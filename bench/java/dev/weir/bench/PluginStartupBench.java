@@ -109,7 +109,9 @@ public final class PluginStartupBench {
     }
     double[] loadBefore = loadAverage();
     Map<Variant, List<Long>> times = new LinkedHashMap<>();
+    Map<Variant, List<Long>> cpus = new LinkedHashMap<>();
     variants.forEach(v -> times.put(v, new ArrayList<>()));
+    variants.forEach(v -> cpus.put(v, new ArrayList<>()));
     for (int i = 0; i < runs; i++) {
       for (var v : variants) {
         var t = time(v);
@@ -117,6 +119,7 @@ public final class PluginStartupBench {
           throw new IllegalStateException(v.name + " exited with " + t.exitCode);
         }
         times.get(v).add(t.millis);
+        cpus.get(v).add(t.cpuMillis);
       }
     }
     double[] loadAfter = loadAverage();
@@ -124,8 +127,8 @@ public final class PluginStartupBench {
     System.out.println(
         "kubectl weir: cold start against a real API server (" + runs + " runs each, in turns)");
     System.out.println();
-    System.out.printf("%-44s %8s %8s %8s%n", "command", "median", "min", "max");
-    System.out.println("-".repeat(72));
+    System.out.printf("%-44s %8s %8s %8s %10s%n", "command", "median", "min", "max", "CPU median");
+    System.out.println("-".repeat(83));
     long headline = 0;
     for (var e : times.entrySet()) {
       var sorted = e.getValue().stream().sorted().toList();
@@ -133,11 +136,17 @@ public final class PluginStartupBench {
       if (e.getKey() == variants.get(0)) {
         headline = median;
       }
+      var cpuSorted = cpus.get(e.getKey()).stream().sorted().toList();
+      long cpuMedian = cpuSorted.get(cpuSorted.size() / 2);
       System.out.printf(
-          "%-44s %6d ms %5d ms %5d ms%n",
-          e.getKey().name, median, sorted.get(0), sorted.get(sorted.size() - 1));
+          "%-44s %6d ms %5d ms %5d ms %7s%n",
+          e.getKey().name,
+          median,
+          sorted.get(0),
+          sorted.get(sorted.size() - 1),
+          cpuMedian < 0 ? "-" : cpuMedian + " ms");
     }
-    System.out.println("-".repeat(72));
+    System.out.println("-".repeat(83));
     boolean met = headline < TARGET_MS;
     System.out.printf(
         "target: kubectl weir get rollout under %d ms (median) -> %s%n",
@@ -167,15 +176,29 @@ public final class PluginStartupBench {
         "  rollout    shop/checkout, examples/canary-istio, v2 paused at step 2/6: 2 revisions, 2"
             + " ReplicaSets");
     System.out.println(
-        "  measured   wall clock from the start of the process to its exit, output discarded");
+        "  measured   wall clock from the start of the process to its exit, output discarded;"
+            + " CPU: user + system time of the process (GNU time), all its threads");
     return met ? 0 : 1;
   }
 
-  record Timing(long millis, int exitCode) {}
+  /**
+   * @param cpuMillis user and system CPU time of the process (GNU time), or -1 without it
+   */
+  record Timing(long millis, long cpuMillis, int exitCode) {}
+
+  /** GNU time, for the CPU time of each run: wall time alone mostly measures the machine's load. */
+  static final String GNU_TIME = new File("/usr/bin/time").canExecute() ? "/usr/bin/time" : null;
 
   static Timing time(Variant v) throws IOException, InterruptedException {
+    var command = new ArrayList<String>();
+    Path cpu = null;
+    if (GNU_TIME != null) {
+      cpu = Files.createTempFile("plugin-startup-cpu-", ".txt");
+      command.addAll(List.of(GNU_TIME, "-f", "%U %S", "-o", cpu.toString()));
+    }
+    command.addAll(v.command);
     var builder =
-        new ProcessBuilder(v.command)
+        new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -187,7 +210,14 @@ public final class PluginStartupBench {
       process.destroyForcibly();
       throw new IllegalStateException(v.name + " did not end within 120 s");
     }
-    return new Timing((System.nanoTime() - t0) / 1_000_000, process.exitValue());
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    long cpuMillis = -1;
+    if (cpu != null) {
+      String[] parts = Files.readString(cpu).trim().split("\\s+");
+      cpuMillis = Math.round((Double.parseDouble(parts[0]) + Double.parseDouble(parts[1])) * 1000);
+      Files.delete(cpu);
+    }
+    return new Timing(millis, cpuMillis, process.exitValue());
   }
 
   static List<String> concat(String first, String second, List<String> rest) {
