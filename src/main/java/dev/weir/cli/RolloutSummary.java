@@ -33,7 +33,7 @@ record RolloutSummary(
     return new RolloutSummary(
         Json.text(rollout, "metadata", "namespace"),
         Json.text(rollout, "metadata", "name"),
-        spec.path("strategy").has("canary") ? "Canary" : "Unknown",
+        RolloutViews.strategy(spec),
         RolloutViews.phase(status),
         Json.integer(status, "currentStepIndex"),
         Json.at(spec, "strategy", "canary", "steps").size(),

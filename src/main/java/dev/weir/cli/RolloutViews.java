@@ -84,7 +84,7 @@ final class RolloutViews {
         Json.isTrue(spec, "paused"),
         Json.isTrue(status, "abort"),
         observedGeneration != null && (generation == null || observedGeneration >= generation),
-        spec.path("strategy").has("canary") ? "Canary" : "Unknown",
+        strategy(spec),
         index,
         stepsNode.size(),
         Json.integer(status, "currentWeight"),
@@ -100,6 +100,15 @@ final class RolloutViews {
         revisions,
         unattached,
         Json.text(rollout, "metadata", "creationTimestamp"));
+  }
+
+  /** Canary or BlueGreen, as spec.strategy declares. */
+  static String strategy(JsonNode spec) {
+    JsonNode strategy = spec.path("strategy");
+    if (strategy.has("canary")) {
+      return "Canary";
+    }
+    return strategy.has("blueGreen") ? "BlueGreen" : "Unknown";
   }
 
   static String phase(JsonNode status) {

@@ -129,6 +129,20 @@ class RolloutTreeTest {
         .contains("Note:            Weir has not yet observed the latest change of the spec\n");
   }
 
+  @Test
+  void aBlueGreenRolloutIsNamedSo() {
+    var rollout = (ObjectNode) Fixtures.rollout();
+    var strategy = (ObjectNode) rollout.path("spec").path("strategy");
+    strategy.remove("canary");
+    strategy.putObject("blueGreen").put("activeService", "checkout-active");
+
+    var view = RolloutViews.of(rollout, Fixtures.replicaSets(), List.of());
+
+    assertThat(view.strategy()).isEqualTo("BlueGreen");
+    assertThat(RolloutSummary.of(rollout).strategy()).isEqualTo("BlueGreen");
+    assertThat(RolloutTree.render(view, Style.PLAIN, NOW)).contains("Strategy:        BlueGreen\n");
+  }
+
   private static String lineWith(String text, String part) {
     return text.lines().filter(l -> l.contains(part)).findFirst().orElseThrow();
   }
