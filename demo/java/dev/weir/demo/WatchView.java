@@ -2,6 +2,7 @@ package dev.weir.demo;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.cli.RolloutTreeText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -9,10 +10,16 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The rollout as it moves: one line each time what a user would look at changes. */
+/**
+ * The rollout as it moves: the plugin's tree, each time what a user would look at (phase, step,
+ * weights, analysis) changes.
+ */
 final class WatchView implements AutoCloseable {
 
   private final SharedIndexInformer<Rollout> informer;
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
   private final PrintStream out;
   private final Instant started;
   private String last = "";
@@ -21,6 +28,9 @@ final class WatchView implements AutoCloseable {
       KubernetesClient client, String namespace, String name, PrintStream out, Instant started) {
     this.out = out;
     this.started = started;
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
     informer =
         client
             .resources(Rollout.class)
@@ -76,8 +86,13 @@ final class WatchView implements AutoCloseable {
     String shown = line.toString();
     if (!shown.equals(last)) {
       last = shown;
+      // What `kubectl weir get rollout checkout --watch` shows, each time the release moves.
+      String tree = RolloutTreeText.render(client, namespace, name);
       out.printf(
-          "[%5.1fs] %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0, shown);
+          "[%5.1fs] %s%n%s%n",
+          Duration.between(started, Instant.now()).toMillis() / 1000.0,
+          s.message == null ? "" : s.message,
+          tree == null ? "" : tree.stripTrailing());
     }
   }
 

@@ -166,7 +166,10 @@ final class RolloutViews {
     return result;
   }
 
-  /** A step as written, compactly: {@code setWeight: 10}, {@code pause: {}}, {@code pause: 2m}. */
+  /**
+   * A step as written, compactly: {@code setWeight: 10}, {@code pause: {}}, {@code pause: 2m},
+   * {@code analysis: istio-success-rate, istio-p99-latency}.
+   */
   static String describe(JsonNode step) {
     var parts = new ArrayList<String>();
     step.fields()
@@ -176,6 +179,11 @@ final class RolloutViews {
               String text;
               if (field.getKey().equals("pause") && value.has("duration")) {
                 text = value.path("duration").asText();
+              } else if (field.getKey().equals("analysis")) {
+                // The templates say what is judged; the args are in the manifest.
+                var names = new ArrayList<String>();
+                value.path("templates").forEach(t -> names.add(t.path("templateName").asText()));
+                text = String.join(", ", names);
               } else if (value.isValueNode()) {
                 text = value.asText();
               } else {
