@@ -25,7 +25,10 @@ final class MetricSettings {
       Map<String, String> values,
       java.util.Set<String> declared,
       List<SpecProblem> problems) {
-    Declared args = new Declared(values, declared);
+    substitute(field, metric, new Declared(values, declared, false), problems);
+  }
+
+  static void substitute(String field, Metric metric, Declared args, List<SpecProblem> problems) {
     metric.interval = duration(field + ".interval", metric.interval, args, problems);
     metric.initialDelay = duration(field + ".initialDelay", metric.initialDelay, args, problems);
     metric.count = duration(field + ".count", metric.count, args, problems);
@@ -67,8 +70,12 @@ final class MetricSettings {
     }
   }
 
-  /** The args' plain values, and the names of all args declared. */
-  record Declared(Map<String, String> values, java.util.Set<String> names) {}
+  /**
+   * The args' plain values, and the names of all args declared; {@code lenient} leaves the
+   * placeholders of declared args without a value as they are (a template checked on its own: a
+   * rollout will give them).
+   */
+  record Declared(Map<String, String> values, java.util.Set<String> names, boolean lenient) {}
 
   /** A count as a number. */
   static int count(IntOrString count) {
@@ -100,6 +107,9 @@ final class MetricSettings {
     var out = new StringBuilder();
     while (m.find()) {
       String value = values.values().get(m.group(1));
+      if (value == null && values.lenient() && values.names().contains(m.group(1))) {
+        return;
+      }
       if (value == null) {
         problems.add(
             new SpecProblem(

@@ -1,5 +1,7 @@
 package dev.weir.cli;
 
+import dev.weir.analysis.TemplateCheck;
+import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutValidator;
@@ -156,6 +158,9 @@ final class ManifestLinter {
               .map(Finding::field)
               .toList();
       checkRollout(doc, schemaErrors);
+    } else if (doc.kind().equals("AnalysisTemplate")
+        || doc.kind().equals("ClusterAnalysisTemplate")) {
+      checkTemplate(doc);
     }
     long errors =
         findings.subList(before, findings.size()).stream()
@@ -179,6 +184,19 @@ final class ManifestLinter {
    * Weir's own rules, and the sanity of the steps. A rule about a field the schema check already
    * found wrong (or a field around it: a step whose only field was pruned) says nothing new.
    */
+  /** A template's metrics as Weir checks them: durations, providers, CEL conditions compiled. */
+  private void checkTemplate(Document doc) {
+    AnalysisTemplate template;
+    try {
+      template = Json.MAPPER.convertValue(doc.value, AnalysisTemplate.class);
+    } catch (IllegalArgumentException e) {
+      return; // the schema check has said why
+    }
+    for (SpecProblem problem : TemplateCheck.check(template.getSpec())) {
+      report(doc, problem.field(), problem.message(), true);
+    }
+  }
+
   private void checkRollout(Document doc, List<String> schemaErrors) {
     Rollout rollout;
     try {

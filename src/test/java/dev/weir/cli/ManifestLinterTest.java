@@ -75,7 +75,7 @@ class ManifestLinterTest {
             ROLLOUT.replace("- setWeight: 50", "- setWeight: 50\n          pause: {}"),
             List.of(
                 "r.yaml:27:11: error: spec.strategy.canary.steps[2]: exactly one of setWeight,"
-                    + " pause, setCanaryScale must be set")),
+                    + " pause, setCanaryScale, analysis must be set")),
         Arguments.of(
             "a duration that is none",
             ROLLOUT.replace("- pause: {}", "- pause: {duration: soon}"),
@@ -110,7 +110,7 @@ class ManifestLinterTest {
             ROLLOUT.replace("- pause: {}", "- pause:"),
             List.of(
                 "r.yaml:26:11: error: spec.strategy.canary.steps[1]: exactly one of setWeight,"
-                    + " pause, setCanaryScale must be set",
+                    + " pause, setCanaryScale, analysis must be set",
                 "r.yaml:26:17: warning: spec.strategy.canary.steps[1].pause: is null, which the"
                     + " API server drops; write {} for an empty object, or leave the field out")),
         Arguments.of(
@@ -198,5 +198,53 @@ class ManifestLinterTest {
             "r.yaml:28:70: warning: spec.strategy.canary.steps[2].analysis.templates[1].templateName:"
                 + " AnalysisTemplate \"latency\" is not among the templates in the files given"
                 + " (namespace shop)");
+  }
+
+  @Test
+  void aTemplatesConditionsAreCompiledWithCelAndItsMistakesPlacedOnTheirLine() {
+    String template =
+        """
+        apiVersion: weir.dev/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: success-rate, namespace: shop}
+        spec:
+          args: [{name: service}, {name: threshold, value: "0.99"}, {name: limit}]
+          metrics:
+            - name: success-rate
+              interval: 30s
+              successCondition: "result[0] >= {{args.threshold}} &&"
+              provider:
+                prometheus: {query: "up{service='{{args.service}}'}"}
+            - name: errors
+              failureCondition: "result[0] > {{args.limit}}"
+              interval: 1 minute
+              provider:
+                prometheus: {query: "errors{service='{{args.servce}}'}"}
+        """;
+
+    assertThat(lint(template))
+        .containsExactly(
+            "r.yaml:9:25: error: spec.metrics[0].successCondition: 'result[0] >= 0.99 &&' at 1:21:"
+                + " mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false',"
+                + " 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}",
+            "r.yaml:14:17: error: spec.metrics[1].interval: '1 minute' is not a duration (use"
+                + " seconds, or a number with h, m, s or ms: 1m30s)",
+            "r.yaml:15:7: error: spec.metrics[1].provider: uses {{args.servce}}, which no arg"
+                + " declares");
+  }
+
+  @Test
+  void theLibraryTemplatesAreValid() throws IOException {
+    var files = new LinkedHashMap<String, String>();
+    try (var walk = Files.list(Path.of("analysis-templates"))) {
+      for (Path p : walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        files.put(p.toString(), Files.readString(p));
+      }
+    }
+
+    var result = ManifestLinter.lint(files);
+
+    assertThat(result.findings()).isEmpty();
+    assertThat(result.summaries()).hasSize(4).allMatch(s -> s.endsWith(": valid"));
   }
 }
