@@ -102,6 +102,9 @@ public final class Demo {
         out.println("\n== v1: the first revision becomes stable at once");
         admin.resource(compressed()).createOr(NonDeletingOperation::update);
         String v1 = await(checkout, "v1 healthy", s -> s.phase == RolloutPhase.Healthy).stableRS;
+        world.prometheus.awaitSeries(
+            "sum(rate(istio_requests_total{destination_service_namespace=\"shop\"}[10s])) > 0");
+        out.println("demo: Prometheus sees the mesh's traffic");
         releases.add(
             new Release(
                 "v1 (2.4.1)",

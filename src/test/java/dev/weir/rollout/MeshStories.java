@@ -128,6 +128,12 @@ abstract class MeshStories {
     client.resource(firstRollout()).create();
     checkout = new RolloutScenario(client, namespace, "checkout");
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
+    // Prometheus scrapes the story's mesh before anything is judged: a new server takes a few
+    // seconds to start scraping a target, and a story must not lose them to that.
+    prometheus.awaitSeries(
+        "sum(rate(istio_requests_total{destination_service_namespace=\""
+            + namespace
+            + "\"}[10s])) > 0");
   }
 
   /** {@code kubectl apply -n <story namespace> -f path}. */
