@@ -162,7 +162,8 @@ final class Rollouts {
       Json.parse(cluster.get(url)).path("items").forEach(runs::add);
       return runs;
     } catch (KubernetesClientException e) {
-      if (KubeErrors.unknownResourceType(e)) {
+      // Someone allowed to read rollouts but not their AnalysisRuns still sees the rollout.
+      if (KubeErrors.unknownResourceType(e) || e.getCode() == 403) {
         return List.of();
       }
       throw failure(e);
@@ -239,7 +240,7 @@ final class Rollouts {
           .withLabel(ROLLOUT_LABEL, name)
           .watch(new Relay(onChange, onClose));
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
+      if (e.getCode() == 404 || e.getCode() == 403) {
         return null;
       }
       throw failure(e);

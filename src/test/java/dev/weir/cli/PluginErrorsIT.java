@@ -97,7 +97,8 @@ class PluginErrorsIT {
     var viewer = new KubectlWeir(cluster.dir().resolve(VIEWER + ".kubeconfig"));
 
     var get = viewer.weir("get", "rollout", "checkout", "-n", "shop");
-    assertThat(get.exitCode()).as(get.both()).isZero();
+    assertThat(get.exitCode()).as("no right to list AnalysisRuns: the tree without them").isZero();
+    assertThat(get.out()).as(get.both()).contains("checkout").doesNotContain("AnalysisRun");
     assertFailsWith(
         viewer.weir("promote", "checkout", "-n", "shop"),
         "Error from server (Forbidden): rollouts.weir.dev \"checkout\" is forbidden: User \""
