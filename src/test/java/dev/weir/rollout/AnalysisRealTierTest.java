@@ -42,6 +42,6 @@ class AnalysisRealTierTest extends AnalysisScenarios {
 
   @Override
   RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(cluster.operator(), prometheusAddress);
+    return RunningWeir.start(cluster.operator(), prometheusAddress, weirMetricsPort);
   }
 }

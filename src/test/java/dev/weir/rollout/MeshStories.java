@@ -44,6 +44,7 @@ abstract class MeshStories {
 
   static PrometheusServer prometheus;
   static int meshPort;
+  static int weirMetricsPort;
 
   String namespace;
   Kubelet kubelet;
@@ -57,15 +58,22 @@ abstract class MeshStories {
 
   /** Weir's controller on this tier, started with the default Prometheus address. */
   RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(client(), prometheusAddress);
+    return RunningWeir.start(client(), prometheusAddress, weirMetricsPort);
   }
 
   @BeforeAll
   static void startPrometheus() throws IOException {
+    meshPort = freePort();
+    weirMetricsPort = freePort();
+    // The mesh, and Weir's own metrics (for the dashboards).
+    prometheus =
+        PrometheusServer.start(List.of("127.0.0.1:" + meshPort, "127.0.0.1:" + weirMetricsPort));
+  }
+
+  static int freePort() throws IOException {
     try (var socket = new ServerSocket(0)) {
-      meshPort = socket.getLocalPort();
+      return socket.getLocalPort();
     }
-    prometheus = PrometheusServer.start(List.of("127.0.0.1:" + meshPort));
   }
 
   @AfterAll
