@@ -13,6 +13,7 @@ import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.Dashboards;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Scrape;
@@ -218,6 +219,58 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(after.sum("weir_kubernetes_api_requests_total", Map.of("verb", "PATCH")))
         .isPositive();
     assertThat(after.sum("weir_analysisrun_measurement_errors_total", rollout)).isZero();
+  }
+
+  @Test
+  void everyDashboardQueryRunsAndTheAnalysisPanelsShowTheRunningCanary() {
+    givenStableV1(BUSY);
+    // The canary holds at 50 % after its first analysis: a manual pause instead of the timed one.
+    checkout.edit(
+        r -> {
+          r.getSpec().strategy.canary.steps.get(4).pause.duration = null;
+          return r;
+        });
+    whenV2IsReleased(Map.of());
+    checkout.awaitStatus(
+        "v2 held at 50 % after its first analysis",
+        s -> s.phase == RolloutPhase.Paused && s.currentStepIndex == 4);
+
+    var queries =
+        Dashboards.queries(
+            java.nio.file.Path.of("helm/weir/dashboards"),
+            Map.of(
+                "namespace", namespace,
+                "rollout", "checkout",
+                "canary_service", "checkout-canary",
+                "stable_service", "checkout-stable"));
+    assertThat(queries).hasSizeGreaterThan(10);
+    await("every panel answered, the analysis panels with data")
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              for (var query : queries) {
+                var answer = prometheus.query(query.expr());
+                assertThat(answer.path("status").asText())
+                    .as(query + " -> " + answer)
+                    .isEqualTo("success");
+                if (query.dashboard().endsWith("Analysis")) {
+                  assertThat(answer.path("data").path("result").size())
+                      .as(query + " returns data")
+                      .isPositive();
+                }
+              }
+            });
+    var success =
+        prometheus.query(
+            queries.stream()
+                .filter(q -> q.panel().startsWith("Success rate"))
+                .findFirst()
+                .orElseThrow()
+                .expr());
+    assertThat(success.path("data").path("result"))
+        .extracting(r -> r.path("metric").path("destination_service_name").asText())
+        .containsExactlyInAnyOrder("checkout-canary", "checkout-stable");
   }
 
   Scrape scrape() {
