@@ -83,7 +83,8 @@ class HelmChartTest {
         .satisfies(
             r -> {
               assertThat(r.getResources()).containsExactly("leases");
-              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+              assertThat(r.getVerbs())
+                  .containsExactlyInAnyOrder("get", "create", "update", "patch");
             });
   }
 
