@@ -50,9 +50,9 @@ class GitOpsHealthTest {
   void everyPhaseReadsRightToArgoCdAndFluxAndTheActionsDriveTheRelease() {
     var recorded = recordARelease();
 
-    assertThat(health(recorded.get("Healthy"))).isEqualTo("Healthy");
-    assertThat(health(recorded.get("Paused"))).isEqualTo("Suspended");
-    assertThat(health(recorded.get("Progressing"))).isEqualTo("Progressing");
+    assertThat(health(recorded.get("Healthy"))).startsWith("Healthy\t");
+    assertThat(health(recorded.get("Paused"))).startsWith("Suspended\t");
+    assertThat(health(recorded.get("Progressing"))).startsWith("Progressing\t");
     assertThat(health(recorded.get("Degraded"))).startsWith("Degraded\trollout aborted");
     ObjectNode unobserved = recorded.get("Healthy").deepCopy();
     ((ObjectNode) unobserved.path("metadata"))
@@ -69,6 +69,8 @@ class GitOpsHealthTest {
 
     assertThat(enabledActions(recorded.get("Healthy"))).isEmpty();
     assertThat(enabledActions(recorded.get("Paused")))
+        .containsExactlyInAnyOrder("promote", "promote-full", "abort");
+    assertThat(enabledActions(recorded.get("Progressing")))
         .containsExactlyInAnyOrder("promote", "promote-full", "abort");
     assertThat(enabledActions(recorded.get("Degraded"))).containsExactly("retry");
   }
@@ -97,12 +99,16 @@ class GitOpsHealthTest {
     recorded.put("Paused", paused);
 
     // What Argo CD does with the promote action: runs it, and patches the status it returns.
+    // The kubelet holds the new canary pods back, so v2 waits for them at 30 %: Progressing.
+    kubelet.freeze();
     checkout.patchStatus(statusPatch(action("promote", paused)));
     checkout.awaitStatus(
-        "v2 in its timed pause at 30 %",
-        s -> s.currentStepIndex == 3 && s.phase == RolloutPhase.Progressing);
+        "v2 waiting for its pods at 30 %",
+        s -> s.currentStepIndex == 2 && s.phase == RolloutPhase.Progressing);
     var progressing = json(checkout.rollout());
     recorded.put("Progressing", progressing);
+    kubelet.thaw();
+    checkout.awaitStatus("v2 in its timed pause at 30 %", s -> s.currentStepIndex == 3);
 
     checkout.patchStatus(statusPatch(action("abort", progressing)));
     checkout.awaitStatus("v2 aborted", s -> s.phase == RolloutPhase.Degraded);
