@@ -8,7 +8,7 @@ import dev.weir.observability.ReconcileTimer;
 import dev.weir.observability.WeirMetrics;
 import dev.weir.rollout.RolloutReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
 import io.javaoperatorsdk.operator.Operator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -28,12 +28,10 @@ import java.util.Optional;
 public final class RunningWeir implements AutoCloseable {
 
   private final Operator operator;
-  private final KubernetesClient client;
   private final MetricsServer metricsServer;
 
-  private RunningWeir(Operator operator, KubernetesClient client, MetricsServer metricsServer) {
+  private RunningWeir(Operator operator, MetricsServer metricsServer) {
     this.operator = operator;
-    this.client = client;
     this.metricsServer = metricsServer;
   }
 
@@ -51,14 +49,14 @@ public final class RunningWeir implements AutoCloseable {
       KubernetesClient client, Optional<String> prometheusAddress, int metricsPort) {
     // Metrics of its own, served on a free loopback port, as the application serves them.
     var metrics = new WeirMetrics(new PrometheusRegistry());
-    var counted =
-        new KubernetesClientBuilder()
-            .withConfig(client.getConfiguration())
-            .withHttpClientBuilderConsumer(
-                b ->
-                    b.addOrReplaceInterceptor(
-                        ApiRequestCounter.NAME, new ApiRequestCounter(metrics)))
+    // The same client (its interceptors too: a test may log the requests), counting requests.
+    var http =
+        client
+            .getHttpClient()
+            .newBuilder()
+            .addOrReplaceInterceptor(ApiRequestCounter.NAME, new ApiRequestCounter(metrics))
             .build();
+    var counted = new KubernetesClientImpl(http, client.getConfiguration());
     var operator =
         new Operator(
             o ->
@@ -70,8 +68,7 @@ public final class RunningWeir implements AutoCloseable {
     operator.register(new RolloutReconciler(Clock.systemUTC(), drivers));
     operator.register(new AnalysisRunReconciler(drivers));
     operator.start();
-    return new RunningWeir(
-        operator, counted, MetricsServer.start(metrics, "127.0.0.1", metricsPort));
+    return new RunningWeir(operator, MetricsServer.start(metrics, "127.0.0.1", metricsPort));
   }
 
   /** Where Prometheus scrapes Weir's metrics: {@code 127.0.0.1:port}. */
@@ -103,8 +100,8 @@ public final class RunningWeir implements AutoCloseable {
     try {
       operator.stop();
     } finally {
+      // The counting client shares its connections with the test's client, which closes them.
       metricsServer.close();
-      client.close();
     }
   }
 }
