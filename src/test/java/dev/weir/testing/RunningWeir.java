@@ -56,7 +56,20 @@ public final class RunningWeir implements AutoCloseable {
             .newBuilder()
             .addOrReplaceInterceptor(ApiRequestCounter.NAME, new ApiRequestCounter(metrics))
             .build();
-    var counted = new KubernetesClientImpl(http, client.getConfiguration());
+    // Informer callbacks on threads of their own, as KubernetesClientBuilder arranges: on the
+    // HTTP client's event loop they would block it.
+    var counted =
+        new KubernetesClientImpl(
+            http,
+            client.getConfiguration(),
+            () ->
+                java.util.concurrent.Executors.newCachedThreadPool(
+                    r -> {
+                      var thread = new Thread(r, "weir-test-informers");
+                      thread.setDaemon(true);
+                      return thread;
+                    }),
+            client.getKubernetesSerialization());
     var operator =
         new Operator(
             o ->
