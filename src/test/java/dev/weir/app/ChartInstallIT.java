@@ -54,6 +54,8 @@ class ChartInstallIT {
     if (kubelet != null) {
       kubelet.close();
     }
+    // The other tests of this control plane apply the example into shop afresh.
+    RealControlPlane.shared().clean("shop");
   }
 
   @Test
