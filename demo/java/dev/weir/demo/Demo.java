@@ -92,7 +92,7 @@ public final class Demo {
             templates.map(Path::toString).filter(f -> f.endsWith(".yaml")).sorted().toList());
       }
       try (var mesh = TrafficSimulator.start(admin, NAMESPACE, 100, 42, world.meshPort);
-          var weir = world.tier.startWeir(Optional.of(world.prometheus.address().toString()));
+          var weir = world.tier.startWeir(Optional.of(world.prometheus.address().toString()), 0);
           var weights = new WeightLog(admin, NAMESPACE, "checkout", "checkout-canary");
           var watch = new WatchView(admin, NAMESPACE, "checkout", out, started)) {
         out.println(

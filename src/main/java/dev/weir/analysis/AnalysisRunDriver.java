@@ -7,6 +7,7 @@ import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisRunStatus;
 import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.observability.WeirMetrics;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -32,12 +33,17 @@ public final class AnalysisRunDriver {
   private final KubernetesClient client;
   private final PrometheusMeasurements prometheus;
   private final Clock clock;
+  private final WeirMetrics metrics;
 
   public AnalysisRunDriver(
-      KubernetesClient client, PrometheusMeasurements prometheus, Clock clock) {
+      KubernetesClient client,
+      PrometheusMeasurements prometheus,
+      Clock clock,
+      WeirMetrics metrics) {
     this.client = client;
     this.prometheus = prometheus;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** The run after this step, and when it next needs a measurement. */
@@ -66,6 +72,9 @@ public final class AnalysisRunDriver {
       for (Metric metric : RunProgress.due(spec, status, now)) {
         Instant started = clock.instant();
         Judgement judgement = measure(metric, run, secrets);
+        if (judgement.phase() == AnalysisPhase.Error) {
+          metrics.measurementError(run, metric.name);
+        }
         RunProgress.record(status, metric, judgement, started, clock.instant());
       }
     }

@@ -3,6 +3,7 @@ package dev.weir.analysis;
 import dev.weir.analysis.provider.MetricProvider;
 import dev.weir.analysis.provider.prometheus.PrometheusProvider;
 import dev.weir.analysis.provider.prometheus.PrometheusQuery;
+import dev.weir.observability.WeirMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,6 +20,7 @@ public final class AnalysisRunDrivers {
 
   private final PrometheusMeasurements prometheus;
   private final Clock clock;
+  private WeirMetrics metrics = WeirMetrics.shared();
 
   public AnalysisRunDrivers(Optional<String> defaultAddress, Clock clock) {
     this(new PrometheusProvider(clock), defaultAddress, clock);
@@ -39,7 +41,18 @@ public final class AnalysisRunDrivers {
   }
 
   public AnalysisRunDriver forClient(KubernetesClient client) {
-    return new AnalysisRunDriver(client, prometheus, clock);
+    return new AnalysisRunDriver(client, prometheus, clock, metrics);
+  }
+
+  /** Reports to these metrics instead of the controller's shared ones (a test's own registry). */
+  public AnalysisRunDrivers reportingTo(WeirMetrics metrics) {
+    this.metrics = metrics;
+    return this;
+  }
+
+  /** Where the reconcilers and drivers report what they see and do. */
+  public WeirMetrics metrics() {
+    return metrics;
   }
 
   public Clock clock() {

@@ -34,6 +34,7 @@ public class AnalysisRunReconciler implements Reconciler<AnalysisRun> {
 
   @Override
   public UpdateControl<AnalysisRun> reconcile(AnalysisRun run, Context<AnalysisRun> context) {
+    drivers.metrics().readAnalysisRuns(NAME, () -> context.getPrimaryCache().list());
     var advanced = drivers.forClient(context.getClient()).advance(run);
     var control = UpdateControl.<AnalysisRun>noUpdate();
     advanced

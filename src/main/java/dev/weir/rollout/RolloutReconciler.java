@@ -86,12 +86,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
     sources = RolloutEventSources.create(context);
     replicaSets = sources.replicaSets();
+    drivers.metrics().readReplicaSets(replicaSets::list);
+    drivers.metrics().readAnalysisRuns(NAME, sources.analysisRuns()::list);
     return sources.all();
   }
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     var client = context.getClient();
+    drivers.metrics().readRollouts(() -> context.getPrimaryCache().list());
     var routers = TrafficRouters.forRollout(client, rollout);
     var writer = new ReplicaSets(client);
     var events = new EventRecorder(client);
@@ -124,6 +127,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       }
       for (RolloutEvent event : plan.events()) {
         happened.add(Map.entry(event, observation.now()));
+        count(rollout, event, plan.status());
       }
       boolean settled = plan.actions().isEmpty() && sameStatus(status, plan.status());
       status = plan.status();
@@ -151,6 +155,23 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 control.rescheduleAfter(
                     (delay.isNegative() ? Duration.ZERO : delay).plusMillis(50)));
     return control;
+  }
+
+  /** Promotions and aborts are counted; an abort by the reason its Stalled condition gives. */
+  private void count(Rollout rollout, RolloutEvent event, RolloutStatus planned) {
+    String ns = rollout.getMetadata().getNamespace();
+    String name = rollout.getMetadata().getName();
+    if ("Promoted".equals(event.reason())) {
+      drivers.metrics().promoted(ns, name);
+    } else if ("Aborted".equals(event.reason())) {
+      String reason =
+          planned.conditions.stream()
+              .filter(c -> StatusConditions.STALLED.equals(c.getType()))
+              .map(c -> c.getReason())
+              .findFirst()
+              .orElse("Aborted");
+      drivers.metrics().aborted(ns, name, reason);
+    }
   }
 
   /**

@@ -59,6 +59,7 @@ class PackagedOperatorIT {
     Files.copy(cluster.operatorKubeconfig(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
     process.environment().put("KUBECONFIG", kubeconfig.toString());
     process.environment().put("QUARKUS_HTTP_PORT", "0");
+    process.environment().put("WEIR_METRICS_PORT", "0");
     process.redirectErrorStream(true).redirectOutput(log.toFile());
     operator = process.start();
 

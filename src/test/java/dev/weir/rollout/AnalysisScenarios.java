@@ -13,8 +13,10 @@ import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.Dashboards;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.Scrape;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -154,6 +157,138 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(analysisRuns())
         .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
     assertThat(checkout.eventReasons()).contains("Aborted");
+    assertThat(
+            scrape()
+                .value(
+                    "weir_rollout_aborts_total",
+                    Map.of(
+                        "namespace", namespace, "rollout", "checkout", "reason", "AnalysisFailed")))
+        .contains(1.0);
+  }
+
+  @Test
+  void weirsOwnMetricsFollowTheReleaseAndShowEachMeasurementAgainstItsThreshold() {
+    givenStableV1(BUSY);
+    whenV2IsReleased(Map.of());
+    var rollout = Map.of("namespace", namespace, "rollout", "checkout");
+    checkout.awaitStatus("v2 taking 20 %", s -> s.verifiedWeight == 20);
+
+    await("the metrics showing v2 at 20 %")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(
+            () ->
+                scrape()
+                    .value("weir_rollout_canary_weight_percent", rollout)
+                    .equals(java.util.Optional.of(20.0)));
+    var during = scrape();
+    assertThat(during.value("weir_rollout_info", with(rollout, "strategy", "canary")))
+        .contains(1.0);
+    assertThat(during.value("weir_rollout_steps", rollout)).contains(6.0);
+    assertThat(during.value("weir_rollout_replicas", with(rollout, "side", "stable")))
+        .contains(5.0);
+    assertThat(during.value("weir_rollout_replicas", with(rollout, "side", "canary")))
+        .hasValueSatisfying(r -> assertThat(r).isPositive());
+
+    var stepRun =
+        with(Map.of("namespace", namespace, "rollout", "checkout"), "metric", "success-rate");
+    await("the step analysis measured, as the metrics show")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(() -> scrape().value("weir_analysisrun_metric_value", stepRun).isPresent());
+    var measured = scrape();
+    assertThat(measured.value("weir_analysisrun_metric_value", stepRun)).contains(1.0);
+    assertThat(
+            measured.value(
+                "weir_analysisrun_metric_threshold",
+                with(with(stepRun, "condition", "success"), "operator", ">=")))
+        .hasValueSatisfying(t -> assertThat(t).isBetween(0.5, 1.0));
+
+    checkout.awaitStatus(
+        "v2 promoted and healthy",
+        s -> s.phase == RolloutPhase.Healthy && s.stableRS.equals(s.currentPodHash));
+    await("the metrics showing the promotion")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(
+            () ->
+                scrape()
+                    .value("weir_rollout_phase", with(rollout, "phase", "Healthy"))
+                    .equals(java.util.Optional.of(1.0)));
+    var after = scrape();
+    assertThat(after.value("weir_rollout_promotions_total", rollout)).contains(1.0);
+    assertThat(after.value("weir_rollout_canary_weight_percent", rollout)).contains(0.0);
+    assertThat(after.value("weir_rollout_phase", with(rollout, "phase", "Progressing")))
+        .contains(0.0);
+    assertThat(after.values("weir_analysisrun_phase", with(rollout, "phase", "Successful")))
+        .contains(1.0);
+    assertThat(
+            after.sum(
+                "weir_reconcile_duration_seconds_count",
+                Map.of("controller", "rollout", "result", "success")))
+        .isPositive();
+    assertThat(after.sum("weir_kubernetes_api_requests_total", Map.of("verb", "PATCH")))
+        .isPositive();
+    assertThat(after.sum("weir_analysisrun_measurement_errors_total", rollout)).isZero();
+  }
+
+  @Test
+  void everyDashboardQueryRunsAndTheAnalysisPanelsShowTheRunningCanary() {
+    givenStableV1(BUSY);
+    // The canary holds at 50 % after its first analysis: a manual pause instead of the timed one.
+    checkout.edit(
+        r -> {
+          r.getSpec().strategy.canary.steps.get(4).pause.duration = null;
+          return r;
+        });
+    whenV2IsReleased(Map.of());
+    checkout.awaitStatus(
+        "v2 held at 50 % after its first analysis",
+        s -> s.phase == RolloutPhase.Paused && s.currentStepIndex == 4);
+
+    var queries =
+        Dashboards.queries(
+            java.nio.file.Path.of("helm/weir/dashboards"),
+            Map.of(
+                "namespace", namespace,
+                "rollout", "checkout",
+                "canary_service", "checkout-canary",
+                "stable_service", "checkout-stable"));
+    assertThat(queries).hasSizeGreaterThan(10);
+    await("every panel answered, the analysis panels with data")
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              for (var query : queries) {
+                var answer = prometheus.query(query.expr());
+                assertThat(answer.path("status").asText())
+                    .as(query + " -> " + answer)
+                    .isEqualTo("success");
+                if (query.dashboard().endsWith("Analysis")) {
+                  assertThat(answer.path("data").path("result").size())
+                      .as(query + " returns data")
+                      .isPositive();
+                }
+              }
+            });
+    var success =
+        prometheus.query(
+            queries.stream()
+                .filter(q -> q.panel().startsWith("Success rate"))
+                .findFirst()
+                .orElseThrow()
+                .expr());
+    assertThat(success.path("data").path("result"))
+        .extracting(r -> r.path("metric").path("destination_service_name").asText())
+        .containsExactlyInAnyOrder("checkout-canary", "checkout-stable");
+  }
+
+  Scrape scrape() {
+    return new Scrape(weir.scrapeMetrics());
+  }
+
+  static Map<String, String> with(Map<String, String> labels, String name, String value) {
+    var more = new HashMap<>(labels);
+    more.put(name, value);
+    return more;
   }
 
   @Test

@@ -46,6 +46,7 @@ abstract class MeshStories {
 
   static PrometheusServer prometheus;
   static int meshPort;
+  static int weirMetricsPort;
 
   String namespace;
   Kubelet kubelet;
@@ -70,10 +71,17 @@ abstract class MeshStories {
 
   @BeforeAll
   static void startPrometheus() throws IOException {
+    meshPort = freePort();
+    weirMetricsPort = freePort();
+    // The mesh, and Weir's own metrics (for the dashboards).
+    prometheus =
+        PrometheusServer.start(List.of("127.0.0.1:" + meshPort, "127.0.0.1:" + weirMetricsPort));
+  }
+
+  static int freePort() throws IOException {
     try (var socket = new ServerSocket(0)) {
-      meshPort = socket.getLocalPort();
+      return socket.getLocalPort();
     }
-    prometheus = PrometheusServer.start(List.of("127.0.0.1:" + meshPort));
   }
 
   @AfterAll
@@ -124,7 +132,7 @@ abstract class MeshStories {
     }
     kubelet = tier.kubelet().start();
     mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
-    weir = tier.startWeir(Optional.of(prometheus.address().toString()));
+    weir = tier.startWeir(Optional.of(prometheus.address().toString()), weirMetricsPort);
     client.resource(firstRollout()).create();
     checkout = new RolloutScenario(client, namespace, "checkout");
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);

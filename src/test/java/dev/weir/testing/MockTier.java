@@ -44,8 +44,8 @@ public final class MockTier implements Tier {
   }
 
   @Override
-  public RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(client, prometheusAddress);
+  public RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
+    return RunningWeir.start(client, prometheusAddress, metricsPort);
   }
 
   @Override

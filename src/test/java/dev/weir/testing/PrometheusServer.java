@@ -452,6 +452,11 @@ public final class PrometheusServer implements AutoCloseable {
     return targets;
   }
 
+  /** The answer of the HTTP API to an instant query, error or not, as Grafana would get it. */
+  public JsonNode query(String promql) {
+    return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+  }
+
   private JsonNode api(String pathAndQuery) {
     try {
       var connection = open(pathAndQuery);

@@ -281,6 +281,22 @@ public final class RealControlPlane {
     return client;
   }
 
+  /**
+   * A kubeconfig for {@code system:serviceaccount:NAMESPACE:NAME} (a client certificate with the
+   * service-account groups), with no binding made: it has what the installed manifests grant.
+   */
+  public Path serviceAccountKubeconfig(String namespace, String name) {
+    return Path.of(
+        lastLine(
+            run(
+                Duration.ofSeconds(60),
+                "kube-user.sh",
+                dir,
+                "system:serviceaccount:" + namespace + ":" + name,
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + namespace)));
+  }
+
   /** Whether this client's identity may do {@code verb} on {@code resource}, cluster-wide. */
   public static boolean allowed(
       KubernetesClient client, String group, String resource, String verb) {

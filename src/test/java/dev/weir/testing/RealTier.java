@@ -28,8 +28,8 @@ public final class RealTier implements Tier {
   }
 
   @Override
-  public RunningWeir startWeir(Optional<String> prometheusAddress) {
-    return RunningWeir.start(cluster.operator(), prometheusAddress);
+  public RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
+    return RunningWeir.start(cluster.operator(), prometheusAddress, metricsPort);
   }
 
   @Override

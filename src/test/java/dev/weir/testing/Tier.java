@@ -18,8 +18,11 @@ public interface Tier {
   /** The kubelet stand-in of this tier, not yet started. */
   Kubelet kubelet();
 
-  /** Weir's controller, started, with the default Prometheus address of metrics naming none. */
-  RunningWeir startWeir(Optional<String> prometheusAddress);
+  /**
+   * Weir's controller, started, with the default Prometheus address of metrics naming none, its own
+   * metrics served on {@code metricsPort} (0: a free one).
+   */
+  RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort);
 
   /** Clears up after a story that ran in {@code namespace}, once Weir has stopped. */
   void afterStory(String namespace);

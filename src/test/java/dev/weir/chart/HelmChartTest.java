@@ -1,0 +1,159 @@
+package dev.weir.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.testing.Helm;
+import dev.weir.testing.RealControlPlane;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The chart as {@code helm lint} and {@code helm template} see it, with the real helm binary. */
+class HelmChartTest {
+
+  @Test
+  void theChartLintsCleanInBothRbacModes() {
+    assertThat(Helm.run("lint", Helm.CHART.toString())).contains("0 chart(s) failed");
+    assertThat(
+            Helm.run(
+                "lint",
+                Helm.CHART.toString(),
+                "--set",
+                "rbac.namespaced=true",
+                "--set",
+                "watchNamespaces={shop}",
+                "--set",
+                "metrics.serviceMonitor.enabled=true"))
+        .contains("0 chart(s) failed");
+  }
+
+  @Test
+  void theDeploymentRunsTwoLeaderElectedNonRootReplicasWithProbesAndLimits() {
+    var objects = Helm.template("weir", "weir-system");
+    var deployment = only(objects, Deployment.class);
+    var spec = deployment.getSpec().getTemplate().getSpec();
+    var container = spec.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(spec.getServiceAccountName()).isEqualTo("weir");
+    assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    var env =
+        container.getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env)
+        .containsEntry("WEIR_LEADER_ELECTION_ENABLED", "true")
+        .containsEntry("WEIR_LEADER_ELECTION_NAMESPACE", "weir-system")
+        .containsEntry("WEIR_METRICS_PORT", "8090");
+    assertThat(container.getPorts())
+        .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8090));
+
+    var metrics = only(objects, Service.class);
+    assertThat(metrics.getSpec().getPorts().get(0).getPort()).isEqualTo(8090);
+    assertThat(metrics.getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void theClusterRoleIsExactlyTheRulesTheTestsRunUnderAndLeasesAreARoleInTheReleaseNamespace() {
+    var objects = Helm.template("weir", "weir-system");
+    var clusterRole = only(objects, ClusterRole.class);
+    assertThat(clusterRole.getRules()).isEqualTo(RealControlPlane.chartRules());
+    var leases = only(objects, Role.class);
+    assertThat(leases.getMetadata().getNamespace()).isEqualTo("weir-system");
+    assertThat(leases.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("leases");
+              assertThat(r.getVerbs())
+                  .containsExactlyInAnyOrder("get", "create", "update", "patch");
+            });
+  }
+
+  @Test
+  void theNamespacedModeGrantsARoleInEachWatchedNamespaceAndOnlyClusterScopedReads() {
+    var objects =
+        Helm.template(
+            "weir", "weir-system", "rbac.namespaced=true", "watchNamespaces={shop,payments}");
+    var roles =
+        objects.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("weir-controller"))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("shop", "payments");
+    assertThat(roles)
+        .allSatisfy(r -> assertThat(r.getRules()).isEqualTo(RealControlPlane.chartRules()));
+    var clusterRole = only(objects, ClusterRole.class);
+    assertThat(clusterRole.getMetadata().getName()).isEqualTo("weir-cluster-reads");
+    assertThat(clusterRole.getRules())
+        .allSatisfy(r -> assertThat(r.getVerbs()).isSubsetOf("get", "list", "watch"));
+
+    assertThatThrownBy(() -> Helm.template("weir", "weir-system", "rbac.namespaced=true"))
+        .hasMessageContaining("rbac.namespaced needs watchNamespaces");
+  }
+
+  @Test
+  void everyDashboardShipsAsAConfigMapForGrafanasSidecar() throws Exception {
+    var objects = Helm.template("weir", "weir-system");
+    var configMaps =
+        objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).toList();
+    List<Path> dashboards;
+    try (var files = Files.list(Path.of("helm/weir/dashboards"))) {
+      dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(dashboards).hasSize(2);
+    for (Path file : dashboards) {
+      String name = file.getFileName().toString();
+      var configMap =
+          configMaps.stream().filter(c -> c.getData().containsKey(name)).findFirst().orElseThrow();
+      assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+      var mapper = new ObjectMapper();
+      assertThat(mapper.readTree(configMap.getData().get(name)))
+          .isEqualTo(mapper.readTree(file.toFile()));
+    }
+  }
+
+  @Test
+  void theServiceMonitorComesOnRequestAndSelectsTheMetricsService() {
+    assertThat(Helm.template("weir", "weir-system"))
+        .noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+    var objects = Helm.template("weir", "weir-system", "metrics.serviceMonitor.enabled=true");
+    var monitor =
+        objects.stream()
+            .filter(o -> o.getKind().equals("ServiceMonitor"))
+            .findFirst()
+            .orElseThrow();
+    var service = only(objects, Service.class);
+    String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(monitor);
+    assertThat(yaml).contains("port: \"metrics\"", "app.kubernetes.io/component: \"metrics\"");
+    assertThat(service.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "metrics");
+  }
+
+  private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
+    var found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.weir.gitops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.Rollout;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The example config repository of examples/gitops, built by the real {@code kubectl kustomize}.
+ */
+class GitOpsConfigRepoTest {
+
+  private static final Path REPO = Path.of("examples/gitops");
+
+  @Test
+  void stagingBuildsTheReleaseUnderTestInItsOwnNamespace() throws Exception {
+    var objects = kustomize("overlays/staging");
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("shop-staging"));
+    var rollout = rollout(objects);
+    assertThat(rollout.getSpec().replicas).isEqualTo(2);
+    assertThat(rollout.getSpec().template.getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/checkout:2.5.0");
+    assertThat(rollout.getSpec().strategy.canary.steps.get(1).pause.duration.getStrVal())
+        .isEqualTo("30s");
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "Service",
+            "Service",
+            "VirtualService",
+            "AnalysisTemplate",
+            "AnalysisTemplate",
+            "AnalysisTemplate",
+            "Rollout");
+  }
+
+  @Test
+  void productionBuildsTenReplicasOfTheStableReleaseWithAManualGate() throws Exception {
+    var objects = kustomize("overlays/production");
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("shop"));
+    var rollout = rollout(objects);
+    assertThat(rollout.getSpec().replicas).isEqualTo(10);
+    assertThat(rollout.getSpec().template.getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/checkout:2.4.1");
+    var steps = rollout.getSpec().strategy.canary.steps;
+    assertThat(steps.get(steps.size() - 1).pause.duration).as("a manual pause").isNull();
+  }
+
+  @Test
+  void theBaseCarriesTheLibraryTemplatesUnchanged() throws Exception {
+    for (String name :
+        List.of("istio-success-rate", "istio-p99-latency", "istio-error-budget-burn")) {
+      var copy =
+          Serialization.unmarshal(
+              Files.readString(REPO.resolve("base/" + name + ".yaml")), AnalysisTemplate.class);
+      var library =
+          Serialization.unmarshal(
+              Files.readString(Path.of("analysis-templates/" + name + ".yaml")),
+              AnalysisTemplate.class);
+      assertThat(Serialization.asYaml(copy)).as(name).isEqualTo(Serialization.asYaml(library));
+    }
+  }
+
+  private static Rollout rollout(List<HasMetadata> objects) {
+    var found =
+        objects.stream().filter(o -> o.getKind().equals("Rollout")).findFirst().orElseThrow();
+    return Serialization.jsonMapper().convertValue(found, Rollout.class);
+  }
+
+  private static List<HasMetadata> kustomize(String overlay) throws Exception {
+    var process =
+        new ProcessBuilder("kubectl", "kustomize", REPO.resolve(overlay).toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("kubectl kustomize " + overlay).isZero();
+    var objects = new ArrayList<HasMetadata>();
+    for (String document : yaml.split("(?m)^---\\s*$")) {
+      if (!document.isBlank()) {
+        objects.add(
+            (HasMetadata)
+                Serialization.unmarshal(
+                    new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
+      }
+    }
+    return objects;
+  }
+}
