@@ -46,6 +46,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class ManifestLinter {
 
   private static final String API_VERSION = "weir.dev/v1alpha1";
+  private static final String ANY = "*";
   private static final Pattern PATH_PART = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
 
   private final List<Finding> findings = new ArrayList<>();
@@ -255,7 +256,10 @@ final class ManifestLinter {
     var templates = new HashMap<String, Document>();
     for (Document doc : documents) {
       if (doc.kind().equals("AnalysisTemplate")) {
-        templates.put("AnalysisTemplate/" + doc.namespace() + "/" + doc.name(), doc);
+        // A template that names no namespace goes where it is applied (kubectl apply -n): it
+        // serves the rollouts of any namespace here.
+        String namespace = doc.metadata().get("namespace") == null ? ANY : doc.namespace();
+        templates.put("AnalysisTemplate/" + namespace + "/" + doc.name(), doc);
       } else if (doc.kind().equals("ClusterAnalysisTemplate")) {
         templates.put("ClusterAnalysisTemplate/" + doc.name(), doc);
       }
@@ -318,6 +322,9 @@ final class ManifestLinter {
               : "AnalysisTemplate/" + doc.namespace() + "/" + name.getValue();
       String field = path + ".templates[" + i + "].templateName";
       Document template = templates.get(key);
+      if (template == null && !cluster) {
+        template = templates.get("AnalysisTemplate/" + ANY + "/" + name.getValue());
+      }
       if (template == null) {
         findings.add(
             finding(
