@@ -85,7 +85,7 @@ class PluginOfflineIT {
     assertThat(result.exitCode()).as(result.both()).isZero();
     assertThat(result.out())
         .contains("examples/canary-istio/rollout.yaml:2: Rollout shop/checkout: valid\n")
-        .doesNotContain("error");
+        .doesNotContain(": error:");
   }
 
   @Test
