@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * certificate, as {@code hack/kube-up.sh} sets it up) holding the example canary paused at 10 %.
  *
  * <p>Beside it, for scale: the plugin without kubectl in front, the plugin without its
- * class-data-sharing archive, {@code kubectl weir version} (no cluster), and kubectl's own {@code
- * kubectl get} of the same rollout. The variants run in turns, so that the machine's load, which
- * other work on it changes, falls on all of them alike.
+ * class-data-sharing archive, {@code kubectl weir version} (no cluster), kubectl's own {@code
+ * kubectl get} of the same rollout, and two patches ({@code pause}, {@code resume}). The variants
+ * run in turns, so that the machine's load, which other work on it changes, falls on all of them
+ * alike.
  *
  * <p>Exit status: 0 when the median of {@code kubectl weir get rollout} is under the target, 1 when
  * not, 2 when the benchmark could not be carried out.
@@ -98,6 +99,15 @@ public final class PluginStartupBench {
             new Variant(
                 "kubectl get wro checkout (kubectl alone)",
                 List.of(kubectl, "get", "wro", "checkout", "-n", "shop"),
+                env),
+            // A patch through the fabric8 client; in turns, each resume undoes the pause before.
+            new Variant(
+                "kubectl weir pause checkout (a patch)",
+                List.of(kubectl, "weir", "pause", "checkout", "-n", "shop"),
+                env),
+            new Variant(
+                "kubectl weir resume checkout (a patch)",
+                List.of(kubectl, "weir", "resume", "checkout", "-n", "shop"),
                 env));
 
     // Not counted: the first run makes the archive if the build did not, and warms the disk cache.

@@ -7,28 +7,29 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.HttpClientUtils;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
 /**
- * The connection to the cluster a command talks to: the kubeconfig target, fabric8's HTTP client on
- * the JDK's, a fabric8 client sharing it, and the namespace.
+ * The connection to the cluster a command talks to: the kubeconfig target, its reads, a fabric8
+ * client for patches and watches, and the namespace.
  *
  * <p>Reading the kubeconfig, building the HTTP client and the first TLS handshake take most of a
  * cold start, so {@link Main} starts them on a thread of their own from the raw arguments while
  * picocli parses them; the command picks up the connection under way ({@link #open}). Reads go
- * straight through the HTTP client ({@link #get}); the full fabric8 client, whose construction
- * costs a cold JVM a tenth of a second more, is built only for the commands that patch or watch.
+ * through a blocking connection ({@link BlockingReads}, which says why not fabric8's client); the
+ * fabric8 client, whose construction costs a cold JVM a tenth of a second more, is built only for
+ * the commands that patch or watch.
  */
 final class Cluster implements AutoCloseable {
 
@@ -44,15 +45,13 @@ final class Cluster implements AutoCloseable {
 
   /**
    * @param server the API server's URL, ending with a slash
+   * @param reads the commands' GETs
    * @param discovery the answer to {@code GET /apis/weir.dev/v1alpha1} (which of Weir's resources
    *     the server serves), or null when the request failed
    * @param fabric8 builds the fabric8 client when first needed
    */
   private record Connected(
-      String server,
-      HttpClient http,
-      HttpResponse<String> discovery,
-      Supplier<KubernetesClient> fabric8) {}
+      String server, ApiReads reads, ApiResponse discovery, Supplier<KubernetesClient> fabric8) {}
 
   private Cluster(String kubeconfig, String context, Map<String, String> env) {
     this.kubeconfig = kubeconfig;
@@ -125,7 +124,9 @@ final class Cluster implements AutoCloseable {
    */
   boolean serves(String resource) {
     var discovery = join(connection).discovery;
-    if (discovery == null || (!discovery.isSuccessful() && discovery.code() != 404)) {
+    if (discovery == null
+        || discovery.body() == null
+        || (!discovery.isSuccessful() && discovery.code() != 404)) {
       return true;
     }
     if (discovery.code() == 404) {
@@ -144,15 +145,11 @@ final class Cluster implements AutoCloseable {
    */
   String get(String path) {
     var c = join(connection);
-    HttpResponse<String> response;
+    ApiResponse response;
     try {
-      response =
-          c.http
-              .sendAsync(c.http.newHttpRequestBuilder().uri(c.server + path).build(), String.class)
-              .join();
-    } catch (CompletionException e) {
-      throw new KubernetesClientException(
-          "GET " + path + " failed", e.getCause() == null ? e : e.getCause());
+      response = c.reads.get(path);
+    } catch (IOException e) {
+      throw new KubernetesClientException("GET " + path + " failed", e);
     }
     if (response.isSuccessful()) {
       return response.body();
@@ -207,18 +204,15 @@ final class Cluster implements AutoCloseable {
             ? kubeconfig
             : target.files().get(0).toString();
     KubernetesClient client = delegated(file, context == null ? target.context() : context);
-    HttpClient http = client.getHttpClient();
-    return new Connected(
-        client.getMasterUrl().toString(),
-        http,
-        discover(http, client.getMasterUrl().toString()),
-        () -> client);
+    var reads = new Fabric8Reads(client.getHttpClient(), client.getMasterUrl().toString());
+    return new Connected(client.getMasterUrl().toString(), reads, discover(reads), () -> client);
   }
 
   /**
-   * The kubeconfig's own TLS material and credentials on fabric8's HTTP client for the JDK. The TLS
-   * handshake, the longest step of a cold start, is made right away with a request worth making
-   * anyway: which of Weir's resources the API server serves.
+   * The kubeconfig's own TLS material and credentials, for blocking reads and, when a command
+   * patches or watches, fabric8's HTTP client for the JDK. The TLS handshake, the longest step of a
+   * cold start, is made right away with a request worth making anyway: which of Weir's resources
+   * the API server serves.
    */
   private static Connected lean(Kubeconfig.Target target) throws ClientTls.UnsupportedPem {
     TrustManager[] trust;
@@ -233,6 +227,13 @@ final class Cluster implements AutoCloseable {
               + target.context()
               + "\": "
               + e.getMessage());
+    }
+    SSLContext tls;
+    try {
+      tls = SSLContext.getInstance("TLS");
+      tls.init(keys, trust, null);
+    } catch (java.security.GeneralSecurityException e) {
+      throw CliException.error("unable to set up TLS: " + e.getMessage());
     }
     if (target.insecureSkipTlsVerify()) {
       // The JDK's HTTP client checks host names unless this is set before its first use.
@@ -255,28 +256,26 @@ final class Cluster implements AutoCloseable {
             // saves in a cold JVM.
             .withHttp2Disable(true)
             .build();
-    HttpClient.Builder builder = HttpClientUtils.getHttpClientFactory().newBuilder(config);
-    builder.sslContext(keys, trust);
-    HttpClient http = builder.build();
-    Trace.mark("http client built");
-    var discovery = discover(http, server);
+    var reads =
+        new BlockingReads(server, tls.getSocketFactory(), !target.insecureSkipTlsVerify(), target);
+    var discovery = discover(reads);
     Trace.mark("connected");
     Supplier<KubernetesClient> fabric8 =
-        () ->
-            new KubernetesClientBuilder()
-                .withConfig(config)
-                .withHttpClientFactory(new Sharing(http))
-                .build();
-    return new Connected(server, http, discovery, fabric8);
+        () -> {
+          HttpClient.Builder builder = HttpClientUtils.getHttpClientFactory().newBuilder(config);
+          builder.sslContext(keys, trust);
+          return new KubernetesClientBuilder()
+              .withConfig(config)
+              .withHttpClientFactory(new Sharing(builder.build()))
+              .build();
+        };
+    return new Connected(server, reads, discovery, fabric8);
   }
 
-  private static HttpResponse<String> discover(HttpClient http, String server) {
+  private static ApiResponse discover(ApiReads reads) {
     try {
-      return http.sendAsync(
-              http.newHttpRequestBuilder().uri(server + "apis/" + Rollouts.API_VERSION).build(),
-              String.class)
-          .join();
-    } catch (RuntimeException e) {
+      return reads.get("apis/" + Rollouts.API_VERSION);
+    } catch (IOException | RuntimeException e) {
       // The command's own request fails again and says why.
       return null;
     }

@@ -3,6 +3,7 @@ package dev.weir.cli;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -44,10 +45,11 @@ final class KubeErrors {
         String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
         return "Unable to connect to the server: dial tcp: lookup " + host + ": no such host";
       }
-      if (t instanceof HttpConnectTimeoutException) {
+      if (t instanceof HttpConnectTimeoutException
+          || (t instanceof SocketTimeoutException && "connect timed out".equals(t.getMessage()))) {
         return "Unable to connect to the server: dial tcp " + hostPort + ": i/o timeout";
       }
-      if (t instanceof HttpTimeoutException) {
+      if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
         return "Unable to connect to the server: net/http: request canceled (Client.Timeout"
             + " exceeded while awaiting headers)";
       }

@@ -56,6 +56,7 @@ public final class Main {
     int code = run(args, out, err);
     out.flush();
     err.flush();
+    SelectorThreads.stop();
     Trace.mark("exit " + code);
     System.exit(code);
   }

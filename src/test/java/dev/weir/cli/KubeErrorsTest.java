@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,22 @@ class KubeErrorsTest {
                 + " host or port?");
     assertThat(KubeErrors.describe(unknownHost, "kube.example:443"))
         .isEqualTo("Unable to connect to the server: dial tcp: lookup kube.example: no such host");
+  }
+
+  @Test
+  void timeoutsOfTheBlockingReadsSayWhichWait() {
+    var connecting =
+        new KubernetesClientException(
+            "GET failed", new SocketTimeoutException("connect timed out"));
+    var reading =
+        new KubernetesClientException("GET failed", new SocketTimeoutException("Read timed out"));
+
+    assertThat(KubeErrors.describe(connecting, "10.0.0.1:6443"))
+        .isEqualTo("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout");
+    assertThat(KubeErrors.describe(reading, "10.0.0.1:6443"))
+        .isEqualTo(
+            "Unable to connect to the server: net/http: request canceled (Client.Timeout"
+                + " exceeded while awaiting headers)");
   }
 
   @Test
