@@ -4,52 +4,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.ControllerImage;
 import dev.weir.testing.Helm;
+import dev.weir.testing.ImagePod;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.PodKubelet;
 import dev.weir.testing.RealControlPlane;
 import dev.weir.testing.RolloutScenario;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The chart installed on the real control plane: its rendered manifests applied as they are, then
- * the packaged application run twice as the Deployment would run its two replicas, as the chart's
- * ServiceAccount (so with exactly the chart's ClusterRole and leader-election Role), with the
- * Deployment's environment. One replica leads; killing it mid-rollout hands the rollout to the
- * other, which finishes it without repeating or skipping a step.
+ * the controller image ({@code hack/image.sh}) the Deployment names run twice as a kubelet would
+ * run its two replicas ({@link ImagePod}): as the pod's user on a read-only root, with the
+ * Deployment's environment and the chart's ServiceAccount's token (so with exactly the chart's
+ * ClusterRole and leader-election Role, through the in-cluster configuration). One replica leads;
+ * killing it mid-rollout hands the rollout to the other, which finishes it without repeating or
+ * skipping a step.
  */
 class ChartInstallIT {
 
   private static final String RELEASE_NAMESPACE = "weir-chart";
   private static final Duration LEASE = Duration.ofSeconds(6);
 
-  private final Map<String, Process> replicas = new HashMap<>();
+  private final Map<String, ImagePod> replicas = new HashMap<>();
   private PodKubelet kubelet;
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Process p : replicas.values()) {
-      p.destroy();
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor();
-      }
+    for (ImagePod pod : replicas.values()) {
+      pod.close();
     }
     if (kubelet != null) {
       kubelet.close();
@@ -92,10 +94,23 @@ class ChartInstallIT {
             .map(Deployment.class::cast)
             .findFirst()
             .orElseThrow();
-    Path kubeconfig = cluster.serviceAccountKubeconfig(RELEASE_NAMESPACE, "weir");
+    var image = ControllerImage.shared();
+    var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).as("the chart's image").isEqualTo(image.name());
+    var podSecurity = deployment.getSpec().getTemplate().getSpec().getSecurityContext();
+    String user = podSecurity.getRunAsUser() + ":" + podSecurity.getRunAsGroup();
+    assertThat(image.user()).as("the image's own user is the pod's").isEqualTo(user);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    Path serviceAccount = serviceAccountFiles(cluster);
     for (int i = 0; i < deployment.getSpec().getReplicas(); i++) {
-      String pod = "weir-controller-" + i;
-      replicas.put(pod, startReplica(deployment, pod, kubeconfig));
+      String name = "weir-controller-" + i;
+      var pod = startReplica(image, container, user, name, serviceAccount);
+      replicas.put(name, pod);
+      var java = pod.java();
+      assertThat(ImagePod.status(java, "Uid:"))
+          .as("uids of " + name)
+          .isEqualTo("10001\t10001\t10001\t10001");
+      assertThat(ImagePod.rootMountOptions(java)).as("root of " + name).startsWith("ro");
     }
 
     String leader = awaitLeader(admin, null);
@@ -114,7 +129,7 @@ class ChartInstallIT {
       checkout.promote();
       checkout.awaitStatus("v2 at the 30 % pause", s -> s.currentStepIndex == 3);
 
-      replicas.remove(leader).destroyForcibly().waitFor();
+      replicas.remove(leader).kill();
       long killed = System.nanoTime();
       String follower = awaitLeader(admin, leader);
       Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
@@ -160,44 +175,58 @@ class ChartInstallIT {
     return holder[0];
   }
 
-  private Process startReplica(Deployment deployment, String pod, Path kubeconfig)
+  /** What the kubelet projects for the chart's ServiceAccount: a token, the CA, the namespace. */
+  private static Path serviceAccountFiles(RealControlPlane cluster) throws Exception {
+    var token =
+        cluster
+            .admin()
+            .serviceAccounts()
+            .inNamespace(RELEASE_NAMESPACE)
+            .withName("weir")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    return ImagePod.serviceAccountFiles(
+        Path.of("target/image/serviceaccount"),
+        token,
+        Files.readString(cluster.dir().resolve("pki/ca.crt")),
+        RELEASE_NAMESPACE);
+  }
+
+  private ImagePod startReplica(
+      ControllerImage image, Container container, String user, String pod, Path serviceAccount)
       throws Exception {
-    Path jar = Path.of(System.getProperty("weir.app.jar", "target/quarkus-app/quarkus-run.jar"));
-    assertThat(jar).as("the packaged application").exists();
-    Path dir = jar.getParent().getParent();
-    // KUBECONFIG is a colon-separated list, and the identity's file name has colons in it.
-    Path config = dir.resolve("chart-" + pod + ".kubeconfig");
-    Files.copy(kubeconfig, config, StandardCopyOption.REPLACE_EXISTING);
-    var builder =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            jar.toString());
-    var env = builder.environment();
-    for (EnvVar var :
-        deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+    var env = new HashMap<String, String>();
+    for (EnvVar var : container.getEnv()) {
       if (var.getValue() != null) {
         env.put(var.getName(), var.getValue().replace("$(POD_NAME)", pod));
       }
     }
     env.put("POD_NAME", pod);
     env.put("POD_NAMESPACE", RELEASE_NAMESPACE);
-    env.put("KUBECONFIG", config.toString());
+    // The kubernetes Service, as the kubelet announces it to every container.
+    URI server = URI.create(RealControlPlane.shared().admin().getMasterUrl().toString());
+    env.put("KUBERNETES_SERVICE_HOST", server.getHost());
+    env.put("KUBERNETES_SERVICE_PORT", Integer.toString(server.getPort()));
     // Both replicas share this machine's network: free ports instead of the pod's.
     env.put("QUARKUS_HTTP_PORT", "0");
     env.put("WEIR_METRICS_PORT", "0");
-    builder.redirectErrorStream(true).redirectOutput(dir.resolve("chart-" + pod + ".log").toFile());
-    return builder.start();
+    return ImagePod.start(image, user, serviceAccount, env, log(pod));
   }
 
-  private static String logs() {
+  private static Path log(String pod) {
+    return Path.of("target/image/chart-" + pod + ".log");
+  }
+
+  private String logs() {
     var out = new ArrayList<String>();
-    Path dir =
-        Path.of(System.getProperty("weir.app.jar", "target/quarkus-app/quarkus-run.jar"))
-            .getParent()
-            .getParent();
     for (int i = 0; i < 2; i++) {
-      Path log = dir.resolve("chart-weir-controller-" + i + ".log");
+      Path log = log("weir-controller-" + i);
       try {
         var lines = Files.readAllLines(log);
         out.add(
