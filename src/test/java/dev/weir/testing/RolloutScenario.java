@@ -11,6 +11,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -56,9 +57,22 @@ public final class RolloutScenario {
         : rollout.getStatus();
   }
 
-  /** Edits the spec as a GitOps sync of a new commit would. */
+  /**
+   * Edits the spec as a GitOps sync of a new commit would: read, change, write; when Weir's status
+   * write got in between (a 409 for the stale resourceVersion), read again and retry, as a sync
+   * does.
+   */
   public void edit(UnaryOperator<Rollout> change) {
-    client.resources(Rollout.class).inNamespace(namespace).withName(name).edit(change);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(Rollout.class).inNamespace(namespace).withName(name).edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   public void setImage(String image) {
