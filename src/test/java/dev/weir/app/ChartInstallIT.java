@@ -16,10 +16,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +38,9 @@ import org.junit.jupiter.api.Test;
  * the controller image ({@code hack/image.sh}) the Deployment names run twice as a kubelet would
  * run its two replicas ({@link ImagePod}): as the pod's user on a read-only root, with the
  * Deployment's environment and the chart's ServiceAccount's token (so with exactly the chart's
- * ClusterRole and leader-election Role, through the in-cluster configuration). One replica leads;
- * killing it mid-rollout hands the rollout to the other, which finishes it without repeating or
- * skipping a step.
+ * ClusterRole and leader-election Role, through the in-cluster configuration). Both answer the
+ * Deployment's readiness and liveness probes. One replica leads; killing it mid-rollout hands the
+ * rollout to the other, which finishes it without repeating or skipping a step.
  */
 class ChartInstallIT {
 
@@ -115,6 +117,16 @@ class ChartInstallIT {
 
     String leader = awaitLeader(admin, null);
     assertThat(replicas).containsKey(leader);
+    // The Deployment's probes, as the kubelet would send them, answer on both replicas.
+    for (var replica : replicas.entrySet()) {
+      int port = replica.getValue().httpPort();
+      for (Probe probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
+        String path = probe.getHttpGet().getPath();
+        await(replica.getKey() + " answering " + path)
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> httpStatus(port, path) == 200);
+      }
+    }
 
     var rollout = Manifests.compressedClassicCanary();
     // A longer pause at step 3, so that the leader dies while the release is under way.
@@ -217,6 +229,19 @@ class ChartInstallIT {
     env.put("QUARKUS_HTTP_PORT", "0");
     env.put("WEIR_METRICS_PORT", "0");
     return ImagePod.start(image, user, serviceAccount, env, log(pod));
+  }
+
+  private static int httpStatus(int port, String path) {
+    try {
+      var connection =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(1000);
+      return connection.getResponseCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   private static Path log(String pod) {

@@ -72,6 +72,36 @@ class HelmChartTest {
   }
 
   @Test
+  void theImageIsTheOneHackImageShBuildsUnlessTheValuesNameAnother() throws Exception {
+    String appVersion =
+        Files.readAllLines(Path.of("helm/weir/Chart.yaml")).stream()
+            .filter(l -> l.startsWith("appVersion:"))
+            .map(l -> l.substring("appVersion:".length()).strip().replace("\"", ""))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(imageOf(Helm.template("weir", "weir-system"))).isEqualTo("weir:" + appVersion);
+    assertThat(
+            imageOf(
+                Helm.template(
+                    "weir",
+                    "weir-system",
+                    "image.repository=registry.example/platform/weir",
+                    "image.tag=0.1.0-rc1")))
+        .isEqualTo("registry.example/platform/weir:0.1.0-rc1");
+  }
+
+  private static String imageOf(List<HasMetadata> objects) {
+    return only(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  @Test
   void theClusterRoleIsExactlyTheRulesTheTestsRunUnderAndLeasesAreARoleInTheReleaseNamespace() {
     var objects = Helm.template("weir", "weir-system");
     var clusterRole = only(objects, ClusterRole.class);

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /**
@@ -116,6 +118,28 @@ public final class ImagePod implements AutoCloseable {
               return false;
             });
     return found[0];
+  }
+
+  /** The HTTP port the application says it listens on (the pod's asks for a free one). */
+  public int httpPort() {
+    var pattern = Pattern.compile("Listening on: https?://[^:]+:(\\d+)");
+    var port = new int[1];
+    Awaitility.await("the application listening")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("the container exited:\n" + logTail(30));
+              }
+              Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
+              if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return true;
+              }
+              return false;
+            });
+    return port[0];
   }
 
   /** A line of {@code /proc/PID/status}, such as {@code Uid:} (real, effective, saved, fs). */
