@@ -2,6 +2,7 @@ package dev.weir.rollout;
 
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
 import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
@@ -11,6 +12,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -27,10 +29,11 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), and
- * the Services, VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or
- * a selector is put right on the next reconcile). The Istio kinds are watched only where their CRDs
- * are installed; without them Weir still reads them on every reconcile.
+ * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), its
+ * AnalysisRuns, the analysis templates it names or reaches through includes, and the Services,
+ * VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or a selector is
+ * put right on the next reconcile). The Istio kinds are watched only where their CRDs are
+ * installed; without them Weir still reads them on every reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -63,11 +66,16 @@ record RolloutEventSources(
                 .build(),
             context);
     sources.add(analysisRuns);
-    var templates = referenced(context, AnalysisTemplate.class, "analysistemplates");
+    // The template sources find includers in each other's caches, once both exist.
+    var knownTemplates = new TemplateCaches();
+    var templates = templates(context, AnalysisTemplate.class, "analysistemplates", knownTemplates);
     sources.add(templates);
     var clusterTemplates =
-        referenced(context, ClusterAnalysisTemplate.class, "clusteranalysistemplates");
+        templates(
+            context, ClusterAnalysisTemplate.class, "clusteranalysistemplates", knownTemplates);
     sources.add(clusterTemplates);
+    knownTemplates.namespaced = templates;
+    knownTemplates.clusterScoped = clusterTemplates;
     sources.add(referenced(context, Service.class, "services"));
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
@@ -91,6 +99,57 @@ record RolloutEventSources(
                         object.getMetadata().getNamespace(),
                         object.getMetadata().getName()))
                 .stream()
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, Rollout.class)
+            .withName(name)
+            .withSecondaryToPrimaryMapper(toRollouts::apply)
+            .build(),
+        context);
+  }
+
+  /** Both kinds of template in the informers' caches. */
+  private static final class TemplateCaches {
+    volatile InformerEventSource<AnalysisTemplate, Rollout> namespaced;
+    volatile InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterScoped;
+
+    List<CustomResource<AnalysisTemplateSpec, ?>> all() {
+      var all = new ArrayList<CustomResource<AnalysisTemplateSpec, ?>>();
+      if (namespaced != null) {
+        namespaced.list(t -> true).forEach(all::add);
+      }
+      if (clusterScoped != null) {
+        clusterScoped.list(t -> true).forEach(all::add);
+      }
+      return all;
+    }
+  }
+
+  /**
+   * Templates wake the rollouts that name them and those that name a template including them (see
+   * {@link TemplateIncluders}).
+   */
+  private static <R extends CustomResource<AnalysisTemplateSpec, ?>>
+      InformerEventSource<R, Rollout> templates(
+          EventSourceContext<Rollout> context, Class<R> kind, String name, TemplateCaches known) {
+    Function<R, Set<ResourceID>> toRollouts =
+        template ->
+            TemplateIncluders.reaching(TemplateIncluders.Template.of(template), known.all())
+                .stream()
+                .flatMap(
+                    t ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                REFERENCES,
+                                key(
+                                    t.clusterScoped()
+                                        ? "ClusterAnalysisTemplate"
+                                        : "AnalysisTemplate",
+                                    t.namespace(),
+                                    t.name()))
+                            .stream())
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     return new InformerEventSource<>(

@@ -8,6 +8,7 @@ import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.ArgumentValueFrom;
 import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
@@ -391,6 +392,41 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(invalid.stableRS).isEqualTo(v1);
     assertThat(canaryWeight()).isZero();
     assertThat(analysisRuns()).isEmpty();
+  }
+
+  @Test
+  void aTemplateReachedOnlyThroughAnIncludeWakesTheRolloutWhenItAppears() {
+    givenStableV1(BUSY);
+    var p99 =
+        client()
+            .resources(AnalysisTemplate.class)
+            .inNamespace(namespace)
+            .withName("istio-p99-latency")
+            .get();
+    p99.getSpec().templates = List.of(new AnalysisTemplateRef("p99-volume-gate"));
+    client().resource(p99).update();
+    whenV2IsReleasedWithoutWaiting();
+    var invalid =
+        checkout.awaitStatus(
+            "InvalidSpec naming the missing include", s -> checkout.condition("InvalidSpec"));
+    assertThat(invalid.message).contains("p99-volume-gate not found");
+
+    // Nothing the rollout names changes: the template appears that one of them includes.
+    var gate =
+        Manifests.load("analysis-templates/istio-request-volume.yaml", AnalysisTemplate.class);
+    gate.getMetadata().setName("p99-volume-gate");
+    gate.getMetadata().setNamespace(namespace);
+    client().resource(gate).create();
+
+    // Well within the periodic reconcile (5 minutes): the include woke the rollout.
+    var resumed =
+        checkout.awaitStatus(
+            "v2 under way once the include resolves",
+            s ->
+                !checkout.condition("InvalidSpec")
+                    && s.verifiedWeight != null
+                    && s.verifiedWeight > 0);
+    assertThat(resumed.stableRS).isNotEqualTo(resumed.currentPodHash);
   }
 
   @Test
