@@ -8,7 +8,6 @@ import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,20 +36,8 @@ public final class PluginStartupBench {
 
   record Variant(String name, List<String> command, Map<String, String> env) {}
 
-  public static void main(String[] args) throws Exception {
-    int runs = 15;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--runs") && i + 1 < args.length) {
-        runs = Integer.parseInt(args[++i]);
-      }
-    }
-    try {
-      System.exit(run(runs));
-    } catch (Exception | AssertionError e) {
-      System.err.println("plugin-startup: could not be carried out: " + e);
-      e.printStackTrace();
-      System.exit(2);
-    }
+  public static void main(String[] args) {
+    BenchMain.run("plugin-startup", args, 15, PluginStartupBench::run);
   }
 
   static int run(int runs) throws Exception {
@@ -117,7 +104,7 @@ public final class PluginStartupBench {
         throw new IllegalStateException(v.name + " exited with " + code);
       }
     }
-    double[] loadBefore = loadAverage();
+    var machine = Machine.before();
     Map<Variant, List<Long>> times = new LinkedHashMap<>();
     Map<Variant, List<Long>> cpus = new LinkedHashMap<>();
     variants.forEach(v -> times.put(v, new ArrayList<>()));
@@ -132,7 +119,7 @@ public final class PluginStartupBench {
         cpus.get(v).add(t.cpuMillis);
       }
     }
-    double[] loadAfter = loadAverage();
+    machine.after();
 
     System.out.println(
         "kubectl weir: cold start against a real API server (" + runs + " runs each, in turns)");
@@ -163,20 +150,7 @@ public final class PluginStartupBench {
         TARGET_MS, met ? "met" : "NOT met");
     System.out.println();
     System.out.println("conditions");
-    System.out.printf(
-        "  machine    %d cores (%s), %.1f GiB memory; %s %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        cpuModel(),
-        totalMemoryGiB(),
-        System.getProperty("os.name"),
-        System.getProperty("os.version"));
-    System.out.printf(
-        "  load       %.2f %.2f %.2f before, %.2f %.2f %.2f after (1, 5, 15 min averages; other"
-            + " work on the machine counts)%n",
-        loadBefore[0], loadBefore[1], loadBefore[2], loadAfter[0], loadAfter[1], loadAfter[2]);
-    System.out.printf(
-        "  java       %s (%s)%n",
-        System.getProperty("java.version"), System.getProperty("java.vm.name"));
+    System.out.print(machine.describe());
     System.out.printf("  kubectl    %s%n", firstLine(kubectl, "version", "--client"));
     System.out.printf(
         "  server     kube-apiserver %s on loopback, TLS with a client certificate%n",
@@ -247,33 +221,6 @@ public final class PluginStartupBench {
       }
     }
     throw new IllegalStateException(name + " is not on PATH");
-  }
-
-  static double[] loadAverage() throws IOException {
-    String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
-    return new double[] {
-      Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2])
-    };
-  }
-
-  static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst()
-          .orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
-  }
-
-  static double totalMemoryGiB() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getTotalMemorySize() / (1024.0 * 1024 * 1024);
-    }
-    return 0;
   }
 
   static String firstLine(String... command) {

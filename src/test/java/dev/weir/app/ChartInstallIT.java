@@ -18,10 +18,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +101,9 @@ class ChartInstallIT {
     String user = podSecurity.getRunAsUser() + ":" + podSecurity.getRunAsGroup();
     assertThat(image.user()).as("the image's own user is the pod's").isEqualTo(user);
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    Path serviceAccount = serviceAccountFiles(cluster);
+    Path serviceAccount =
+        ImagePod.serviceAccountFiles(
+            Path.of("target/image/serviceaccount"), cluster, RELEASE_NAMESPACE, "weir");
     for (int i = 0; i < deployment.getSpec().getReplicas(); i++) {
       String name = "weir-controller-" + i;
       var pod = startReplica(image, container, user, name, serviceAccount);
@@ -124,7 +124,7 @@ class ChartInstallIT {
         String path = probe.getHttpGet().getPath();
         await(replica.getKey() + " answering " + path)
             .atMost(Duration.ofSeconds(30))
-            .until(() -> httpStatus(port, path) == 200);
+            .until(() -> ImagePod.probe(port, path) == 200);
       }
     }
 
@@ -187,29 +187,6 @@ class ChartInstallIT {
     return holder[0];
   }
 
-  /** What the kubelet projects for the chart's ServiceAccount: a token, the CA, the namespace. */
-  private static Path serviceAccountFiles(RealControlPlane cluster) throws Exception {
-    var token =
-        cluster
-            .admin()
-            .serviceAccounts()
-            .inNamespace(RELEASE_NAMESPACE)
-            .withName("weir")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    return ImagePod.serviceAccountFiles(
-        Path.of("target/image/serviceaccount"),
-        token,
-        Files.readString(cluster.dir().resolve("pki/ca.crt")),
-        RELEASE_NAMESPACE);
-  }
-
   private ImagePod startReplica(
       ControllerImage image, Container container, String user, String pod, Path serviceAccount)
       throws Exception {
@@ -229,19 +206,6 @@ class ChartInstallIT {
     env.put("QUARKUS_HTTP_PORT", "0");
     env.put("WEIR_METRICS_PORT", "0");
     return ImagePod.start(image, user, serviceAccount, env, log(pod));
-  }
-
-  private static int httpStatus(int port, String path) {
-    try {
-      var connection =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-      connection.setConnectTimeout(1000);
-      connection.setReadTimeout(1000);
-      return connection.getResponseCode();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
   }
 
   private static Path log(String pod) {

@@ -1,6 +1,9 @@
 package dev.weir.testing;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,14 +90,28 @@ public final class ImagePod implements AutoCloseable {
   }
 
   /**
-   * Writes what the kubelet projects for a service account: its token, the cluster's CA, the
-   * namespace.
+   * Writes what the kubelet projects for a ServiceAccount of the real control plane: a token from
+   * the TokenRequest API, the cluster's CA, the namespace.
    */
-  public static Path serviceAccountFiles(Path dir, String token, String caPem, String namespace)
-      throws IOException {
+  public static Path serviceAccountFiles(
+      Path dir, RealControlPlane cluster, String namespace, String account) throws IOException {
+    String token =
+        cluster
+            .admin()
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(account)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("token"), token);
-    Files.writeString(dir.resolve("ca.crt"), caPem);
+    Files.writeString(dir.resolve("ca.crt"), Files.readString(cluster.dir().resolve("pki/ca.crt")));
     Files.writeString(dir.resolve("namespace"), namespace);
     return dir;
   }
@@ -140,6 +157,23 @@ public final class ImagePod implements AutoCloseable {
               return false;
             });
     return port[0];
+  }
+
+  /**
+   * An HTTP probe as the kubelet sends it, on loopback (the pod shares this machine's network): the
+   * status code, or -1 when nothing answered.
+   */
+  public static int probe(int port, String path) {
+    try {
+      var connection =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(2000);
+      return connection.getResponseCode();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** A line of {@code /proc/PID/status}, such as {@code Uid:} (real, effective, saved, fs). */
