@@ -131,6 +131,20 @@ public final class ReplicaSets {
             .inNamespace(namespace)
             .withName(rs.getMetadata().getName())
             .patch(MERGE, patch);
+    decoratePods(rs, decoration);
+    return decorated;
+  }
+
+  /**
+   * Puts a decoration on the pods of a ReplicaSet that do not wear it yet. Needed beyond {@link
+   * #decorate}: the ReplicaSet controller may still make pods from the template it had before the
+   * decoration (its cache lags the patch), and those must be decorated when they appear.
+   */
+  void decoratePods(ReplicaSet rs, PodDecorations.Decoration decoration) {
+    String namespace = rs.getMetadata().getNamespace();
+    var metadata = new java.util.HashMap<String, Object>();
+    metadata.put("labels", decoration.labels());
+    metadata.put("annotations", decoration.annotations());
     String podPatch = Serialization.asJson(Map.of("metadata", metadata));
     String hash = rs.getMetadata().getLabels().get(PodTemplateHash.LABEL);
     var pods = client.pods().inNamespace(namespace).withLabel(PodTemplateHash.LABEL, hash).list();
@@ -141,7 +155,6 @@ public final class ReplicaSets {
         client.resource(pod).patch(MERGE, podPatch);
       }
     }
-    return decorated;
   }
 
   public void delete(String namespace, String name) {

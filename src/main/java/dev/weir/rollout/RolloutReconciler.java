@@ -185,15 +185,30 @@ public class RolloutReconciler implements Reconciler<Rollout> {
             (hash, rs) -> {
               var decoration = PodDecorations.of(rollout.getSpec(), status, hash);
               var template = rs.getSpec().getTemplate().getMetadata();
-              if (!decoration.isEmpty()
-                  && !decoration.appliedTo(template.getLabels(), template.getAnnotations())) {
+              if (decoration.isEmpty()) {
+                return;
+              }
+              if (!decoration.appliedTo(template.getLabels(), template.getAnnotations())) {
                 var before = rs;
                 var after = writer.decorate(rs, decoration);
                 owned.put(hash, after);
                 replicaSets.handleRecentResourceUpdate(
                     ResourceID.fromResource(after), after, before);
+              } else if (podsMayLag(rs)) {
+                writer.decoratePods(rs, decoration);
               }
             });
+  }
+
+  /**
+   * Whether a decorated ReplicaSet has pods, any of which may have been made from its template as
+   * it was before the decoration (the ReplicaSet controller's cache lags the patch). Only a list of
+   * them tells: a read, not a write, and only for revisions that wear a decoration.
+   */
+  private static boolean podsMayLag(ReplicaSet rs) {
+    return rs.getStatus() != null
+        && rs.getStatus().getReplicas() != null
+        && rs.getStatus().getReplicas() > 0;
   }
 
   /** Carries out one action; true when it changed traffic (so weights and pins are read back). */
