@@ -30,7 +30,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.Utils;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -123,7 +122,7 @@ public final class AnalysisReactionBench {
   private String prometheusVersion = "unknown";
   private String scrapeInterval = "unknown";
   private String stopped;
-  private final String loadAtStart = loadAverage();
+  private final Machine machine = Machine.before();
 
   /** The route and destination indexes of the canary weight in the VirtualService. */
   private int routeIndex = -1;
@@ -905,23 +904,8 @@ public final class AnalysisReactionBench {
   private void conditions(Duration wallClock) {
     var out = System.out;
     out.println("conditions");
-    out.printf(
-        "  machine    %d cores%s, %s memory; %s %s %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        cpuModel(),
-        memory(),
-        System.getProperty("os.name"),
-        System.getProperty("os.version"),
-        System.getProperty("os.arch"));
-    out.printf(
-        "  java       %s (%s, %s), max heap %d MiB%n",
-        System.getProperty("java.version"),
-        System.getProperty("java.vm.name"),
-        System.getProperty("java.vendor"),
-        Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    out.printf(
-        "  load       1-minute load average %s at the start, %s at the end (a shared machine)%n",
-        loadAtStart, loadAverage());
+    machine.after();
+    out.print(machine.describe());
     out.printf(
         "  API server fabric8 %s mock API server (CRUD mode) on loopback, not a real"
             + " kube-apiserver; JOSDK %s%n",
@@ -958,34 +942,5 @@ public final class AnalysisReactionBench {
         .sorted(Map.Entry.comparingByKey())
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(" "));
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .findFirst()
-          .map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")")
-          .orElse("");
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  private static String memory() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return String.format(
-          Locale.ROOT, "%.1f GiB", os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
-    }
-    return "unknown";
   }
 }

@@ -25,16 +25,12 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.api.config.Utils;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,6 +111,7 @@ public final class ApiWritesBench {
   private final AtomicInteger touchSequence = new AtomicInteger();
   private final Map<String, String> revisionNames = new HashMap<>();
   private final List<Phase> phases = new ArrayList<>();
+  private final Machine machine = Machine.before();
   private Rollout declared;
   private int phaseStart;
   private String phaseLabel;
@@ -644,20 +641,8 @@ public final class ApiWritesBench {
     var spec = declared.getSpec();
     var canary = spec.strategy.canary;
     out.println("conditions");
-    out.printf(
-        "  machine    %d cores%s, %s memory; %s %s %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        cpuModel(),
-        memory(),
-        System.getProperty("os.name"),
-        System.getProperty("os.version"),
-        System.getProperty("os.arch"));
-    out.printf(
-        "  java       %s (%s, %s), max heap %d MiB%n",
-        System.getProperty("java.version"),
-        System.getProperty("java.vm.name"),
-        System.getProperty("java.vendor"),
-        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    machine.after();
+    out.print(machine.describe());
     out.printf(
         "  libraries  fabric8 kubernetes-client %s (mock API server, CRUD mode), JOSDK %s%n",
         Version.clientVersion(), Utils.VERSION.getSdkVersion());
@@ -687,27 +672,6 @@ public final class ApiWritesBench {
         wallClock.toMillis() / 1000.0,
         phases.stream().mapToInt(p -> p.calls().size()).sum()
             + (failure == null ? 0 : failure.calls().size()));
-  }
-
-  private static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .findFirst()
-          .map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")")
-          .orElse("");
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  private static String memory() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return String.format(
-          Locale.ROOT, "%.1f GiB", os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
-    }
-    return "unknown";
   }
 
   private static String detail(ApiCall write) {

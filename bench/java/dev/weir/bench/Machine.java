@@ -19,12 +19,12 @@ final class Machine {
   }
 
   /** Takes the load average before the measured part. */
-  static Machine before() throws IOException {
+  static Machine before() {
     return new Machine(loadAverage());
   }
 
   /** Takes the load average after the measured part. */
-  void after() throws IOException {
+  void after() {
     loadAfter = loadAverage();
   }
 
@@ -32,15 +32,16 @@ final class Machine {
   String describe() {
     double[] after = loadAfter == null ? loadBefore : loadAfter;
     return String.format(
-        "  machine    %d cores (%s), %.1f GiB memory; %s %s%n"
+        "  machine    %d cores (%s), %.1f GiB memory; %s %s %s%n"
             + "  load       %.2f %.2f %.2f before, %.2f %.2f %.2f after (1, 5, 15 min averages;"
             + " other work on the machine counts)%n"
-            + "  java       %s (%s)%n",
+            + "  java       %s (%s, %s), max heap %d MiB%n",
         Runtime.getRuntime().availableProcessors(),
         cpuModel(),
         totalMemoryGiB(),
         System.getProperty("os.name"),
         System.getProperty("os.version"),
+        System.getProperty("os.arch"),
         loadBefore[0],
         loadBefore[1],
         loadBefore[2],
@@ -48,14 +49,20 @@ final class Machine {
         after[1],
         after[2],
         System.getProperty("java.version"),
-        System.getProperty("java.vm.name"));
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.vendor"),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
   }
 
-  private static double[] loadAverage() throws IOException {
-    String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
-    return new double[] {
-      Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2])
-    };
+  private static double[] loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      return new double[] {
+        Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2])
+      };
+    } catch (IOException | RuntimeException e) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN};
+    }
   }
 
   private static String cpuModel() {
