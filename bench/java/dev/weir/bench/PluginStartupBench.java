@@ -155,7 +155,9 @@ public final class PluginStartupBench {
     System.out.printf(
         "  server     kube-apiserver %s on loopback, TLS with a client certificate%n",
         serverVersion(kubectl, env));
-    System.out.printf("  plugin     %s, archive %s%n", plugin, archive(plugin));
+    System.out.printf(
+        "  plugin     %s, archive %s%n",
+        Path.of("").toAbsolutePath().relativize(plugin), archive(plugin));
     System.out.println(
         "  rollout    shop/checkout, examples/canary-istio, v2 paused at step 2/6: 2 revisions, 2"
             + " ReplicaSets");
