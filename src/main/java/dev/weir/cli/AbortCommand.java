@@ -1,11 +1,6 @@
 package dev.weir.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kubectl weir abort NAME}. */
 @Command(
@@ -17,19 +12,11 @@ import picocli.CommandLine.Spec;
       "Sends the status patch {\"status\":{\"abort\":true}}."
     },
     mixinStandardHelpOptions = true)
-final class AbortCommand implements Callable<Integer> {
-
-  @Mixin ClusterOptions cluster;
-
-  @Parameters(paramLabel = "NAME", description = "Name of the rollout.")
-  String name;
-
-  @Spec CommandSpec spec;
+final class AbortCommand extends RolloutActionCommand {
 
   @Override
-  public Integer call() {
-    abort(cluster.rollouts(), name).print(spec.commandLine().getOut(), spec.commandLine().getErr());
-    return ExitCode.OK;
+  Outcome act(Rollouts rollouts, String name) {
+    return abort(rollouts, name);
   }
 
   static Outcome abort(Rollouts rollouts, String name) {

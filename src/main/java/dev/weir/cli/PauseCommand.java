@@ -1,11 +1,6 @@
 package dev.weir.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kubectl weir pause NAME}. */
 @Command(
@@ -17,19 +12,11 @@ import picocli.CommandLine.Spec;
           + " a sync puts back what git declares."
     },
     mixinStandardHelpOptions = true)
-final class PauseCommand implements Callable<Integer> {
-
-  @Mixin ClusterOptions cluster;
-
-  @Parameters(paramLabel = "NAME", description = "Name of the rollout.")
-  String name;
-
-  @Spec CommandSpec spec;
+final class PauseCommand extends RolloutActionCommand {
 
   @Override
-  public Integer call() {
-    pause(cluster.rollouts(), name).print(spec.commandLine().getOut(), spec.commandLine().getErr());
-    return ExitCode.OK;
+  Outcome act(Rollouts rollouts, String name) {
+    return pause(rollouts, name);
   }
 
   static Outcome pause(Rollouts rollouts, String name) {

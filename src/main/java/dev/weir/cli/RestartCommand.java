@@ -2,12 +2,7 @@ package dev.weir.cli;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kubectl weir restart NAME}. */
 @Command(
@@ -21,22 +16,13 @@ import picocli.CommandLine.Spec;
       "This changes the spec: under GitOps, a sync puts back what git declares."
     },
     mixinStandardHelpOptions = true)
-final class RestartCommand implements Callable<Integer> {
+final class RestartCommand extends RolloutActionCommand {
 
   static final String ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 
-  @Mixin ClusterOptions cluster;
-
-  @Parameters(paramLabel = "NAME", description = "Name of the rollout.")
-  String name;
-
-  @Spec CommandSpec spec;
-
   @Override
-  public Integer call() {
-    restart(cluster.rollouts(), name, Instant.now())
-        .print(spec.commandLine().getOut(), spec.commandLine().getErr());
-    return ExitCode.OK;
+  Outcome act(Rollouts rollouts, String name) {
+    return restart(rollouts, name, Instant.now());
   }
 
   static Outcome restart(Rollouts rollouts, String name, Instant now) {

@@ -1,11 +1,6 @@
 package dev.weir.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kubectl weir resume NAME}. */
 @Command(
@@ -16,20 +11,11 @@ import picocli.CommandLine.Spec;
       "Sets spec.paused to false (a merge patch)."
     },
     mixinStandardHelpOptions = true)
-final class ResumeCommand implements Callable<Integer> {
-
-  @Mixin ClusterOptions cluster;
-
-  @Parameters(paramLabel = "NAME", description = "Name of the rollout.")
-  String name;
-
-  @Spec CommandSpec spec;
+final class ResumeCommand extends RolloutActionCommand {
 
   @Override
-  public Integer call() {
-    resume(cluster.rollouts(), name)
-        .print(spec.commandLine().getOut(), spec.commandLine().getErr());
-    return ExitCode.OK;
+  Outcome act(Rollouts rollouts, String name) {
+    return resume(rollouts, name);
   }
 
   static Outcome resume(Rollouts rollouts, String name) {

@@ -1,11 +1,6 @@
 package dev.weir.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kubectl weir retry NAME}. */
 @Command(
@@ -15,19 +10,11 @@ import picocli.CommandLine.Spec;
       "Sends the status patch {\"status\":{\"abort\":false}}."
     },
     mixinStandardHelpOptions = true)
-final class RetryCommand implements Callable<Integer> {
-
-  @Mixin ClusterOptions cluster;
-
-  @Parameters(paramLabel = "NAME", description = "Name of the rollout.")
-  String name;
-
-  @Spec CommandSpec spec;
+final class RetryCommand extends RolloutActionCommand {
 
   @Override
-  public Integer call() {
-    retry(cluster.rollouts(), name).print(spec.commandLine().getOut(), spec.commandLine().getErr());
-    return ExitCode.OK;
+  Outcome act(Rollouts rollouts, String name) {
+    return retry(rollouts, name);
   }
 
   static Outcome retry(Rollouts rollouts, String name) {
