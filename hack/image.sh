@@ -2,14 +2,14 @@
 # Usage: hack/image.sh [ARCHIVE]
 #
 # Builds Weir's controller image without a container daemon or a registry, and writes it as an
-# OCI archive (default: target/weir-image-APPVERSION.tar, APPVERSION from helm/weir/Chart.yaml;
+# OCI archive (default: weir-controller/target/weir-image-APPVERSION.tar, APPVERSION from helm/weir/Chart.yaml;
 # the image inside is named weir:APPVERSION, as the chart's image values say).
 #
 #   base layer  Debian (bookworm, minbase) with openjdk-17-jre-headless, made by debootstrap from
 #               the mirror of this machine's apt sources, trimmed of apt lists, docs and man pages,
 #               with the user weir (uid and gid 10001) the chart runs as; built once and kept
 #               under ~/.cache/weir/image (buildah storage, vfs driver).
-#   app layer   target/quarkus-app (built with `mvn package` when missing) in /deployments, owned
+#   app layer   weir-controller/target/quarkus-app (built with `mvn package` when missing) in /deployments, owned
 #               by root and read-only to the process: the root filesystem may be read-only, only
 #               /tmp is written.
 #   config      user 10001:10001, entrypoint java -jar /deployments/quarkus-run.jar with the
@@ -42,7 +42,7 @@ die() {
 
 APP_VERSION=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$ROOT/helm/weir/Chart.yaml")
 [[ -n $APP_VERSION ]] || die "no appVersion in helm/weir/Chart.yaml"
-ARCHIVE=${1:-$ROOT/target/weir-image-$APP_VERSION.tar}
+ARCHIVE=${1:-$ROOT/weir-controller/target/weir-image-$APP_VERSION.tar}
 CACHE=${WEIR_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/weir/image}
 mkdir -p "$CACHE" "$(dirname "$ARCHIVE")"
 
@@ -113,15 +113,15 @@ else
     say "base: $BASE (cached)"
 fi
 
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=$ROOT/weir-controller/target/quarkus-app/quarkus-run.jar
 if [[ ! -f $JAR ]]; then
     say "building the application (mvn package)"
-    (cd "$ROOT" && mvn -B -q package -DskipTests -Dspotless.skip=true >&2)
+    (cd "$ROOT" && mvn -B -q package -pl weir-controller -am -DskipTests -Dspotless.skip=true >&2)
 fi
 
 c=$(buildah from "$BASE")
 trap 'buildah rm "$c" >/dev/null 2>&1 || true' EXIT
-buildah copy --quiet --chown 0:0 "$c" "$ROOT/target/quarkus-app" /deployments >/dev/null
+buildah copy --quiet --chown 0:0 "$c" "$ROOT/weir-controller/target/quarkus-app" /deployments >/dev/null
 # The entrypoint's shell expands JAVA_OPTS_APPEND when the container starts, not this one.
 # shellcheck disable=SC2016
 buildah config \

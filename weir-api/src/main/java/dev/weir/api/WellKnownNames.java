@@ -1,0 +1,60 @@
+package dev.weir.api;
+
+/**
+ * The names Weir's API is known by on the cluster, declared once: its group and version, the labels
+ * and annotations it puts on the objects it makes, and the field manager it writes as. Users select
+ * by them ({@code kubectl get rs -l weir.dev/pod-template-hash}), GitOps tools are told to leave
+ * them alone, and the controller and the plugin must agree on every one.
+ */
+public final class WellKnownNames {
+
+  /** The API group of Weir's custom resources. */
+  public static final String GROUP = "weir.dev";
+
+  /** The version of Weir's custom resources. */
+  public static final String VERSION = "v1alpha1";
+
+  /** The apiVersion of Weir's custom resources: {@code weir.dev/v1alpha1}. */
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /**
+   * Weir's field manager: the owner of every field Weir writes (route weights, selectors, replica
+   * counts), so that GitOps tools can be told to leave exactly those alone.
+   */
+  public static final String FIELD_MANAGER = "weir";
+
+  /** The field manager of the kubectl plugin's patches (promote, abort, pause...). */
+  public static final String PLUGIN_FIELD_MANAGER = "kubectl-weir";
+
+  /** The component named as the source of Weir's Events. */
+  public static final String EVENT_SOURCE = "weir";
+
+  /**
+   * The label that ties a revision's pods, ReplicaSet, Service selectors, DestinationRule subsets
+   * and AnalysisRuns to one pod-template hash.
+   */
+  public static final String POD_TEMPLATE_HASH_LABEL = GROUP + "/pod-template-hash";
+
+  /** The label naming the Rollout an AnalysisRun judges for. */
+  public static final String ROLLOUT_LABEL = GROUP + "/rollout";
+
+  /**
+   * The label naming where in a release an AnalysisRun runs: {@code background}, {@code step-2},
+   * {@code pre-promotion}, {@code post-promotion}.
+   */
+  public static final String ANALYSIS_SITE_LABEL = GROUP + "/analysis";
+
+  /** The annotation numbering a Rollout's ReplicaSets, increasing with each new template. */
+  public static final String REVISION_ANNOTATION = GROUP + "/revision";
+
+  /**
+   * The annotation recording when Weir will scale a ReplicaSet to zero: kept on the object, so that
+   * a restarted controller honours the same delay.
+   */
+  public static final String SCALE_DOWN_AT_ANNOTATION = GROUP + "/scale-down-at";
+
+  /** The annotation saying why an AnalysisRun was asked to stop measuring. */
+  public static final String TERMINATE_REASON_ANNOTATION = GROUP + "/terminate-reason";
+
+  private WellKnownNames() {}
+}

@@ -1,0 +1,59 @@
+package dev.weir.api.validation;
+
+import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
+import dev.weir.api.v1alpha1.SpecProblem;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * A template checked on its own, as `kubectl weir lint` does before any rollout names it: args,
+ * durations, providers, and every condition compiled with CEL (those whose args only a rollout can
+ * give are compiled when a rollout names the template). Fields are those of the template's YAML.
+ */
+public final class AnalysisTemplateValidator {
+
+  private AnalysisTemplateValidator() {}
+
+  public static List<SpecProblem> check(AnalysisTemplateSpec spec) {
+    var problems = new ArrayList<SpecProblem>();
+    if (spec == null) {
+      problems.add(new SpecProblem("spec", "is required"));
+      return problems;
+    }
+    var copy = Serialization.clone(spec);
+    boolean metrics = copy.metrics != null && !copy.metrics.isEmpty();
+    boolean includes = copy.templates != null && !copy.templates.isEmpty();
+    if (!metrics && !includes) {
+      problems.add(new SpecProblem("spec.metrics", "at least one metric (or included template)"));
+    }
+    var values = new HashMap<String, String>();
+    var names = new HashSet<String>();
+    if (copy.args != null) {
+      AnalysisArguments.validate("spec.args", copy.args, problems);
+      copy.args.forEach(a -> names.add(a.name));
+      copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
+    }
+    var declared = new MetricSettings.Declared(values, names, true);
+    var seen = new HashSet<String>();
+    for (int i = 0; metrics && i < copy.metrics.size(); i++) {
+      var metric = copy.metrics.get(i);
+      String field = "spec.metrics[" + i + "]";
+      if (metric.name != null && !seen.add(metric.name)) {
+        problems.add(new SpecProblem(field + ".name", "'" + metric.name + "' is defined twice"));
+      }
+      MetricSettings.substitute(field, metric, declared, problems);
+      MetricValidator.validate(field, metric, problems);
+      for (String used : MetricSettings.placeholders(metric)) {
+        if (!names.contains(used)) {
+          problems.add(
+              new SpecProblem(
+                  field + ".provider", "uses {{args." + used + "}}, which no arg declares"));
+        }
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,354 @@
+package dev.weir.api.validation;
+
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.BlueGreenStrategy;
+import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.CanaryStrategy;
+import dev.weir.api.v1alpha1.Durations;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
+import dev.weir.api.v1alpha1.RolloutSpec;
+import dev.weir.api.v1alpha1.SpecProblem;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Checks a Rollout spec before anything acts on it. The CRD schema already rejects most of this on
+ * admission; the same rules run here so that an API server without schema validation, or a schema
+ * rule that spans fields, still ends in an {@code InvalidSpec} condition rather than a wrong move.
+ */
+public final class RolloutValidator {
+
+  private RolloutValidator() {}
+
+  public static List<SpecProblem> validate(RolloutSpec spec) {
+    var problems = new ArrayList<SpecProblem>();
+    if (spec == null) {
+      problems.add(new SpecProblem("spec", "is required"));
+      return problems;
+    }
+    nonNegative("spec.replicas", spec.replicas, problems);
+    nonNegative("spec.revisionHistoryLimit", spec.revisionHistoryLimit, problems);
+    nonNegative("spec.minReadySeconds", spec.minReadySeconds, problems);
+    if (spec.progressDeadlineSeconds != null && spec.progressDeadlineSeconds < 1) {
+      problems.add(
+          new SpecProblem(
+              "spec.progressDeadlineSeconds",
+              "must be at least 1, was " + spec.progressDeadlineSeconds));
+    }
+    validateSelector(spec, problems);
+    if (spec.analysis != null) {
+      nonNegative(
+          "spec.analysis.successfulRunHistoryLimit",
+          spec.analysis.successfulRunHistoryLimit,
+          problems);
+      nonNegative(
+          "spec.analysis.unsuccessfulRunHistoryLimit",
+          spec.analysis.unsuccessfulRunHistoryLimit,
+          problems);
+    }
+    if (spec.strategy == null
+        || (spec.strategy.canary == null) == (spec.strategy.blueGreen == null)) {
+      problems.add(
+          new SpecProblem("spec.strategy", "exactly one of canary, blueGreen is required"));
+      return problems;
+    }
+    if (spec.strategy.blueGreen != null) {
+      validateBlueGreen(spec.strategy.blueGreen, spec, problems);
+      return problems;
+    }
+    validateCanary(spec.strategy.canary, problems);
+    return problems;
+  }
+
+  private static void validateSelector(RolloutSpec spec, List<SpecProblem> problems) {
+    if (spec.template == null) {
+      problems.add(new SpecProblem("spec.template", "is required"));
+      return;
+    }
+    if (spec.selector == null
+        || (empty(spec.selector.getMatchLabels())
+            && (spec.selector.getMatchExpressions() == null
+                || spec.selector.getMatchExpressions().isEmpty()))) {
+      problems.add(new SpecProblem("spec.selector", "is required and must not be empty"));
+      return;
+    }
+    if (spec.selector.getMatchExpressions() != null
+        && !spec.selector.getMatchExpressions().isEmpty()) {
+      problems.add(
+          new SpecProblem("spec.selector.matchExpressions", "is not supported; use matchLabels"));
+      return;
+    }
+    Map<String, String> labels =
+        spec.template.getMetadata() == null ? null : spec.template.getMetadata().getLabels();
+    for (var entry : spec.selector.getMatchLabels().entrySet()) {
+      if (labels == null || !Objects.equals(labels.get(entry.getKey()), entry.getValue())) {
+        problems.add(
+            new SpecProblem(
+                "spec.selector.matchLabels",
+                entry.getKey()
+                    + "="
+                    + entry.getValue()
+                    + " does not match spec.template.metadata.labels"));
+      }
+    }
+  }
+
+  private static void validateCanary(CanaryStrategy canary, List<SpecProblem> problems) {
+    String field = "spec.strategy.canary";
+    nonNegative(field + ".scaleDownDelaySeconds", canary.scaleDownDelaySeconds, problems);
+    nonNegative(field + ".abortScaleDownDelaySeconds", canary.abortScaleDownDelaySeconds, problems);
+    validateSurge(canary, problems);
+    if (canary.analysis != null) {
+      validateAnalysis(field + ".analysis", canary.analysis, problems);
+      nonNegative(field + ".analysis.startingStep", canary.analysis.startingStep, problems);
+      int steps = canary.steps == null ? 0 : canary.steps.size();
+      if (canary.analysis.startingStep != null && canary.analysis.startingStep > steps) {
+        problems.add(
+            new SpecProblem(
+                field + ".analysis.startingStep",
+                canary.analysis.startingStep + " is past the last step (" + steps + " steps)"));
+      }
+    }
+    if (canary.steps != null) {
+      for (int i = 0; i < canary.steps.size(); i++) {
+        String step = field + ".steps[" + i + "]";
+        validateStep(step, canary.steps.get(i), problems);
+        if (canary.steps.get(i).setCanaryScale != null && canary.trafficRouting == null) {
+          // Without a mesh the canary's pods are its traffic: a scale apart from the weight
+          // would silently change the weight.
+          problems.add(
+              new SpecProblem(
+                  step + ".setCanaryScale",
+                  "requires trafficRouting: without a mesh the replicas are the weight"));
+        }
+      }
+    }
+    if (canary.trafficRouting == null) {
+      return;
+    }
+    var istio = canary.trafficRouting.istio;
+    if (istio == null) {
+      problems.add(new SpecProblem(field + ".trafficRouting", "istio is required"));
+      return;
+    }
+    String routing = field + ".trafficRouting.istio";
+    if (istio.virtualService == null
+        && (istio.virtualServices == null || istio.virtualServices.isEmpty())) {
+      problems.add(
+          new SpecProblem(routing, "one of virtualService or virtualServices is required"));
+    }
+    if (istio.virtualService != null && istio.virtualServices != null) {
+      problems.add(
+          new SpecProblem(routing, "set either virtualService or virtualServices, not both"));
+    }
+    if (istio.destinationRule == null) {
+      if (blank(canary.stableService)) {
+        problems.add(
+            new SpecProblem(field + ".stableService", "is required with host-level Istio routing"));
+      }
+      if (blank(canary.canaryService)) {
+        problems.add(
+            new SpecProblem(field + ".canaryService", "is required with host-level Istio routing"));
+      }
+    } else if (Objects.equals(
+        istio.destinationRule.stableSubsetName, istio.destinationRule.canarySubsetName)) {
+      problems.add(
+          new SpecProblem(
+              routing + ".destinationRule.canarySubsetName", "must differ from stableSubsetName"));
+    }
+    if (!blank(canary.stableService) && canary.stableService.equals(canary.canaryService)) {
+      problems.add(new SpecProblem(field + ".canaryService", "must differ from stableService"));
+    }
+  }
+
+  private static void validateSurge(CanaryStrategy canary, List<SpecProblem> problems) {
+    String field = "spec.strategy.canary.";
+    Integer surge = checkIntOrPercent(field + "maxSurge", canary.maxSurge, problems);
+    Integer unavailable =
+        checkIntOrPercent(field + "maxUnavailable", canary.maxUnavailable, problems);
+    if (Integer.valueOf(0).equals(surge) && Integer.valueOf(0).equals(unavailable)) {
+      problems.add(new SpecProblem(field + "maxUnavailable", "cannot be 0 when maxSurge is 0"));
+    }
+  }
+
+  /** Returns the number or percentage given, or null when unset or invalid. */
+  private static Integer checkIntOrPercent(
+      String field, IntOrString value, List<SpecProblem> problems) {
+    if (value == null) {
+      return null;
+    }
+    if (value.getIntVal() != null) {
+      if (value.getIntVal() < 0) {
+        problems.add(new SpecProblem(field, "must not be negative"));
+        return null;
+      }
+      return value.getIntVal();
+    }
+    String text = value.getStrVal();
+    if (text == null || !text.matches("\\d+%")) {
+      problems.add(new SpecProblem(field, "'" + text + "' is neither a number nor a percentage"));
+      return null;
+    }
+    return Integer.parseInt(text.substring(0, text.length() - 1));
+  }
+
+  private static void validateStep(String field, CanaryStep step, List<SpecProblem> problems) {
+    long set =
+        Stream.of(step.setWeight, step.pause, step.setCanaryScale, step.analysis)
+            .filter(Objects::nonNull)
+            .count();
+    if (set != 1) {
+      problems.add(
+          new SpecProblem(
+              field, "exactly one of setWeight, pause, setCanaryScale, analysis must be set"));
+      return;
+    }
+    if (step.analysis != null) {
+      validateAnalysis(field + ".analysis", step.analysis, problems);
+    }
+    if (step.setWeight != null) {
+      percent(field + ".setWeight", step.setWeight, problems);
+    }
+    if (step.pause != null && step.pause.duration != null) {
+      try {
+        Durations.parse(step.pause.duration);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem(field + ".pause.duration", e.getMessage()));
+      }
+    }
+    if (step.setCanaryScale != null) {
+      var scale = step.setCanaryScale;
+      long given =
+          Stream.of(
+                  scale.weight,
+                  scale.replicas,
+                  Boolean.TRUE.equals(scale.matchTrafficWeight) ? true : null)
+              .filter(Objects::nonNull)
+              .count();
+      if (given != 1) {
+        problems.add(
+            new SpecProblem(
+                field + ".setCanaryScale",
+                "exactly one of weight, replicas, matchTrafficWeight: true must be set"));
+      }
+      if (scale.weight != null) {
+        percent(field + ".setCanaryScale.weight", scale.weight, problems);
+      }
+      nonNegative(field + ".setCanaryScale.replicas", scale.replicas, problems);
+    }
+  }
+
+  private static void validateBlueGreen(
+      BlueGreenStrategy blueGreen, RolloutSpec spec, List<SpecProblem> problems) {
+    String field = "spec.strategy.blueGreen";
+    if (blank(blueGreen.activeService)) {
+      problems.add(new SpecProblem(field + ".activeService", "is required"));
+    } else if (blueGreen.activeService.equals(blueGreen.previewService)) {
+      problems.add(new SpecProblem(field + ".previewService", "must differ from activeService"));
+    }
+    int replicas = spec.replicas == null ? 1 : spec.replicas;
+    if (blueGreen.previewReplicaCount != null
+        && (blueGreen.previewReplicaCount < 1 || blueGreen.previewReplicaCount > replicas)) {
+      problems.add(
+          new SpecProblem(
+              field + ".previewReplicaCount",
+              blueGreen.previewReplicaCount + " is out of range 1.." + replicas + " (replicas)"));
+    }
+    nonNegative(field + ".autoPromotionSeconds", blueGreen.autoPromotionSeconds, problems);
+    nonNegative(field + ".scaleDownDelaySeconds", blueGreen.scaleDownDelaySeconds, problems);
+    nonNegative(
+        field + ".scaleDownDelayRevisionLimit", blueGreen.scaleDownDelayRevisionLimit, problems);
+    nonNegative(
+        field + ".abortScaleDownDelaySeconds", blueGreen.abortScaleDownDelaySeconds, problems);
+    if (blueGreen.prePromotionAnalysis != null) {
+      validateAnalysis(field + ".prePromotionAnalysis", blueGreen.prePromotionAnalysis, problems);
+    }
+    if (blueGreen.postPromotionAnalysis != null) {
+      validateAnalysis(field + ".postPromotionAnalysis", blueGreen.postPromotionAnalysis, problems);
+    }
+    for (var side : new String[] {"activeMetadata", "previewMetadata"}) {
+      var metadata =
+          side.equals("activeMetadata") ? blueGreen.activeMetadata : blueGreen.previewMetadata;
+      if (metadata == null || metadata.labels == null) {
+        continue;
+      }
+      for (String key : metadata.labels.keySet()) {
+        boolean selects =
+            spec.selector != null
+                && spec.selector.getMatchLabels() != null
+                && spec.selector.getMatchLabels().containsKey(key);
+        if (selects || key.equals(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
+          problems.add(
+              new SpecProblem(
+                  field + "." + side + ".labels",
+                  "'" + key + "' is a label the selectors use; it cannot differ by side"));
+        }
+      }
+    }
+    var routing = blueGreen.trafficRouting;
+    if (routing == null) {
+      return;
+    }
+    if (routing.istio == null) {
+      problems.add(new SpecProblem(field + ".trafficRouting", "istio is required"));
+      return;
+    }
+    var istio = routing.istio;
+    String at = field + ".trafficRouting.istio";
+    if (istio.virtualService == null
+        && (istio.virtualServices == null || istio.virtualServices.isEmpty())) {
+      problems.add(new SpecProblem(at, "one of virtualService or virtualServices is required"));
+    }
+    if (istio.destinationRule != null) {
+      problems.add(
+          new SpecProblem(
+              at + ".destinationRule",
+              "is not supported with blueGreen: route to the active and preview Services"));
+    }
+    if (blank(blueGreen.previewService)) {
+      problems.add(
+          new SpecProblem(field + ".previewService", "is required with Istio traffic routing"));
+    }
+  }
+
+  /** The shape of an analysis; what its templates say is checked once they are read. */
+  static void validateAnalysis(String field, RolloutAnalysis analysis, List<SpecProblem> problems) {
+    if (analysis.templates == null || analysis.templates.isEmpty()) {
+      problems.add(new SpecProblem(field + ".templates", "at least one template is required"));
+    } else {
+      for (int i = 0; i < analysis.templates.size(); i++) {
+        if (blank(analysis.templates.get(i).templateName)) {
+          problems.add(
+              new SpecProblem(field + ".templates[" + i + "].templateName", "is required"));
+        }
+      }
+    }
+    if (analysis.args != null) {
+      AnalysisArguments.validate(field + ".args", analysis.args, problems);
+    }
+  }
+
+  private static void percent(String field, int value, List<SpecProblem> problems) {
+    if (value < 0 || value > 100) {
+      problems.add(new SpecProblem(field, value + " is out of range 0..100"));
+    }
+  }
+
+  private static void nonNegative(String field, Integer value, List<SpecProblem> problems) {
+    if (value != null && value < 0) {
+      problems.add(new SpecProblem(field, "must not be negative, was " + value));
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static boolean empty(Map<?, ?> map) {
+    return map == null || map.isEmpty();
+  }
+}

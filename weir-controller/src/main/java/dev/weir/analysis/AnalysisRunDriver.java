@@ -1,0 +1,210 @@
+package dev.weir.analysis;
+
+import dev.weir.analysis.provider.QueryResult;
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AnalysisPhase;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisRunSpec;
+import dev.weir.api.v1alpha1.AnalysisRunStatus;
+import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.validation.MetricSettings;
+import dev.weir.api.validation.MetricValidator;
+import dev.weir.observability.WeirMetrics;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Carries a run forward: takes the measurements that are due, judges them, and writes the run's
+ * status once. The rollout that owns a run drives it from its own reconcile, so that a failed
+ * measurement moves traffic back in that same reconcile; runs without a rollout are driven by the
+ * {@link AnalysisRunReconciler}.
+ */
+public final class AnalysisRunDriver {
+
+  private final KubernetesClient client;
+  private final PrometheusMeasurements prometheus;
+  private final Clock clock;
+  private final WeirMetrics metrics;
+
+  public AnalysisRunDriver(
+      KubernetesClient client,
+      PrometheusMeasurements prometheus,
+      Clock clock,
+      WeirMetrics metrics) {
+    this.client = client;
+    this.prometheus = prometheus;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** The run after this step, and when it next needs a measurement. */
+  public record Advanced(AnalysisRun run, Optional<Instant> nextDue) {}
+
+  /** Takes the measurements that are due now and records them; writes only if something changed. */
+  public Advanced advance(AnalysisRun run) {
+    Instant now = clock.instant();
+    AnalysisRunStatus before = run.getStatus();
+    var problems = new ArrayList<SpecProblem>();
+    var spec = settled(run.getSpec(), problems);
+    AnalysisRunStatus status =
+        before == null || before.phase == null
+            ? RunProgress.start(spec, now)
+            : Serialization.clone(before);
+    boolean terminate = Boolean.TRUE.equals(spec.terminate);
+    if (!problems.isEmpty() && !status.phase.completed()) {
+      // A run written by hand is checked like a template: nothing is measured from a bad spec.
+      status.phase = AnalysisPhase.Error;
+      status.message =
+          "invalid spec: "
+              + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+      status.completedAt = now.toString();
+    } else if (!terminate) {
+      var secrets = new CachedSecrets(run.getMetadata().getNamespace());
+      for (Metric metric : RunProgress.due(spec, status, now)) {
+        Instant started = clock.instant();
+        Judgement judgement = measure(metric, run, secrets);
+        if (judgement.phase() == AnalysisPhase.Error) {
+          metrics.measurementError(run, metric.name);
+        }
+        RunProgress.record(status, metric, judgement, started, clock.instant());
+      }
+    }
+    RunProgress.conclude(status, terminate, terminateReason(run), clock.instant());
+    AnalysisRun written = run;
+    if (!Objects.equals(
+        Serialization.jsonMapper().valueToTree(before),
+        Serialization.jsonMapper().valueToTree(status))) {
+      written = writeStatus(run, status);
+    }
+    return new Advanced(written, RunProgress.nextDue(spec, status));
+  }
+
+  /**
+   * The run's spec with the {{args.NAME}} of its settings filled in from its plain args, checked
+   * metric by metric. A rollout's runs arrive settled already; a hand-written one may not.
+   */
+  static AnalysisRunSpec settled(AnalysisRunSpec spec, List<SpecProblem> problems) {
+    var copy = Serialization.clone(spec);
+    if (copy.metrics == null || copy.metrics.isEmpty()) {
+      problems.add(new SpecProblem("spec.metrics", "at least one metric is required"));
+      copy.metrics = new ArrayList<>();
+      return copy;
+    }
+    var values = new java.util.HashMap<String, String>();
+    var names = new java.util.HashSet<String>();
+    if (copy.args != null) {
+      copy.args.forEach(a -> names.add(a.name));
+      copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
+    }
+    for (int i = 0; i < copy.metrics.size(); i++) {
+      var metric = copy.metrics.get(i);
+      String field =
+          "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
+      MetricSettings.substitute(field, metric, values, names, problems);
+      MetricValidator.validate(field, metric, problems);
+    }
+    return copy;
+  }
+
+  private Judgement measure(Metric metric, AnalysisRun run, CachedSecrets secrets) {
+    ArgumentValues args;
+    try {
+      args = ArgumentValues.of(run.getSpec().args, secrets);
+    } catch (ArgumentValues.MissingValue e) {
+      return new Judgement(AnalysisPhase.Error, null, e.getMessage(), false);
+    }
+    try {
+      if (metric.minSamples != null) {
+        QueryResult samples = prometheus.measure(metric, true, args, secrets);
+        var stop = MeasurementJudge.guard(metric, samples);
+        if (stop.isPresent()) {
+          return masked(stop.get(), args);
+        }
+      }
+      QueryResult answer = prometheus.measure(metric, false, args, secrets);
+      return masked(MeasurementJudge.judge(metric, answer), args);
+    } catch (ArgumentValues.MissingValue | IllegalArgumentException e) {
+      return masked(new Judgement(AnalysisPhase.Error, null, e.getMessage(), false), args);
+    }
+  }
+
+  private static Judgement masked(Judgement j, ArgumentValues args) {
+    return new Judgement(j.phase(), j.value(), args.mask(j.message()), j.noData());
+  }
+
+  /**
+   * Writes the status through the status subresource. This driver is the only writer of a run's
+   * status; a conflict comes from a change of its spec (terminate), so the status is written again
+   * onto the fresh object, and terminate is honoured on the next step.
+   */
+  private AnalysisRun writeStatus(AnalysisRun run, AnalysisRunStatus status) {
+    var copy = Serialization.clone(run);
+    copy.setStatus(status);
+    try {
+      return client.resource(copy).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      var fresh = client.resource(run).get();
+      if (fresh == null) {
+        return run;
+      }
+      fresh.setStatus(status);
+      return client.resource(fresh).updateStatus();
+    }
+  }
+
+  private static String terminateReason(AnalysisRun run) {
+    var annotations = run.getMetadata().getAnnotations();
+    String reason =
+        annotations == null ? null : annotations.get(WellKnownNames.TERMINATE_REASON_ANNOTATION);
+    return reason == null ? "on request" : reason;
+  }
+
+  /** Secrets of the run's namespace, each read once per step. */
+  private final class CachedSecrets implements ArgumentValues.SecretReader {
+    private final String namespace;
+    private final java.util.Map<String, Secret> read = new java.util.HashMap<>();
+
+    CachedSecrets(String namespace) {
+      this.namespace = namespace;
+    }
+
+    @Override
+    public String read(String name, String key) {
+      Secret secret;
+      try {
+        secret =
+            read.computeIfAbsent(
+                name, n -> client.secrets().inNamespace(namespace).withName(n).get());
+      } catch (KubernetesClientException e) {
+        throw new ArgumentValues.MissingValue(
+            "cannot read Secret " + name + " in " + namespace + ": HTTP " + e.getCode());
+      }
+      if (secret == null) {
+        throw new ArgumentValues.MissingValue("Secret " + name + " not found in " + namespace);
+      }
+      if (secret.getData() != null && secret.getData().containsKey(key)) {
+        return new String(
+            Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+      }
+      if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+        return secret.getStringData().get(key);
+      }
+      throw new ArgumentValues.MissingValue("Secret " + name + " has no key " + key);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.weir.analysis;
+
+import dev.weir.analysis.provider.MetricProvider;
+import dev.weir.analysis.provider.QueryResult;
+import dev.weir.analysis.provider.prometheus.PrometheusQuery;
+import dev.weir.api.v1alpha1.Durations;
+import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.PrometheusMetric;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+
+/**
+ * Turns a metric's Prometheus settings into the queries of one measurement: args substituted,
+ * credentials read from their Secrets, the controller's default address when the metric names none.
+ */
+public final class PrometheusMeasurements {
+
+  private final MetricProvider<PrometheusQuery> provider;
+  private final Optional<String> defaultAddress;
+  private final Duration defaultTimeout;
+
+  public PrometheusMeasurements(
+      MetricProvider<PrometheusQuery> provider,
+      Optional<String> defaultAddress,
+      Duration defaultTimeout) {
+    this.provider = provider;
+    this.defaultAddress = defaultAddress;
+    this.defaultTimeout = defaultTimeout;
+  }
+
+  /** Runs the metric's query, or with {@code guard} its minSamples query. */
+  public QueryResult measure(
+      Metric metric, boolean guard, ArgumentValues args, ArgumentValues.SecretReader secrets) {
+    PrometheusMetric spec = metric.provider.prometheus;
+    String address =
+        Optional.ofNullable(spec.address)
+            .or(() -> defaultAddress)
+            .map(args::substitute)
+            .orElseThrow(
+                () ->
+                    new ArgumentValues.MissingValue(
+                        "no Prometheus address: set provider.prometheus.address or the"
+                            + " controller's weir.prometheus.address"));
+    String promql = args.substitute(guard ? metric.minSamples.query : spec.query);
+    Duration timeout = spec.timeout == null ? defaultTimeout : Durations.parse(spec.timeout);
+    var headers = new LinkedHashMap<String, String>();
+    if (spec.headers != null) {
+      spec.headers.forEach(h -> headers.put(h.name, args.substitute(h.value)));
+    }
+    var query =
+        PrometheusQuery.instant(URI.create(address.strip()), promql, timeout).withHeaders(headers);
+    var auth = spec.authentication;
+    if (auth != null && auth.bearerToken != null) {
+      String token = secrets.read(auth.bearerToken.getName(), auth.bearerToken.getKey());
+      args.secret(token);
+      query = query.withBearerToken(token);
+    }
+    if (auth != null && auth.basicAuthSecret != null) {
+      String secret = auth.basicAuthSecret.getName();
+      String password = secrets.read(secret, "password");
+      args.secret(password);
+      query = query.withBasicAuth(secrets.read(secret, "username"), password);
+    }
+    if (Boolean.TRUE.equals(spec.insecure)) {
+      query = query.withInsecure(true);
+    }
+    if (spec.rangeQuery != null) {
+      query =
+          query.withRange(
+              Durations.parse(spec.rangeQuery.lookback), Durations.parse(spec.rangeQuery.step));
+    }
+    return provider.query(query);
+  }
+}

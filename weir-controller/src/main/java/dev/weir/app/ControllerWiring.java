@@ -1,0 +1,120 @@
+package dev.weir.app;
+
+import dev.weir.analysis.AnalysisRunDrivers;
+import dev.weir.observability.ApiRequestCounter;
+import dev.weir.observability.MetricsServer;
+import dev.weir.observability.ReconcileTimer;
+import dev.weir.observability.WeirMetrics;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * The application's wiring, in one place: the settings of {@link WeirConfig} turned into the
+ * objects the reconcilers are built from (the clock, Weir's metrics, the analysis drivers), the
+ * Kubernetes client with its request counter, the reconcile timer, leader election, and the metrics
+ * server's life. Tests and benchmarks build the same objects by hand.
+ */
+@Singleton
+public class ControllerWiring {
+
+  private static final Logger LOG = Logger.getLogger(ControllerWiring.class);
+
+  private final WeirConfig config;
+  private MetricsServer server;
+
+  ControllerWiring(WeirConfig config) {
+    this.config = config;
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** Weir's metrics, in a registry of their own that the metrics server serves. */
+  @Produces
+  @Singleton
+  WeirMetrics metrics() {
+    return new WeirMetrics(new PrometheusRegistry());
+  }
+
+  @Produces
+  @Singleton
+  AnalysisRunDrivers analysisRunDrivers(Clock clock, WeirMetrics metrics) {
+    var prometheus = config.prometheus();
+    return new AnalysisRunDrivers(prometheus.address(), prometheus.timeout(), clock, metrics);
+  }
+
+  @Produces
+  @Singleton
+  Metrics reconcileTimer(WeirMetrics metrics) {
+    return new ReconcileTimer(metrics);
+  }
+
+  /** The client Quarkus would make, counting the controller's requests to the API server. */
+  @Produces
+  @Singleton
+  KubernetesClient kubernetesClient(
+      KubernetesSerialization serialization, Config kubernetes, WeirMetrics metrics) {
+    var counter = new ApiRequestCounter(metrics);
+    return new KubernetesClientBuilder()
+        .withKubernetesSerialization(serialization)
+        .withConfig(kubernetes)
+        .withHttpClientBuilderConsumer(
+            b -> b.addOrReplaceInterceptor(ApiRequestCounter.NAME, counter))
+        .build();
+  }
+
+  void closeClient(@Disposes KubernetesClient client) {
+    client.close();
+  }
+
+  /**
+   * The operator framework elects a leader when this is not null; a replica that loses its lease
+   * stops, so that it restarts as a follower.
+   */
+  @Produces
+  @Dependent
+  LeaderElectionConfiguration leaderElection() {
+    var election = config.leaderElection();
+    if (!election.enabled()) {
+      return null;
+    }
+    return new LeaderElectionConfiguration(
+        election.leaseName(),
+        election.namespace().orElse(null),
+        election.leaseDuration(),
+        election.renewDeadline(),
+        election.retryPeriod(),
+        election.identity().orElse(null),
+        null,
+        true);
+  }
+
+  void start(@Observes StartupEvent started, WeirMetrics metrics) {
+    var settings = config.metrics();
+    server = MetricsServer.start(metrics, settings.host(), settings.port());
+    LOG.infof("metrics at http://%s:%d/metrics", settings.host(), server.port());
+  }
+
+  void stop(@Observes ShutdownEvent stopping) {
+    if (server != null) {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.weir.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every setting of the controller, under {@code weir.*} in application.properties or as environment
+ * variables ({@code weir.metrics.port} is {@code WEIR_METRICS_PORT}); the chart sets them. Read
+ * once at start and handed to what uses them: nothing looks a setting up on its own.
+ */
+@ConfigMapping(prefix = "weir")
+public interface WeirConfig {
+
+  Prometheus prometheus();
+
+  Metrics metrics();
+
+  LeaderElection leaderElection();
+
+  /** The Prometheus that metrics naming no address ask. */
+  interface Prometheus {
+
+    /** The default address ({@code WEIR_PROMETHEUS_ADDRESS}); none: each metric must name one. */
+    Optional<String> address();
+
+    /** How long a query may take when its metric sets no timeout. */
+    @WithDefault("30s")
+    Duration timeout();
+  }
+
+  /** Where Weir serves its own metrics, apart from the health endpoints. */
+  interface Metrics {
+
+    /** The port of {@code /metrics}; 0 picks a free one. */
+    @WithDefault("8090")
+    int port();
+
+    @WithDefault("0.0.0.0")
+    String host();
+  }
+
+  /**
+   * Leader election among the controller's replicas, through a coordination.k8s.io Lease: only the
+   * leader reconciles. Off unless enabled; the chart turns it on.
+   */
+  interface LeaderElection {
+
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("weir-controller")
+    String leaseName();
+
+    /** The Lease's namespace; by default the namespace of the controller's own client. */
+    Optional<String> namespace();
+
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    @WithDefault("2s")
+    Duration retryPeriod();
+
+    /** Identity in the Lease: the pod's name (env HOSTNAME in a pod). */
+    Optional<String> identity();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.weir.rollout;
+
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.rollout.plan.Action;
+import dev.weir.rollout.plan.Action.CreateRevision;
+import dev.weir.rollout.plan.Action.DecoratePods;
+import dev.weir.rollout.plan.Action.DeleteAnalysis;
+import dev.weir.rollout.plan.Action.DeleteRevision;
+import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetWeight;
+import dev.weir.rollout.plan.Action.StartAnalysis;
+import dev.weir.rollout.plan.Action.TerminateAnalysis;
+import dev.weir.traffic.TrafficRouters;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+
+/**
+ * Carries out the planner's actions, every kind in this one place, in the order the plan gives:
+ * ReplicaSets through {@link ReplicaSets}, weights and pins through the routers, AnalysisRuns
+ * through {@link ReleaseAnalysis}, pod decorations. What it writes goes into the reconcile's view
+ * of the ReplicaSets and into the informer cache, so that the next pass, and the next reconcile,
+ * plan from it.
+ */
+final class ActionDispatcher {
+
+  private final Rollout rollout;
+  private final OwnedReplicaSets owned;
+  private final ReplicaSets writer;
+  private final TrafficRouters routers;
+  private final ReleaseAnalysis analysis;
+  private final InformerEventSource<ReplicaSet, Rollout> cache;
+
+  ActionDispatcher(
+      Rollout rollout,
+      OwnedReplicaSets owned,
+      ReplicaSets writer,
+      TrafficRouters routers,
+      ReleaseAnalysis analysis,
+      InformerEventSource<ReplicaSet, Rollout> cache) {
+    this.rollout = rollout;
+    this.owned = owned;
+    this.writer = writer;
+    this.routers = routers;
+    this.analysis = analysis;
+    this.cache = cache;
+  }
+
+  /**
+   * Carries out the actions in order.
+   *
+   * @return whether any changed traffic, so that weights and pins are read back
+   */
+  boolean carryOut(List<Action> actions) {
+    boolean touchedTraffic = false;
+    for (Action action : actions) {
+      touchedTraffic |= carryOut(action);
+    }
+    return touchedTraffic;
+  }
+
+  private boolean carryOut(Action action) {
+    if (action instanceof SetWeight weight) {
+      routers.setWeight(rollout, weight.canaryWeight());
+      return true;
+    }
+    if (action instanceof Pin pin) {
+      routers.pin(rollout, pin.side(), pin.hash());
+      return true;
+    }
+    if (action instanceof CreateRevision create) {
+      create(create);
+    } else if (action instanceof ScaleRevision scale) {
+      var before = owned.get(scale.hash());
+      var after =
+          writer.scale(
+              namespace(), before.getMetadata().getName(), scale.replicas(), scale.scaleDownAt());
+      updated(scale.hash(), before, after);
+    } else if (action instanceof DeleteRevision delete) {
+      writer.delete(namespace(), owned.remove(delete.hash()).getMetadata().getName());
+    } else if (action instanceof DecoratePods decorate) {
+      var rs = owned.get(decorate.hash());
+      if (decorate.template()) {
+        updated(decorate.hash(), rs, writer.decorate(rs, decorate.decoration()));
+      } else {
+        writer.decoratePods(rs, decorate.decoration());
+      }
+    } else if (action instanceof StartAnalysis start) {
+      analysis.start(start);
+    } else if (action instanceof TerminateAnalysis terminate) {
+      analysis.terminate(terminate);
+    } else if (action instanceof DeleteAnalysis delete) {
+      analysis.delete(delete);
+    }
+    return false;
+  }
+
+  private void create(CreateRevision create) {
+    var rs = ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number());
+    ReplicaSet created;
+    try {
+      created = writer.create(rs);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created by a previous reconcile whose write the cache had not seen yet.
+      created = writer.scale(namespace(), rs.getMetadata().getName(), create.replicas(), null);
+    }
+    owned.put(create.hash(), created);
+    cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+  }
+
+  private void updated(String hash, ReplicaSet before, ReplicaSet after) {
+    owned.put(hash, after);
+    cache.handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
+  }
+
+  private String namespace() {
+    return rollout.getMetadata().getNamespace();
+  }
+}

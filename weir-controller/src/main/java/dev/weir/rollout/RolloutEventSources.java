@@ -1,0 +1,244 @@
+package dev.weir.rollout;
+
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
+import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
+import dev.weir.api.v1alpha1.TrafficRouting;
+import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
+import io.fabric8.istio.api.networking.v1beta1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), its
+ * AnalysisRuns, the analysis templates it names or reaches through includes, and the Services,
+ * VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or a selector is
+ * put right on the next reconcile). The Istio kinds are watched only where their CRDs are
+ * installed; without them Weir still reads them on every reconcile.
+ */
+record RolloutEventSources(
+    InformerEventSource<ReplicaSet, Rollout> replicaSets,
+    InformerEventSource<AnalysisRun, Rollout> analysisRuns,
+    InformerEventSource<AnalysisTemplate, Rollout> templates,
+    InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterTemplates,
+    List<EventSource<?, Rollout>> all) {
+
+  private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
+  private static final String REFERENCES = "weir-references";
+
+  static RolloutEventSources create(EventSourceContext<Rollout> context) {
+    context.getPrimaryCache().addIndexer(REFERENCES, RolloutEventSources::references);
+    var sources = new ArrayList<EventSource<?, Rollout>>();
+    var replicaSets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
+                .withName("replicasets")
+                .withLabelSelector(WellKnownNames.POD_TEMPLATE_HASH_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
+                .build(),
+            context);
+    sources.add(replicaSets);
+    var analysisRuns =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(AnalysisRun.class, Rollout.class)
+                .withName("analysisruns")
+                .withLabelSelector(WellKnownNames.ROLLOUT_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
+                .build(),
+            context);
+    sources.add(analysisRuns);
+    // The template sources find includers in each other's caches, once both exist.
+    var knownTemplates = new TemplateCaches();
+    var templates = templates(context, AnalysisTemplate.class, "analysistemplates", knownTemplates);
+    sources.add(templates);
+    var clusterTemplates =
+        templates(
+            context, ClusterAnalysisTemplate.class, "clusteranalysistemplates", knownTemplates);
+    sources.add(clusterTemplates);
+    knownTemplates.namespaced = templates;
+    knownTemplates.clusterScoped = clusterTemplates;
+    sources.add(referenced(context, Service.class, "services"));
+    if (installed(context, "virtualservices.networking.istio.io")) {
+      sources.add(referenced(context, VirtualService.class, "virtualservices"));
+    }
+    if (installed(context, "destinationrules.networking.istio.io")) {
+      sources.add(referenced(context, DestinationRule.class, "destinationrules"));
+    }
+    return new RolloutEventSources(replicaSets, analysisRuns, templates, clusterTemplates, sources);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Rollout> referenced(
+      EventSourceContext<Rollout> context, Class<R> kind, String name) {
+    Function<R, Set<ResourceID>> toRollouts =
+        object ->
+            context
+                .getPrimaryCache()
+                .byIndex(
+                    REFERENCES,
+                    key(
+                        kind.getSimpleName(),
+                        object.getMetadata().getNamespace(),
+                        object.getMetadata().getName()))
+                .stream()
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, Rollout.class)
+            .withName(name)
+            .withSecondaryToPrimaryMapper(toRollouts::apply)
+            .build(),
+        context);
+  }
+
+  /** Both kinds of template in the informers' caches. */
+  private static final class TemplateCaches {
+    volatile InformerEventSource<AnalysisTemplate, Rollout> namespaced;
+    volatile InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterScoped;
+
+    List<CustomResource<AnalysisTemplateSpec, ?>> all() {
+      var all = new ArrayList<CustomResource<AnalysisTemplateSpec, ?>>();
+      if (namespaced != null) {
+        namespaced.list(t -> true).forEach(all::add);
+      }
+      if (clusterScoped != null) {
+        clusterScoped.list(t -> true).forEach(all::add);
+      }
+      return all;
+    }
+  }
+
+  /**
+   * Templates wake the rollouts that name them and those that name a template including them (see
+   * {@link TemplateIncluders}).
+   */
+  private static <R extends CustomResource<AnalysisTemplateSpec, ?>>
+      InformerEventSource<R, Rollout> templates(
+          EventSourceContext<Rollout> context, Class<R> kind, String name, TemplateCaches known) {
+    Function<R, Set<ResourceID>> toRollouts =
+        template ->
+            TemplateIncluders.reaching(TemplateIncluders.Template.of(template), known.all())
+                .stream()
+                .flatMap(
+                    t ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                REFERENCES,
+                                key(
+                                    t.clusterScoped()
+                                        ? "ClusterAnalysisTemplate"
+                                        : "AnalysisTemplate",
+                                    t.namespace(),
+                                    t.name()))
+                            .stream())
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, Rollout.class)
+            .withName(name)
+            .withSecondaryToPrimaryMapper(toRollouts::apply)
+            .build(),
+        context);
+  }
+
+  /** The objects a rollout names, as index keys. */
+  private static List<String> references(Rollout rollout) {
+    var keys = new ArrayList<String>();
+    var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
+    if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {
+      return keys;
+    }
+    String ns = rollout.getMetadata().getNamespace();
+    var analyses = new ArrayList<RolloutAnalysis>();
+    String[] services;
+    TrafficRouting routing;
+    if (strategy.blueGreen != null) {
+      var blueGreen = strategy.blueGreen;
+      services = new String[] {blueGreen.activeService, blueGreen.previewService};
+      routing = blueGreen.trafficRouting;
+      Stream.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)
+          .filter(a -> a != null)
+          .forEach(analyses::add);
+    } else {
+      var canary = strategy.canary;
+      services = new String[] {canary.stableService, canary.canaryService};
+      routing = canary.trafficRouting;
+      if (canary.analysis != null) {
+        analyses.add(canary.analysis);
+      }
+      if (canary.steps != null) {
+        canary.steps.stream()
+            .filter(s -> s.analysis != null)
+            .forEach(s -> analyses.add(s.analysis));
+      }
+    }
+    for (var analysis : analyses) {
+      if (analysis.templates != null) {
+        for (var ref : analysis.templates) {
+          keys.add(
+              Boolean.TRUE.equals(ref.clusterScope)
+                  ? key("ClusterAnalysisTemplate", null, ref.templateName)
+                  : key("AnalysisTemplate", ns, ref.templateName));
+        }
+      }
+    }
+    for (String service : services) {
+      if (service != null) {
+        keys.add(key("Service", ns, service));
+      }
+    }
+    var istio = routing == null ? null : routing.istio;
+    if (istio != null) {
+      if (istio.virtualService != null) {
+        keys.add(key("VirtualService", ns, istio.virtualService.name));
+      }
+      if (istio.virtualServices != null) {
+        istio.virtualServices.forEach(vs -> keys.add(key("VirtualService", ns, vs.name)));
+      }
+      if (istio.destinationRule != null) {
+        keys.add(key("DestinationRule", ns, istio.destinationRule.name));
+      }
+    }
+    return keys;
+  }
+
+  private static String key(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+
+  private static boolean installed(EventSourceContext<Rollout> context, String crd) {
+    try {
+      return context
+              .getClient()
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd)
+              .get()
+          != null;
+    } catch (KubernetesClientException e) {
+      LOG.warnf("cannot tell whether %s is installed (%s); not watching it", crd, e.getMessage());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.weir.rollout;
+
+import dev.weir.analysis.AnalysisRunDrivers;
+import dev.weir.api.PodTemplateHash;
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.observability.WeirMetrics;
+import dev.weir.rollout.plan.Observation;
+import dev.weir.rollout.plan.Plan;
+import dev.weir.rollout.plan.ReleasePlanner;
+import dev.weir.traffic.TrafficRouters;
+import dev.weir.traffic.TrafficState;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Acts on the planner's decisions. One reconcile observes the rollout's ReplicaSets, traffic and
+ * analysis, asks the {@link ReleasePlanner}, has the {@link ActionDispatcher} carry out the actions
+ * in the order given, observes again and asks again until the plan is empty (a step whose weight is
+ * verified moves straight on to the next), decorates pods as the planner says, reports what
+ * happened, and writes the whole status once, only if it changed ({@link StatusWriter}).
+ *
+ * <p>Status holds the progress (step, hashes, pause start), so a restarted controller resumes where
+ * it was.
+ */
+@ControllerConfiguration(
+    name = RolloutReconciler.NAME,
+    generationAwareEventProcessing = false,
+    fieldManager = WellKnownNames.FIELD_MANAGER,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class RolloutReconciler implements Reconciler<Rollout> {
+
+  public static final String NAME = "rollout";
+
+  /** Passes per reconcile: a canary with many instant steps finishes them in one reconcile. */
+  private static final int MAX_PASSES = 12;
+
+  private final ReleasePlanner planner = new ReleasePlanner();
+  private final Clock clock;
+  private final AnalysisRunDrivers drivers;
+  private final WeirMetrics metrics;
+  private RolloutEventSources sources;
+
+  @Inject
+  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers) {
+    this.clock = clock;
+    this.drivers = drivers;
+    this.metrics = drivers.metrics();
+  }
+
+  @Override
+  public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+    sources = RolloutEventSources.create(context);
+    metrics.readReplicaSets(sources.replicaSets()::list);
+    metrics.readAnalysisRuns(NAME, sources.analysisRuns()::list);
+    return sources.all();
+  }
+
+  @Override
+  public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    var client = context.getClient();
+    metrics.readRollouts(() -> context.getPrimaryCache().list());
+    var routers = TrafficRouters.forRollout(client, rollout);
+    var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
+    var analysis = new ReleaseAnalysis(rollout, client, sources, drivers.forClient(client));
+    analysis.observe(List.copyOf(context.getSecondaryResources(AnalysisRun.class)));
+    var dispatcher =
+        new ActionDispatcher(
+            rollout, owned, new ReplicaSets(client), routers, analysis, sources.replicaSets());
+    var reporter = new ReleaseReporter(metrics);
+    // A spec without a template is reported by the planner as InvalidSpec; it has no revision.
+    var template = rollout.getSpec() == null ? null : rollout.getSpec().template;
+    String hash = template == null ? "" : PodTemplateHash.of(template);
+
+    TrafficState traffic = routers.observe(rollout);
+    RolloutStatus status = rollout.getStatus();
+    Plan plan = null;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      var observation =
+          new Observation(
+              clock.instant(), hash, owned.revisions(), traffic, analysis.observation());
+      plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
+      boolean touchedTraffic = dispatcher.carryOut(plan.actions());
+      reporter.add(plan.events(), observation.now());
+      boolean settled = plan.actions().isEmpty() && StatusWriter.same(status, plan.status());
+      status = plan.status();
+      if (settled) {
+        break;
+      }
+      if (touchedTraffic) {
+        traffic = routers.observe(rollout);
+      }
+    }
+    reporter.report(rollout, client);
+    var settledView = new Observation(clock.instant(), hash, owned.revisions(), traffic);
+    dispatcher.carryOut(planner.decorations(rollout.getSpec(), status, settledView));
+    StatusWriter.write(rollout, status, context);
+    return requeue(plan, analysis);
+  }
+
+  /** The sooner of the plan's own wait (a pause, a delay) and the next measurement due. */
+  private UpdateControl<Rollout> requeue(Plan plan, ReleaseAnalysis analysis) {
+    var control = UpdateControl.<Rollout>noUpdate();
+    Optional<Duration> measurement =
+        analysis.nextDue().map(at -> Duration.between(clock.instant(), at));
+    Stream.of(plan.requeueAfter(), measurement)
+        .flatMap(Optional::stream)
+        .min(Duration::compareTo)
+        .ifPresent(
+            delay ->
+                control.rescheduleAfter(
+                    (delay.isNegative() ? Duration.ZERO : delay).plusMillis(50)));
+    return control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(
+      Rollout rollout, Context<Rollout> context, Exception e) {
+    return ApiErrorReport.report(rollout, context, e, clock.instant());
+  }
+
+  private static long generation(Rollout rollout) {
+    Long generation = rollout.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+}

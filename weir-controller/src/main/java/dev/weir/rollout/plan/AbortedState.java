@@ -1,0 +1,45 @@
+package dev.weir.rollout.plan;
+
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.traffic.Side;
+import java.util.Set;
+
+/**
+ * The release was aborted. Traffic first: the weight goes to 0 and is read back before the canary
+ * side is re-pointed at stable and the canary scales down (after abortScaleDownDelaySeconds). The
+ * rollout stays Degraded until retried or a new revision is declared.
+ */
+final class AbortedState implements StateHandler {
+
+  @Override
+  public void plan(PlanContext ctx) {
+    String stable = ctx.status.stableRS;
+    String onRequest =
+        "revision " + ctx.status.currentPodHash + " rolled back to " + stable + " on request";
+    if (ctx.status.abortedAt == null) {
+      ctx.abort(AbortCause.Aborted, onRequest);
+    }
+    String why =
+        ctx.status.abortMessage != null ? ctx.status.abortMessage : "rollout aborted: " + onRequest;
+    ctx.status.promote = null;
+    ctx.status.pauseConditions.clear();
+    boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
+    ctx.pin(Side.STABLE, stable);
+    ctx.status.currentWeight = 0;
+    if (!ctx.routeTo(0)) {
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; moving traffic to stable");
+      return;
+    }
+    if (ctx.status.blueGreen != null) {
+      ctx.status.blueGreen.activeSelector = null;
+    }
+    if ((ctx.routed() || ctx.blueGreen != null) && !ctx.pin(Side.CANARY, stable)) {
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; pointing the canary side at stable");
+      return;
+    }
+    if (ctx.routed() || stableAvailable) {
+      ctx.retireAllBut(Set.of(stable), ctx.abortScaleDownDelaySeconds());
+    }
+    ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; all traffic on stable");
+  }
+}

@@ -1,0 +1,47 @@
+package dev.weir.rollout.plan;
+
+import dev.weir.traffic.Side;
+import java.time.Instant;
+
+/** A change the planner asks the reconciler to make, in the order it gives. */
+public sealed interface Action {
+
+  /** Create the ReplicaSet of a revision. */
+  record CreateRevision(String hash, int replicas, long number) implements Action {}
+
+  /**
+   * Set a revision's replicas; {@code scaleDownAt}, when given, records the time it will be scaled
+   * to zero (kept on the ReplicaSet so that a restart honours the same delay).
+   */
+  record ScaleRevision(String hash, int replicas, Instant scaleDownAt) implements Action {}
+
+  /** Delete the ReplicaSet of an old revision beyond revisionHistoryLimit. */
+  record DeleteRevision(String hash) implements Action {}
+
+  /** Point a side's Services and subsets at a revision. */
+  record Pin(Side side, String hash) implements Action {}
+
+  /** Write the canary weight on every managed route, then read it back. */
+  record SetWeight(int canaryWeight) implements Action {}
+
+  /**
+   * Create the AnalysisRun of a site for the revision in progress (or find it created already: the
+   * name is fixed by the status, so a repeated create is harmless).
+   */
+  record StartAnalysis(String name, AnalysisSite site, String canaryHash, String stableHash)
+      implements Action {}
+
+  /** Ask a run to stop measuring, saying why. */
+  record TerminateAnalysis(String name, String reason) implements Action {}
+
+  /** Delete a finished run beyond the history limits. */
+  record DeleteAnalysis(String name) implements Action {}
+
+  /**
+   * Put a blue-green side's labels and annotations on a revision's pods (and take the other side's
+   * off): on its ReplicaSet's pod template and its pods when {@code template}, else only on the
+   * pods that lack them.
+   */
+  record DecoratePods(String hash, PodDecorations.Decoration decoration, boolean template)
+      implements Action {}
+}

@@ -1,0 +1,27 @@
+package dev.weir.rollout.plan;
+
+import dev.weir.api.v1alpha1.AnalysisPhase;
+import java.time.Instant;
+
+/**
+ * What the planner needs to know of one of the rollout's AnalysisRuns.
+ *
+ * @param name the run's name
+ * @param hash pod-template hash of the revision it judges
+ * @param phase its phase (Pending before the first measurement)
+ * @param message its message: the metric and measurement that decided
+ * @param terminating whether it was asked to stop
+ * @param created when it was created, for the history limits
+ */
+public record AnalysisRunView(
+    String name,
+    String hash,
+    AnalysisPhase phase,
+    String message,
+    boolean terminating,
+    Instant created) {
+
+  public boolean completed() {
+    return phase != null && phase.completed();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.weir.rollout.plan;
+
+/**
+ * What happened to a rollout, as the reason of the Kubernetes Event that records it (what {@code
+ * kubectl get events} shows and alerts select on). Each reason has one Event type.
+ */
+public enum EventReason {
+  NewRevision(false),
+  Superseded(false),
+  RolledBack(false),
+  Retried(false),
+  StepPromoted(false),
+  PromotedFull(false),
+  PromotionApproved(false),
+  WeightSet(false),
+  WeightRestored(true),
+  PreviewReady(false),
+  Switched(false),
+  Promoted(false),
+  AnalysisRunStarted(false),
+  AnalysisPassed(false),
+  AnalysisAccepted(false),
+  InconclusiveAnalysis(true),
+  Aborted(true),
+  InvalidSpec(true),
+  /** The API server refused Weir a request (a missing permission). */
+  Forbidden(true),
+  /** The API server failed a request otherwise. */
+  ApiError(true);
+
+  private final boolean warning;
+
+  EventReason(boolean warning) {
+    this.warning = warning;
+  }
+
+  /** Whether the Event is a Warning (else Normal). */
+  public boolean warning() {
+    return warning;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.weir.rollout.plan;
+
+import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.TrafficState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the reconciler saw in the cluster, the planner's only view of it.
+ *
+ * @param now the time of the observation
+ * @param templateHash pod-template hash of spec.template
+ * @param revisions the rollout's ReplicaSets by pod-template hash
+ * @param traffic weights and pins read back from the routers
+ * @param analysis the rollout's AnalysisRuns, and what is wrong with the templates it names
+ */
+public record Observation(
+    Instant now,
+    String templateHash,
+    Map<String, Revision> revisions,
+    TrafficState traffic,
+    AnalysisObservation analysis) {
+
+  /** A rollout without analysis. */
+  public Observation(
+      Instant now, String templateHash, Map<String, Revision> revisions, TrafficState traffic) {
+    this(now, templateHash, revisions, traffic, AnalysisObservation.NONE);
+  }
+
+  /**
+   * The analysis side of an observation.
+   *
+   * @param rollout the rollout's name: its runs are named after it
+   * @param runs the rollout's AnalysisRuns by name
+   * @param problems the templates' problems, by the rollout field that names them
+   */
+  public record AnalysisObservation(
+      String rollout, Map<String, AnalysisRunView> runs, List<SpecProblem> problems) {
+    public static final AnalysisObservation NONE =
+        new AnalysisObservation("rollout", Map.of(), List.of());
+  }
+}

@@ -1,0 +1,319 @@
+package dev.weir.rollout.plan;
+
+import dev.weir.api.v1alpha1.BlueGreenStrategy;
+import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.CanaryStrategy;
+import dev.weir.api.v1alpha1.PauseCondition;
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.api.v1alpha1.RolloutSpec;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.rollout.plan.Action.CreateRevision;
+import dev.weir.rollout.plan.Action.DeleteRevision;
+import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetWeight;
+import dev.weir.traffic.Side;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One planning pass: the inputs, the status being computed and the actions gathered so far, with
+ * the small decisions every state handler shares (is this revision up, is the weight verified, may
+ * that revision go). Pure: it reads the observation and never the cluster.
+ */
+final class PlanContext {
+
+  final RolloutSpec spec;
+
+  /** The canary strategy; an empty one for a blue-green rollout, which has no steps. */
+  final CanaryStrategy canary;
+
+  /** The blue-green strategy, or null for a canary. */
+  final BlueGreenStrategy blueGreen;
+
+  final RolloutStatus status;
+  final Observation observed;
+  final List<Action> actions = new ArrayList<>();
+  final List<RolloutEvent> events = new ArrayList<>();
+  private Duration requeueAfter;
+
+  RolloutPhase phase = RolloutPhase.Progressing;
+  String reason = "";
+  String message = "";
+
+  PlanContext(RolloutSpec spec, RolloutStatus status, Observation observed) {
+    this.spec = spec;
+    this.blueGreen = spec.strategy.blueGreen;
+    this.canary = spec.strategy.canary != null ? spec.strategy.canary : new CanaryStrategy();
+    this.status = status;
+    this.observed = observed;
+  }
+
+  Instant now() {
+    return observed.now();
+  }
+
+  int replicas() {
+    return spec.replicas == null ? 1 : spec.replicas;
+  }
+
+  List<CanaryStep> steps() {
+    return canary.steps == null ? List.of() : canary.steps;
+  }
+
+  boolean routed() {
+    var routing = blueGreen != null ? blueGreen.trafficRouting : canary.trafficRouting;
+    return routing != null && routing.istio != null;
+  }
+
+  int stepIndex() {
+    return status.currentStepIndex == null ? 0 : status.currentStepIndex;
+  }
+
+  Optional<Revision> revision(String hash) {
+    return Optional.ofNullable(observed.revisions().get(hash));
+  }
+
+  void outcome(RolloutPhase phase, String reason, String message) {
+    this.phase = phase;
+    this.reason = reason;
+    this.message = message;
+  }
+
+  void event(RolloutEvent event) {
+    events.add(event);
+  }
+
+  void requeueIn(Duration delay) {
+    Duration bounded = delay.isNegative() ? Duration.ZERO : delay;
+    if (requeueAfter == null || bounded.compareTo(requeueAfter) < 0) {
+      requeueAfter = bounded;
+    }
+  }
+
+  Optional<Duration> requeueAfter() {
+    return Optional.ofNullable(requeueAfter);
+  }
+
+  /**
+   * Asks for a revision at {@code desired} pods, creating its ReplicaSet if there is none and
+   * cancelling any scale-down Weir had scheduled for it.
+   *
+   * @return whether all desired pods are already available
+   */
+  boolean scaleTo(String hash, int desired) {
+    var revision = revision(hash);
+    if (revision.isEmpty()) {
+      actions.add(new CreateRevision(hash, desired, nextRevisionNumber()));
+      return desired == 0;
+    }
+    var r = revision.get();
+    if (r.replicas() != desired || r.scaleDownAt() != null) {
+      actions.add(new ScaleRevision(hash, desired, null));
+      return false;
+    }
+    return r.isAvailable(desired);
+  }
+
+  private long nextRevisionNumber() {
+    return observed.revisions().values().stream().mapToLong(Revision::number).max().orElse(0) + 1;
+  }
+
+  /**
+   * Asks for the canary weight and reports whether the routers read it back. Without traffic
+   * routing there is nothing to write: the replica counts carry the weight.
+   */
+  boolean routeTo(int canaryWeight) {
+    if (!routed()) {
+      return true;
+    }
+    if (Objects.equals(observed.traffic().canaryWeight(), canaryWeight)) {
+      return true;
+    }
+    actions.add(new SetWeight(canaryWeight));
+    return false;
+  }
+
+  /** Asks for a side to select a revision; true when all its targets already do. */
+  boolean pin(Side side, String hash) {
+    Set<String> pinned = observed.traffic().pinned(side);
+    if (pinned.isEmpty() || pinned.equals(Set.of(hash))) {
+      return true;
+    }
+    actions.add(new Pin(side, hash));
+    return false;
+  }
+
+  private boolean selected(String hash) {
+    return observed.traffic().pinned(Side.STABLE).contains(hash)
+        || observed.traffic().pinned(Side.CANARY).contains(hash);
+  }
+
+  /**
+   * Scales every revision but those kept to zero, each once no Service or subset selects it and its
+   * delay has passed. The delay is chosen when the revision is first let go and kept on its
+   * ReplicaSet, so a restart does not shorten or lengthen it.
+   *
+   * @return whether every other revision is already at zero
+   */
+  boolean retireAllBut(Set<String> keep, int delaySeconds) {
+    boolean retired = true;
+    for (var r : observed.revisions().values()) {
+      if (keep.contains(r.hash()) || r.replicas() == 0) {
+        continue;
+      }
+      retired = false;
+      if (selected(r.hash())) {
+        continue;
+      }
+      if (r.scaleDownAt() == null) {
+        if (delaySeconds == 0 || !routed()) {
+          actions.add(new ScaleRevision(r.hash(), 0, null));
+        } else {
+          Instant at = now().plusSeconds(delaySeconds);
+          actions.add(new ScaleRevision(r.hash(), r.replicas(), at));
+          requeueIn(Duration.between(now(), at));
+        }
+      } else if (!now().isBefore(r.scaleDownAt())) {
+        actions.add(new ScaleRevision(r.hash(), 0, null));
+      } else {
+        requeueIn(Duration.between(now(), r.scaleDownAt()));
+      }
+    }
+    return retired;
+  }
+
+  /** Schedules the scale-down of a revision, unless one is scheduled already. */
+  void scheduleScaleDown(String hash, int delaySeconds) {
+    revision(hash)
+        .filter(r -> r.replicas() > 0 && r.scaleDownAt() == null)
+        .ifPresent(
+            r -> {
+              Instant at = now().plusSeconds(delaySeconds);
+              actions.add(new ScaleRevision(hash, r.replicas(), at));
+              requeueIn(Duration.between(now(), at));
+            });
+  }
+
+  /**
+   * Scales down at once the oldest revisions that still wait out their scale-down delay, beyond
+   * {@code limit} of them (no limit when null).
+   */
+  void limitDelayedScaleDowns(Integer limit, Set<String> keep) {
+    if (limit == null) {
+      return;
+    }
+    observed.revisions().values().stream()
+        .filter(r -> !keep.contains(r.hash()) && r.replicas() > 0 && r.scaleDownAt() != null)
+        .sorted(Comparator.comparingLong(Revision::number).reversed())
+        .skip(limit)
+        .forEach(r -> actions.add(new ScaleRevision(r.hash(), 0, null)));
+  }
+
+  /** Deletes old revisions at zero beyond revisionHistoryLimit, oldest first. */
+  void pruneHistory(Set<String> keep) {
+    int limit = spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit;
+    observed.revisions().values().stream()
+        .filter(r -> !keep.contains(r.hash()) && r.replicas() == 0 && r.currentReplicas() == 0)
+        .sorted(Comparator.comparingLong(Revision::number).reversed())
+        .skip(limit)
+        .forEach(r -> actions.add(new DeleteRevision(r.hash())));
+  }
+
+  int scaleDownDelaySeconds() {
+    Integer delay =
+        blueGreen != null ? blueGreen.scaleDownDelaySeconds : canary.scaleDownDelaySeconds;
+    return delay == null ? 30 : delay;
+  }
+
+  int abortScaleDownDelaySeconds() {
+    Integer delay =
+        blueGreen != null
+            ? blueGreen.abortScaleDownDelaySeconds
+            : canary.abortScaleDownDelaySeconds;
+    return delay == null ? 30 : delay;
+  }
+
+  /**
+   * Waits for pods; past progressDeadlineSeconds since the last progress the wait is reported as
+   * stalled, and the rollout aborts if progressDeadlineAbort asks for it.
+   *
+   * @return whether the deadline has passed
+   */
+  boolean waitForPods(String what) {
+    int deadline = spec.progressDeadlineSeconds == null ? 600 : spec.progressDeadlineSeconds;
+    Instant since = status.progressedAt == null ? now() : Instant.parse(status.progressedAt);
+    Instant limit = since.plusSeconds(deadline);
+    if (!now().isBefore(limit)) {
+      outcome(
+          RolloutPhase.Degraded,
+          "ProgressDeadlineExceeded",
+          what + ": no progress for " + deadline + "s (progressDeadlineSeconds)");
+      return true;
+    }
+    requeueIn(Duration.between(now(), limit));
+    outcome(RolloutPhase.Progressing, "WaitingForPods", what);
+    return false;
+  }
+
+  /**
+   * Waits for pods like {@link #waitForPods}, and past the deadline aborts the rollout when
+   * progressDeadlineAbort asks for it.
+   */
+  void waitForPodsOrAbort(String what) {
+    if (waitForPods(what) && Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
+      abort(AbortCause.ProgressDeadlineExceeded, message);
+    }
+  }
+
+  /** Aborts the release in progress; the cause is the reason the status and metrics give. */
+  void abort(AbortCause cause, String why) {
+    status.abort = true;
+    status.abortedAt = now().toString();
+    status.abortMessage = "rollout aborted: " + why;
+    outcome(RolloutPhase.Degraded, cause.name(), status.abortMessage);
+    event(RolloutEvent.aborted(cause, status.abortMessage));
+  }
+
+  /** Records progress now: a step ended or a pause was lifted, so the deadline starts afresh. */
+  void progressed() {
+    status.progressedAt = now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** The pause condition with this reason, added now if the rollout was not yet paused for it. */
+  PauseCondition pauseFor(String reason) {
+    for (PauseCondition p : status.pauseConditions) {
+      if (reason.equals(p.reason)) {
+        return p;
+      }
+    }
+    var pause = new PauseCondition(reason, now().truncatedTo(ChronoUnit.SECONDS).toString());
+    status.pauseConditions.add(pause);
+    return pause;
+  }
+
+  /** Lifts a pause; true when there was one. */
+  boolean unpause(String reason) {
+    boolean lifted = status.pauseConditions.removeIf(p -> reason.equals(p.reason));
+    if (lifted) {
+      progressed();
+    }
+    return lifted;
+  }
+
+  /** Available pods of a revision, zero if it has no ReplicaSet yet. */
+  int available(String hash) {
+    return revision(hash).map(Revision::availableReplicas).orElse(0);
+  }
+
+  int desired(String hash) {
+    return revision(hash).map(Revision::replicas).orElse(0);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.weir.traffic;
+
+import dev.weir.api.v1alpha1.Rollout;
+
+/**
+ * Moves traffic between the stable and the canary revision. A router writes only what it manages
+ * (route weights, subset labels), as Weir's own field manager.
+ */
+public interface TrafficRouter {
+
+  /** Reads the weights and pins back from the cluster. */
+  TrafficState observe(Rollout rollout);
+
+  /** Writes the canary weight (the stable side gets the rest) on every managed route. */
+  void setWeight(Rollout rollout, int canaryWeight);
+
+  /** Points the side's routing targets (selectors, subsets) at the revision with this hash. */
+  void pin(Rollout rollout, Side side, String podTemplateHash);
+}

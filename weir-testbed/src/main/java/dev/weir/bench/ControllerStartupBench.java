@@ -1,0 +1,230 @@
+package dev.weir.bench;
+
+import dev.weir.testing.ControllerImage;
+import dev.weir.testing.ImagePod;
+import dev.weir.testing.RealControlPlane;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Start-up of the controller: from the start of its process to the first 200 of its readiness probe
+ * ({@code /q/health/ready}: the controllers run and their informers have synced), against the real
+ * API server of the tests, under the chart's ClusterRole.
+ *
+ * <p>Two variants, in turns: the packaged application as {@code ./weir} runs it ({@code java -jar},
+ * this machine's JDK), and the controller image run as the chart's pod ({@link ImagePod}: read-only
+ * root, the pod's user, a service account token; needs root, and is reported as not run without
+ * it). Leader election is off, so that the figure is the controller's own start.
+ *
+ * <p>Exit status: 0 when the median of the packaged application is under the target, 1 when not, 2
+ * when the benchmark could not be carried out.
+ */
+public final class ControllerStartupBench {
+
+  /** DESIGN §6: ready within a couple of seconds on the JVM. */
+  static final long TARGET_MS = 2000;
+
+  private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
+
+  interface Variant {
+    String name();
+
+    /** Starts the controller with its HTTP port at {@code port}; closing it stops it. */
+    AutoCloseable start(int port, Path log) throws Exception;
+  }
+
+  record Timing(long readyMillis, double quarkusSeconds) {}
+
+  public static void main(String[] args) {
+    BenchMain.run("controller-startup", args, 7, ControllerStartupBench::run);
+  }
+
+  static int run(int runs) throws Exception {
+    Path jar = Path.of("weir-controller/target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package");
+    }
+    var cluster = RealControlPlane.shared();
+    Path logs = Files.createDirectories(Path.of("weir-testbed/target/bench/controller-startup"));
+    // KUBECONFIG is a colon-separated list, and the identity's file name has colons in it.
+    Path kubeconfig = logs.resolve("operator.kubeconfig");
+    Files.copy(cluster.operatorKubeconfig(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
+    var variants = new ArrayList<Variant>();
+    variants.add(packaged(jar, kubeconfig));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (root) {
+      variants.add(image(cluster, logs));
+    }
+
+    // Not counted: the first start of each warms the disk cache (and builds the image).
+    for (var v : variants) {
+      time(v, logs);
+    }
+    var machine = Machine.before();
+    Map<Variant, List<Timing>> timings = new LinkedHashMap<>();
+    variants.forEach(v -> timings.put(v, new ArrayList<>()));
+    for (int i = 0; i < runs; i++) {
+      for (var v : variants) {
+        timings.get(v).add(time(v, logs));
+      }
+    }
+    machine.after();
+
+    System.out.println(
+        "weir controller: start to ready against a real API server ("
+            + runs
+            + " runs each, in turns)");
+    System.out.println();
+    System.out.printf(
+        "%-46s %8s %8s %8s %14s%n", "variant", "median", "min", "max", "Quarkus median");
+    System.out.println("-".repeat(90));
+    long headline = 0;
+    for (var e : timings.entrySet()) {
+      var ready = e.getValue().stream().map(Timing::readyMillis).sorted().toList();
+      var quarkus = e.getValue().stream().map(Timing::quarkusSeconds).sorted().toList();
+      long median = ready.get(ready.size() / 2);
+      if (e.getKey() == variants.get(0)) {
+        headline = median;
+      }
+      System.out.printf(
+          "%-46s %6d ms %5d ms %5d ms %11.2f s%n",
+          e.getKey().name(),
+          median,
+          ready.get(0),
+          ready.get(ready.size() - 1),
+          quarkus.get(quarkus.size() / 2));
+    }
+    if (!root) {
+      System.out.printf(
+          "%-46s %s%n", "controller image as a pod", "not run: needs root (mount namespaces)");
+    }
+    System.out.println("-".repeat(90));
+    boolean met = headline < TARGET_MS;
+    System.out.printf(
+        "target: the packaged controller ready within %d ms (median) -> %s%n",
+        TARGET_MS, met ? "met" : "NOT met");
+    System.out.println();
+    System.out.println("conditions");
+    System.out.print(machine.describe());
+    System.out.printf(
+        "  server     kube-apiserver on loopback (%s), TLS; CRDs installed, no rollouts%n",
+        cluster.admin().getKubernetesVersion().getGitVersion());
+    System.out.println(
+        "  controller the chart's ClusterRole; leader election off; image "
+            + (root ? ControllerImage.shared().name() : "not run"));
+    System.out.println(
+        "  measured   wall clock from the process's start to the first 200 of /q/health/ready,"
+            + " polled every 10 ms; Quarkus: the \"started in\" it logs");
+    return met ? 0 : 1;
+  }
+
+  static Timing time(Variant v, Path logs) throws Exception {
+    int port = freePort();
+    Path log = logs.resolve(v.name().replaceAll("[^a-z0-9]+", "-") + ".log");
+    long t0 = System.nanoTime();
+    try (var running = v.start(port, log)) {
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+      while (ImagePod.probe(port, "/q/health/ready") != 200) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(v.name() + " not ready within 120 s; see " + log);
+        }
+        Thread.sleep(10);
+      }
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      var m = STARTED.matcher(Files.readString(log));
+      return new Timing(millis, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
+    }
+  }
+
+  static Variant packaged(Path jar, Path kubeconfig) {
+    return new Variant() {
+      @Override
+      public String name() {
+        return "packaged application (java -jar, this JDK)";
+      }
+
+      @Override
+      public AutoCloseable start(int port, Path log) throws IOException {
+        var builder =
+            new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString());
+        builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("WEIR_METRICS_PORT", "0");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        var process = builder.start();
+        return () -> {
+          process.destroy();
+          if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+          }
+        };
+      }
+    };
+  }
+
+  static Variant image(RealControlPlane cluster, Path logs) throws Exception {
+    var image = ControllerImage.shared();
+    var admin = cluster.admin();
+    String ns = RealControlPlane.OPERATOR_NAMESPACE;
+    admin
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .createOr(NonDeletingOperation::update);
+    // The account the chart's ClusterRole is bound to in this cluster, with a token of its own.
+    admin
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(RealControlPlane.OPERATOR_ACCOUNT)
+                .withNamespace(ns)
+                .endMetadata()
+                .build())
+        .createOr(NonDeletingOperation::update);
+    Path account =
+        ImagePod.serviceAccountFiles(
+            logs.resolve("serviceaccount"), cluster, ns, RealControlPlane.OPERATOR_ACCOUNT);
+    URI server = URI.create(admin.getMasterUrl().toString());
+    return new Variant() {
+      @Override
+      public String name() {
+        return "controller image " + image.name() + " as a pod";
+      }
+
+      @Override
+      public AutoCloseable start(int port, Path log) throws IOException {
+        return ImagePod.start(
+            image,
+            image.user(),
+            account,
+            Map.of(
+                "KUBERNETES_SERVICE_HOST", server.getHost(),
+                "KUBERNETES_SERVICE_PORT", Integer.toString(server.getPort()),
+                "POD_NAMESPACE", ns,
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "WEIR_METRICS_PORT", "0"),
+            log);
+      }
+    };
+  }
+
+  static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

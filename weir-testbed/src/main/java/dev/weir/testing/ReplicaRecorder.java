@@ -1,0 +1,60 @@
+package dev.weir.testing;
+
+import dev.weir.api.WellKnownNames;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Watches a namespace's ReplicaSets and remembers the fewest replicas each revision (by
+ * pod-template hash) was ever asked for: "the old side was never scaled down" as a fact.
+ */
+public final class ReplicaRecorder implements AutoCloseable {
+
+  private final Map<String, Integer> fewest = new HashMap<>();
+  private final SharedIndexInformer<ReplicaSet> informer;
+
+  public ReplicaRecorder(KubernetesClient client, String namespace) {
+    informer =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(ReplicaSet rs) {
+                    record(rs);
+                  }
+
+                  @Override
+                  public void onUpdate(ReplicaSet before, ReplicaSet after) {
+                    record(after);
+                  }
+
+                  @Override
+                  public void onDelete(ReplicaSet rs, boolean unknown) {}
+                });
+  }
+
+  private synchronized void record(ReplicaSet rs) {
+    var labels = rs.getMetadata().getLabels();
+    String hash = labels == null ? null : labels.get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    if (hash != null && rs.getSpec().getReplicas() != null) {
+      fewest.merge(hash, rs.getSpec().getReplicas(), Math::min);
+    }
+  }
+
+  /** The fewest replicas the revision's ReplicaSet was asked for since recording began. */
+  public synchronized int fewest(String hash) {
+    return fewest.getOrDefault(hash, -1);
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+  }
+}

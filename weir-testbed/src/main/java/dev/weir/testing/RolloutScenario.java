@@ -1,0 +1,216 @@
+package dev.weir.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.api.PodTemplateHash;
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
+import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
+import io.fabric8.istio.api.networking.v1beta1.VirtualService;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A release as a user drives and sees it: apply manifests, change the image, promote or abort with
+ * the same small patches {@code kubectl patch} sends, and read status, weights, replicas and
+ * events.
+ */
+public final class RolloutScenario {
+
+  public static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+
+  public RolloutScenario(KubernetesClient client, String namespace, String name) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Rollout rollout() {
+    return client.resources(Rollout.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public RolloutStatus status() {
+    var rollout = rollout();
+    return rollout == null || rollout.getStatus() == null
+        ? new RolloutStatus()
+        : rollout.getStatus();
+  }
+
+  /**
+   * Edits the spec as a GitOps sync of a new commit would: read, change, write; when Weir's status
+   * write got in between (a 409 for the stale resourceVersion), read again and retry, as a sync
+   * does.
+   */
+  public void edit(UnaryOperator<Rollout> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(Rollout.class).inNamespace(namespace).withName(name).edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public void setImage(String image) {
+    edit(
+        r -> {
+          r.getSpec().template.getSpec().getContainers().get(0).setImage(image);
+          return r;
+        });
+  }
+
+  /** {@code kubectl patch rollout NAME --subresource=status --type=merge -p ...} */
+  public void patchStatus(String json) {
+    client
+        .resources(Rollout.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  public void promote() {
+    patchStatus("{\"status\":{\"promote\":\"Step\"}}");
+  }
+
+  public void promoteFull() {
+    patchStatus("{\"status\":{\"promote\":\"Full\"}}");
+  }
+
+  public void abort() {
+    patchStatus("{\"status\":{\"abort\":true}}");
+  }
+
+  public void retry() {
+    patchStatus("{\"status\":{\"abort\":false}}");
+  }
+
+  public void pause(boolean paused) {
+    client
+        .resources(Rollout.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":" + paused + "}}");
+  }
+
+  public RolloutStatus awaitStatus(String what, Predicate<RolloutStatus> condition) {
+    try {
+      await(what)
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> condition.test(status()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "rollout never reached: " + what + "; last status:\n" + Serialization.asYaml(status()),
+          e);
+    }
+    return status();
+  }
+
+  /** Canary weight of the named route: the weight of the destination whose host is canary. */
+  public int canaryWeight(String virtualService, String route, String canaryHost) {
+    return weight(virtualService, route, d -> canaryHost.equals(d.getHost()));
+  }
+
+  /** Weight of the destination of the named route that points at a DestinationRule subset. */
+  public int subsetWeight(String virtualService, String route, String subset) {
+    return weight(virtualService, route, d -> subset.equals(d.getSubset()));
+  }
+
+  private int weight(String virtualService, String route, Predicate<Destination> destination) {
+    var vs =
+        client
+            .resources(VirtualService.class)
+            .inNamespace(namespace)
+            .withName(virtualService)
+            .get();
+    return vs.getSpec().getHttp().stream()
+        .filter(r -> route.equals(r.getName()))
+        .flatMap(r -> r.getRoute().stream())
+        .filter(d -> destination.test(d.getDestination()))
+        .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The pod-template hash the rollout's template would have with this image. */
+  public String hashWithImage(String image) {
+    var template = rollout().getSpec().template;
+    template.getSpec().getContainers().get(0).setImage(image);
+    return PodTemplateHash.of(template);
+  }
+
+  /** The pod-template hash a DestinationRule subset selects. */
+  public String subsetHash(String destinationRule, String subset) {
+    var dr =
+        client
+            .resources(DestinationRule.class)
+            .inNamespace(namespace)
+            .withName(destinationRule)
+            .get();
+    return dr.getSpec().getSubsets().stream()
+        .filter(s -> subset.equals(s.getName()))
+        .map(s -> s.getLabels().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Desired replicas of each ReplicaSet, by pod-template hash. */
+  public Map<String, Integer> replicasByRevision() {
+    return replicaSets().stream()
+        .collect(
+            Collectors.toMap(
+                rs -> rs.getMetadata().getLabels().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL),
+                rs -> rs.getSpec().getReplicas()));
+  }
+
+  public List<ReplicaSet> replicaSets() {
+    return client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
+        .filter(rs -> rs.getMetadata().getName().startsWith(name + "-"))
+        .toList();
+  }
+
+  public String serviceSelectorHash(String service) {
+    var selector =
+        client.services().inNamespace(namespace).withName(service).get().getSpec().getSelector();
+    return selector.get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+  }
+
+  /** Reasons of the Events recorded on the rollout, oldest first. */
+  public List<String> eventReasons() {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  public boolean condition(String type) {
+    return status().conditions.stream()
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

@@ -1,0 +1,241 @@
+package dev.weir.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AnalysisArgument;
+import dev.weir.api.v1alpha1.AnalysisPhase;
+import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.PodMetadata;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.Manifests;
+import dev.weir.testing.ReplicaRecorder;
+import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.Tier;
+import dev.weir.testing.TrafficRecorder;
+import dev.weir.testing.mesh.TrafficSimulator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blue-green releases of examples/blue-green, judged by the real Prometheus: v2 is previewed behind
+ * checkout-preview (2 pods) with smoke-test traffic sent straight to it, switched to with the
+ * VirtualService weights, and judged again on production traffic while v1 stays up. The rollout's
+ * own args make the measurements quick; the scale-down delay is 3 s.
+ */
+abstract class BlueGreenScenarios extends MeshStories {
+
+  BlueGreenScenarios(Tier tier) {
+    super(tier);
+  }
+
+  static final String ACTIVE = "checkout-active";
+  static final String PREVIEW = "checkout-preview";
+
+  private Consumer<Rollout> adjust = r -> {};
+
+  @Override
+  List<String> exampleTraffic() {
+    return List.of("examples/blue-green/services.yaml", "examples/blue-green/virtualservice.yaml");
+  }
+
+  @Override
+  Rollout firstRollout() {
+    var rollout = Manifests.load("examples/blue-green/rollout.yaml", Rollout.class);
+    rollout.getMetadata().setNamespace(namespace);
+    var blueGreen = rollout.getSpec().strategy.blueGreen;
+    blueGreen.scaleDownDelaySeconds = 3;
+    blueGreen.abortScaleDownDelaySeconds = 1;
+    for (var analysis : List.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)) {
+      analysis.args.removeIf(a -> a.name.equals("initial-delay"));
+      Map.of("interval", "1s", "window", "10s", "count", "3", "initial-delay", "5s")
+          .forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
+    }
+    adjust.accept(rollout);
+    return rollout;
+  }
+
+  /** Given v1 active, with smoke tests sending 20 requests a second to the preview Service. */
+  void givenActiveV1(Consumer<Rollout> adjust) {
+    this.adjust = adjust;
+    givenStableV1(BUSY);
+    mesh.sendDirect(PREVIEW, 20);
+    // The smoke tests' requests are in Prometheus before any preview is judged by them.
+    prometheus.awaitSeries(
+        "sum(rate(istio_requests_total{destination_service_name=\""
+            + PREVIEW
+            + "\",destination_service_namespace=\""
+            + namespace
+            + "\"}[10s])) > 0");
+  }
+
+  String whenV2IsReleased(Map<String, String> behaviour) {
+    checkout.edit(
+        r -> {
+          var template = r.getSpec().template;
+          template.getSpec().getContainers().get(0).setImage(V2);
+          template.getMetadata().setAnnotations(behaviour);
+          return r;
+        });
+    return checkout.awaitStatus("v2 declared", s -> !s.currentPodHash.equals(s.stableRS))
+        .currentPodHash;
+  }
+
+  int previewWeight() {
+    return checkout.canaryWeight("checkout", "primary", PREVIEW);
+  }
+
+  AnalysisPhase phaseOf(String site) {
+    return client().resources(AnalysisRun.class).inNamespace(namespace).list().getItems().stream()
+        .filter(r -> r.getMetadata().getName().endsWith("-" + site))
+        .map(r -> r.getStatus() == null ? AnalysisPhase.Pending : r.getStatus().phase)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void v2PassesItsPreAndPostPromotionAnalysisAndReplacesV1() {
+    givenActiveV1(r -> {});
+    String v1 = checkout.status().stableRS;
+    try (var replicas = new ReplicaRecorder(client(), namespace)) {
+      String v2 = whenV2IsReleased(Map.of());
+      checkout.awaitStatus(
+          "v2 promoted and healthy", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
+
+      assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v2);
+      assertThat(checkout.serviceSelectorHash(PREVIEW)).isEqualTo(v2);
+      assertThat(previewWeight()).as("the active Service carries the traffic again").isZero();
+      assertThat(phaseOf("pre-promotion")).isEqualTo(AnalysisPhase.Successful);
+      assertThat(phaseOf("post-promotion")).isEqualTo(AnalysisPhase.Successful);
+      assertThat(replicas.fewest(v2)).as("previewed at previewReplicaCount").isEqualTo(2);
+      assertThat(checkout.eventReasons())
+          .containsSubsequence(
+              "PreviewReady", "AnalysisPassed", "Switched", "AnalysisPassed", "Promoted");
+      checkout.awaitStatus(
+          "v1 scaled down after scaleDownDelaySeconds",
+          s -> checkout.replicasByRevision().get(v1) == 0);
+    }
+  }
+
+  @Test
+  void aFailingPrePromotionAnalysisAbortsAndTheActiveSideNeverMoves() {
+    givenActiveV1(r -> {});
+    String v1 = checkout.status().stableRS;
+    String v2;
+    try (var traffic =
+        new TrafficRecorder(client(), namespace, "checkout", checkout.hashWithImage(V2))) {
+      v2 = whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.5"));
+      var aborted =
+          checkout.awaitStatus(
+              "v2 aborted by its pre-promotion analysis",
+              s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
+      assertThat(aborted.abortMessage).contains("pre-promotion analysis", "success-rate");
+      assertThat(traffic.shares()).as("v2's share of production traffic, ever").containsOnly(0);
+    }
+    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
+    assertThat(checkout.eventReasons()).doesNotContain("Switched");
+    checkout.awaitStatus("v2 scaled down", s -> checkout.replicasByRevision().get(v2) == 0);
+  }
+
+  @Test
+  void aFailingPostPromotionAnalysisSwitchesBackAtOnceAndV1WasNeverScaledDown() {
+    // The smoke tests are judged leniently, production strictly: 20 % errors pass one, fail the
+    // other.
+    givenActiveV1(
+        r ->
+            r.getSpec()
+                .strategy
+                .blueGreen
+                .prePromotionAnalysis
+                .args
+                .add(new AnalysisArgument("threshold", "0.5")));
+    String v1 = checkout.status().stableRS;
+    try (var replicas = new ReplicaRecorder(client(), namespace)) {
+      whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.2"));
+      checkout.awaitStatus(
+          "switched to v2", s -> s.verifiedWeight != null && s.verifiedWeight == 100);
+
+      var aborted =
+          checkout.awaitStatus(
+              "v2 rolled back by its post-promotion analysis",
+              s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
+
+      assertThat(aborted.abortMessage).contains("post-promotion analysis");
+      assertThat(aborted.stableRS).isEqualTo(v1);
+      checkout.awaitStatus("all traffic back on v1", s -> s.verifiedWeight == 0);
+      assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
+      assertThat(replicas.fewest(v1)).as("v1 was never scaled down").isEqualTo(5);
+    }
+  }
+
+  @Test
+  void withoutIstioAManualPromotionSwitchesTheActiveSelector() {
+    givenActiveV1(
+        r -> {
+          var blueGreen = r.getSpec().strategy.blueGreen;
+          blueGreen.trafficRouting = null;
+          blueGreen.prePromotionAnalysis = null;
+          blueGreen.postPromotionAnalysis = null;
+          blueGreen.autoPromotionEnabled = false;
+          blueGreen.activeMetadata = new PodMetadata();
+          blueGreen.activeMetadata.labels = Map.of("role", "active");
+          blueGreen.previewMetadata = new PodMetadata();
+          blueGreen.previewMetadata.labels = Map.of("role", "preview");
+        });
+    String v1 = checkout.status().stableRS;
+    String v2 = whenV2IsReleased(Map.of());
+
+    var paused =
+        checkout.awaitStatus(
+            "v2 previewed, waiting for promote", s -> s.phase == RolloutPhase.Paused);
+    assertThat(paused.message).contains("waiting for promote");
+    assertThat(checkout.serviceSelectorHash(PREVIEW)).isEqualTo(v2);
+    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
+    assertThat(checkout.replicasByRevision()).containsEntry(v2, 2);
+    awaitRole(v2, "preview");
+    awaitRole(v1, "active");
+
+    checkout.promote();
+
+    checkout.awaitStatus(
+        "v2 promoted", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
+    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v2);
+    assertThat(checkout.replicasByRevision()).containsEntry(v2, 5);
+    awaitRole(v2, "active");
+    awaitRole(v1, null);
+  }
+
+  /** The role label on a revision's pod template, and on every pod it has made. */
+  void awaitRole(String hash, String role) {
+    await("pods of " + hash + " labelled role=" + role)
+        .atMost(RolloutScenario.PATIENCE)
+        .until(
+            () -> {
+              var rs =
+                  checkout.replicaSets().stream()
+                      .filter(r -> r.getMetadata().getName().endsWith("-" + hash))
+                      .findFirst()
+                      .orElseThrow();
+              boolean template =
+                  java.util.Objects.equals(
+                      role, rs.getSpec().getTemplate().getMetadata().getLabels().get("role"));
+              boolean pods =
+                  client()
+                      .pods()
+                      .inNamespace(namespace)
+                      .withLabel(WellKnownNames.POD_TEMPLATE_HASH_LABEL, hash)
+                      .list()
+                      .getItems()
+                      .stream()
+                      .allMatch(
+                          p ->
+                              java.util.Objects.equals(
+                                  role, p.getMetadata().getLabels().get("role")));
+              return template && pods;
+            });
+  }
+}
