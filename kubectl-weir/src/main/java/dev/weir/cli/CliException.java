@@ -5,21 +5,21 @@ package dev.weir.cli;
  * "Error from server (NotFound): ..."), and the exit code the command ends with. Never printed with
  * a stack trace.
  */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
 
   private final int exitCode;
 
-  CliException(String line) {
+  public CliException(String line) {
     this(line, ExitCode.ERROR);
   }
 
-  CliException(String line, int exitCode) {
+  public CliException(String line, int exitCode) {
     super(line, null, false, false);
     this.exitCode = exitCode;
   }
 
   /** {@code error: <what>}, kubectl's form for errors found on this side. */
-  static CliException error(String what) {
+  public static CliException error(String what) {
     return new CliException("error: " + what);
   }
 

@@ -1,6 +1,9 @@
 package dev.weir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.cli.cluster.Cluster;
+import dev.weir.cli.cluster.Kubeconfig;
+import dev.weir.cli.cluster.Rollouts;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,21 +4,21 @@ package dev.weir.cli;
  * Exit codes. Every command exits 0 on success and 1 on any error, as kubectl does; {@code status}
  * also tells the rollout's verdict apart, for CI pipelines.
  */
-final class ExitCode {
+public final class ExitCode {
 
-  static final int OK = 0;
+  public static final int OK = 0;
 
   /** An error (not found, forbidden, no cluster, bad usage, lint findings), or status Degraded. */
-  static final int ERROR = 1;
+  public static final int ERROR = 1;
 
   /** {@code status}: the rollout is Degraded (aborted, invalid spec, past its deadline). */
-  static final int DEGRADED = 1;
+  public static final int DEGRADED = 1;
 
   /** {@code status}: the rollout is Paused (a pause step, or spec.paused). */
-  static final int PAUSED = 2;
+  public static final int PAUSED = 2;
 
   /** {@code status}: the timeout passed while the rollout was still Progressing. */
-  static final int TIMEOUT = 3;
+  public static final int TIMEOUT = 3;
 
   private ExitCode() {}
 }

@@ -19,9 +19,9 @@ import java.io.UncheckedIOException;
  * means binding the pod template, whose hundreds of classes cost a third of a second of a cold
  * start.
  */
-final class Json {
+public final class Json {
 
-  static final ObjectMapper MAPPER =
+  public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -30,9 +30,9 @@ final class Json {
   private Json() {}
 
   /** Loads and initialises the mapper, ahead of the first JSON to read. */
-  static void init() {}
+  public static void init() {}
 
-  static JsonNode parse(String json) {
+  public static JsonNode parse(String json) {
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
@@ -40,12 +40,12 @@ final class Json {
     }
   }
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
 
   /** The node at a path of field names, or a missing node. */
-  static JsonNode at(JsonNode node, String... path) {
+  public static JsonNode at(JsonNode node, String... path) {
     JsonNode current = node;
     for (String field : path) {
       current = current.path(field);
@@ -53,26 +53,26 @@ final class Json {
     return current;
   }
 
-  static String text(JsonNode node, String... path) {
+  public static String text(JsonNode node, String... path) {
     JsonNode value = at(node, path);
     return value.isMissingNode() || value.isNull() ? null : value.asText();
   }
 
-  static Integer integer(JsonNode node, String... path) {
+  public static Integer integer(JsonNode node, String... path) {
     JsonNode value = at(node, path);
     return value.isNumber() ? value.asInt() : null;
   }
 
-  static int integer(JsonNode node, int fallback, String... path) {
+  public static int integer(JsonNode node, int fallback, String... path) {
     Integer value = integer(node, path);
     return value == null ? fallback : value;
   }
 
-  static boolean isTrue(JsonNode node, String... path) {
+  public static boolean isTrue(JsonNode node, String... path) {
     return at(node, path).asBoolean(false);
   }
 
-  static <T> T bind(JsonNode node, Class<T> type) {
+  public static <T> T bind(JsonNode node, Class<T> type) {
     if (node == null || node.isMissingNode() || node.isNull()) {
       return null;
     }
@@ -83,7 +83,7 @@ final class Json {
     }
   }
 
-  static String write(Object value) {
+  public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -91,7 +91,7 @@ final class Json {
     }
   }
 
-  static String writeYaml(Object value) {
+  public static String writeYaml(Object value) {
     try {
       return Yaml.MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {

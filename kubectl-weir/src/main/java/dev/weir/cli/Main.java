@@ -1,5 +1,8 @@
 package dev.weir.cli;
 
+import dev.weir.cli.cluster.Cluster;
+import dev.weir.cli.cluster.KubeErrors;
+import dev.weir.cli.cluster.SelectorThreads;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * process started (the launcher's and the JVM's own start-up included). For bench/plugin-startup
  * and for tuning.
  */
-final class Trace {
+public final class Trace {
 
   private static final boolean ON = System.getenv("KUBECTL_WEIR_TRACE") != null;
 
@@ -21,7 +21,7 @@ final class Trace {
 
   private Trace() {}
 
-  static void mark(String what) {
+  public static void mark(String what) {
     if (ON) {
       long ms = (System.nanoTime() - START_NANOS) / 1_000_000;
       System.err.println(

@@ -1,18 +1,30 @@
 package dev.weir.cli;
 
+import dev.weir.api.WellKnownNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** The plugin's version, written into the classes by the build. */
-final class Version {
+public final class Version {
 
   private static final String VERSION = read();
 
   private Version() {}
 
-  static String get() {
+  public static String get() {
     return VERSION;
+  }
+
+  /** What {@code kubectl weir version} and {@code --version} print. */
+  public static String line() {
+    return "kubectl-weir "
+        + VERSION
+        + " ("
+        + WellKnownNames.API_VERSION
+        + ", Java "
+        + System.getProperty("java.version")
+        + ")";
   }
 
   private static String read() {

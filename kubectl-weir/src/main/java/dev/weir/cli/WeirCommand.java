@@ -1,11 +1,9 @@
 package dev.weir.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import dev.weir.cli.command.ClusterOptions;
+import dev.weir.cli.command.Commands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,29 +41,6 @@ final class WeirCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The commands, by name, in the order help lists them. */
-  static final Map<String, Supplier<Object>> COMMANDS = commands();
-
-  private static Map<String, Supplier<Object>> commands() {
-    var commands = new LinkedHashMap<String, Supplier<Object>>();
-    commands.put("get", GetCommand::new);
-    commands.put("list", ListCommand::new);
-    commands.put("promote", PromoteCommand::new);
-    commands.put("abort", AbortCommand::new);
-    commands.put("retry", RetryCommand::new);
-    commands.put("pause", PauseCommand::new);
-    commands.put("resume", ResumeCommand::new);
-    commands.put("undo", UndoCommand::new);
-    commands.put("set", SetCommand::new);
-    commands.put("restart", RestartCommand::new);
-    commands.put("status", StatusCommand::new);
-    commands.put("lint", LintCommand::new);
-    commands.put("version", VersionCommand::new);
-    commands.put("completion", CompletionCommand::new);
-    commands.put("help", HelpCommand::new);
-    return commands;
-  }
-
   /**
    * The command line with the command {@code name} only, or with all commands when {@code name} is
    * null or not a command (help, completion, a typo to suggest a fix for).
@@ -74,10 +49,10 @@ final class WeirCommand implements Runnable {
     var commandLine = new CommandLine(new WeirCommand());
     boolean one =
         name != null
-            && COMMANDS.containsKey(name)
+            && Commands.BY_NAME.containsKey(name)
             && !name.equals("help")
             && !name.equals(Completion.COMMAND);
-    for (var entry : COMMANDS.entrySet()) {
+    for (var entry : Commands.BY_NAME.entrySet()) {
       if (!one || entry.getKey().equals(name)) {
         commandLine.addSubcommand(entry.getKey(), entry.getValue().get());
       }
@@ -88,7 +63,7 @@ final class WeirCommand implements Runnable {
   static final class VersionProvider implements picocli.CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {VersionCommand.text()};
+      return new String[] {Version.line()};
     }
   }
 }

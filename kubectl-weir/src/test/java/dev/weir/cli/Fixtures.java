@@ -12,7 +12,7 @@ import java.util.List;
  * The objects an API server returns for the example canary paused at 10 %, with an AnalysisRun
  * judging v2: the same the launcher's training run serves (src/main/resources/.../training).
  */
-final class Fixtures {
+public final class Fixtures {
 
   private Fixtures() {}
 
@@ -24,15 +24,15 @@ final class Fixtures {
     }
   }
 
-  static JsonNode rollout() {
+  public static JsonNode rollout() {
     return Json.parse(text("rollout.json"));
   }
 
-  static List<JsonNode> replicaSets() {
+  public static List<JsonNode> replicaSets() {
     return items("replicasets.json");
   }
 
-  static List<JsonNode> analysisRuns() {
+  public static List<JsonNode> analysisRuns() {
     return items("analysisruns.json");
   }
 

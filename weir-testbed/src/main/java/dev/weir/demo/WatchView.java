@@ -2,7 +2,7 @@ package dev.weir.demo;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
-import dev.weir.cli.RolloutTreeText;
+import dev.weir.cli.view.RolloutTreeText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
