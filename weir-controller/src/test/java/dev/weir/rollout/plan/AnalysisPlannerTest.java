@@ -1,6 +1,12 @@
 package dev.weir.rollout.plan;
 
+import static dev.weir.rollout.plan.PlannerFixtures.V1;
+import static dev.weir.rollout.plan.PlannerFixtures.V2;
+import static dev.weir.rollout.plan.PlannerFixtures.V3;
 import static dev.weir.rollout.plan.PlannerFixtures.classicSpec;
+import static dev.weir.rollout.plan.PlannerFixtures.pauseStep;
+import static dev.weir.rollout.plan.PlannerFixtures.steps;
+import static dev.weir.rollout.plan.PlannerFixtures.weightStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.AnalysisErrorPolicy;
@@ -8,37 +14,30 @@ import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.BackgroundAnalysis;
 import dev.weir.api.v1alpha1.CanaryStep;
-import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutAnalysisSettings;
-import dev.weir.api.v1alpha1.RolloutPause;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
-import dev.weir.rollout.plan.CanaryPlannerTest.Cluster;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The planner's side of analysis, on the simulated cluster of {@link CanaryPlannerTest}: each story
- * sets the verdict of a run and reads what a user would see. The spec is the classic canary with
- * its steps replaced: 20 %, an analysis, 50 %, then promotion; v1 stable, v2 released.
+ * The planner's side of analysis, on the {@link SimulatedCluster}: each story sets the verdict of a
+ * run and reads what a user would see. The spec is the classic canary with its steps replaced: 20
+ * %, an analysis, 50 %, then promotion; v1 stable, v2 released.
  */
 class AnalysisPlannerTest {
 
   private static RolloutSpec withAnalysisStep() {
     var spec = classicSpec();
-    spec.strategy.canary.steps = new ArrayList<>(List.of(weight(20), analysisStep(), weight(50)));
+    spec.strategy.canary.steps = steps(weightStep(20), analysisStep(), weightStep(50));
     return spec;
-  }
-
-  private static CanaryStep weight(int weight) {
-    var step = new CanaryStep();
-    step.setWeight = weight;
-    return step;
   }
 
   private static CanaryStep analysisStep() {
@@ -48,17 +47,9 @@ class AnalysisPlannerTest {
     return step;
   }
 
-  private static CanaryStep indefinitePause() {
-    var step = new CanaryStep();
-    step.pause = new RolloutPause();
-    return step;
-  }
-
   /** v1 stable, then v2 declared and carried to its analysis step. */
-  private static Cluster v2AtItsAnalysis(RolloutSpec spec) {
-    var cluster = new Cluster(spec, "v1").reconcile();
-    cluster.template = "v2";
-    return cluster.reconcile();
+  private static SimulatedCluster v2AtItsAnalysis(RolloutSpec spec) {
+    return SimulatedCluster.stableOn(spec, V1).declare(V2).reconcile();
   }
 
   @Test
@@ -71,8 +62,7 @@ class AnalysisPlannerTest {
     assertThat(cluster.status.stepAnalysisRun.name).isEqualTo("checkout-v2-1-step-1");
     assertThat(cluster.actions())
         .filteredOn(StartAnalysis.class::isInstance)
-        .containsExactly(
-            new StartAnalysis("checkout-v2-1-step-1", AnalysisSite.step(1), "v2", "v1"));
+        .containsExactly(new StartAnalysis("checkout-v2-1-step-1", AnalysisSite.step(1), V2, V1));
     assertThat(cluster.events).extracting(e -> e.reason().name()).contains("AnalysisRunStarted");
 
     cluster.reconcile();
@@ -85,7 +75,7 @@ class AnalysisPlannerTest {
 
     cluster.verdict("step-1", AnalysisPhase.Successful, "all metrics passed").reconcile();
 
-    assertThat(cluster.status.stableRS).as("promoted after 50 %").isEqualTo("v2");
+    assertThat(cluster.status.stableRS).as("promoted after 50 %").isEqualTo(V2);
     assertThat(cluster.status.stepAnalysisRun).isNull();
     assertThat(cluster.events)
         .extracting(e -> e.reason().name())
@@ -106,12 +96,12 @@ class AnalysisPlannerTest {
     assertThat(cluster.status.abortMessage)
         .contains("checkout-v2-1-step-1", "failed", "metric success-rate");
     assertThat(cluster.weight).isZero();
-    assertThat(cluster.status.stableRS).isEqualTo("v1");
+    assertThat(cluster.status.stableRS).isEqualTo(V1);
     assertThat(cluster.violations).isEmpty();
-    int weightBack = indexOf(cluster, new Action.SetWeight(0));
+    int weightBack = cluster.indexOf(new SetWeight(0));
     assertThat(cluster.actions().subList(0, weightBack))
         .as("nothing scales the canary down before the weight is back")
-        .noneMatch(a -> a instanceof Action.ScaleRevision s && s.hash().equals("v2"));
+        .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals(V2));
   }
 
   @Test
@@ -154,16 +144,14 @@ class AnalysisPlannerTest {
     assertThat(cluster.status.abort).isNull();
     assertThat(cluster.weight).isEqualTo(20);
 
-    cluster.status.promote = PromoteRequest.Step;
-    cluster.reconcile();
-    assertThat(cluster.status.stableRS).as("accepted: the release went on").isEqualTo("v2");
+    cluster.promote().reconcile();
+    assertThat(cluster.status.stableRS).as("accepted: the release went on").isEqualTo(V2);
     assertThat(cluster.events).extracting(e -> e.reason().name()).contains("AnalysisAccepted");
   }
 
   private static RolloutSpec withBackground() {
     var spec = classicSpec();
-    spec.strategy.canary.steps =
-        new ArrayList<>(List.of(weight(20), indefinitePause(), weight(50), indefinitePause()));
+    spec.strategy.canary.steps = steps(weightStep(20), pauseStep(), weightStep(50), pauseStep());
     spec.strategy.canary.analysis = new BackgroundAnalysis();
     spec.strategy.canary.analysis.startingStep = 1;
     spec.strategy.canary.analysis.templates =
@@ -195,8 +183,7 @@ class AnalysisPlannerTest {
         .extracting(p -> p.reason)
         .contains("InconclusiveAnalysis");
 
-    cluster.status.promote = PromoteRequest.Step;
-    cluster.reconcile();
+    cluster.promote().reconcile();
 
     assertThat(cluster.status.currentStepIndex).as("the pause step is not skipped").isEqualTo(1);
     assertThat(cluster.status.backgroundAnalysisRun.name).isEqualTo("checkout-v2-2-background");
@@ -209,22 +196,20 @@ class AnalysisPlannerTest {
   void promotionTerminatesTheBackgroundRun() {
     var cluster = v2AtItsAnalysis(withBackground());
 
-    cluster.status.promote = PromoteRequest.Full;
-    cluster.reconcile();
+    cluster.promoteFull().reconcile();
 
-    assertThat(cluster.status.stableRS).isEqualTo("v2");
+    assertThat(cluster.status.stableRS).isEqualTo(V2);
     assertThat(cluster.actions())
         .filteredOn(TerminateAnalysis.class::isInstance)
         .singleElement()
-        .satisfies(a -> assertThat(((TerminateAnalysis) a).reason()).contains("v2", "promoted"));
+        .satisfies(a -> assertThat(((TerminateAnalysis) a).reason()).contains(V2, "promoted"));
   }
 
   @Test
   void aNewRevisionTerminatesTheRunsOfTheOneItSupersedes() {
     var cluster = v2AtItsAnalysis(withAnalysisStep());
 
-    cluster.template = "v3";
-    cluster.reconcile();
+    cluster.declare(V3).reconcile();
 
     assertThat(cluster.actions())
         .filteredOn(TerminateAnalysis.class::isInstance)
@@ -243,13 +228,12 @@ class AnalysisPlannerTest {
     var spec = withAnalysisStep();
     spec.analysis = new RolloutAnalysisSettings();
     spec.analysis.successfulRunHistoryLimit = 1;
-    var cluster = new Cluster(spec, "v1").reconcile();
-    for (String revision : List.of("v2", "v3", "v4")) {
-      cluster.template = revision;
-      cluster.reconcile();
-      cluster.advance(java.time.Duration.ofMinutes(1));
+    var cluster = SimulatedCluster.stableOn(spec, V1);
+    for (String revision : List.of(V2, V3, "v4")) {
+      cluster.declare(revision).reconcile();
+      cluster.advance(Duration.ofMinutes(1));
       cluster.verdict("step-1", AnalysisPhase.Successful, "all metrics passed").reconcile();
-      cluster.advance(java.time.Duration.ofMinutes(1));
+      cluster.advance(Duration.ofMinutes(1));
     }
 
     assertThat(cluster.runs.keySet()).containsExactly("checkout-v4-1-step-1");
@@ -257,13 +241,13 @@ class AnalysisPlannerTest {
 
   @Test
   void templateProblemsAreAnInvalidSpecThatChangesNothing() {
-    var cluster = new Cluster(withAnalysisStep(), "v1").reconcile();
+    var cluster = SimulatedCluster.stableOn(withAnalysisStep(), V1);
     cluster.analysisProblems =
         List.of(
             new SpecProblem(
                 "spec.strategy.canary.steps[1].analysis.templates[0]",
                 "AnalysisTemplate istio-success-rate not found in namespace shop"));
-    cluster.template = "v2";
+    cluster.declare(V2);
     int before = cluster.actions().size();
 
     cluster.reconcile();
@@ -273,11 +257,5 @@ class AnalysisPlannerTest {
         .contains("steps[1].analysis.templates[0]", "istio-success-rate not found");
     assertThat(cluster.actions()).hasSize(before);
     assertThat(cluster.runs).isEmpty();
-  }
-
-  private static int indexOf(Cluster cluster, Action action) {
-    int i = cluster.actions().indexOf(action);
-    assertThat(i).as("%s was planned", action).isNotNegative();
-    return i;
   }
 }

@@ -1,33 +1,36 @@
 package dev.weir.rollout.plan;
 
+import static dev.weir.rollout.plan.PlannerFixtures.V1;
+import static dev.weir.rollout.plan.PlannerFixtures.V2;
+import static dev.weir.rollout.plan.PlannerFixtures.V3;
 import static dev.weir.rollout.plan.PlannerFixtures.classicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.BlueGreenStrategy;
-import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.TrafficRouting;
+import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.SetWeight;
-import dev.weir.rollout.plan.CanaryPlannerTest.Cluster;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blue-green planner on the simulated cluster of {@link CanaryPlannerTest}: 5 replicas, the
- * active Service checkout-stable and the preview Service checkout-canary (Side STABLE and CANARY),
- * v1 active, v2 released.
+ * The blue-green planner on the {@link SimulatedCluster}: 5 replicas, the active Service
+ * checkout-stable and the preview Service checkout-canary (Side STABLE and CANARY), v1 active, v2
+ * released.
  */
 class BlueGreenPlannerTest {
 
-  private static RolloutSpec blueGreen(java.util.function.Consumer<BlueGreenStrategy> adjust) {
+  private static RolloutSpec blueGreen(Consumer<BlueGreenStrategy> adjust) {
     var spec = classicSpec();
     var istio = spec.strategy.canary.trafficRouting;
     spec.strategy.canary = null;
@@ -48,23 +51,20 @@ class BlueGreenPlannerTest {
     return analysis;
   }
 
-  private static Cluster v2Released(RolloutSpec spec) {
-    var cluster = new Cluster(spec, "v1").reconcile();
-    cluster.template = "v2";
-    return cluster.reconcile();
+  private static SimulatedCluster v2Released(RolloutSpec spec) {
+    return SimulatedCluster.stableOn(spec, V1).declare(V2).reconcile();
   }
 
   @Test
   void theNewRevisionIsPreviewedInFullThenTheActiveSelectorSwitchesAndTheOldOneStaysUp() {
     var cluster = v2Released(blueGreen(b -> {}));
 
-    assertThat(cluster.status.stableRS).isEqualTo("v2");
-    assertThat(cluster.pins.get(Side.STABLE)).containsExactly("v2");
-    assertThat(cluster.pins.get(Side.CANARY)).containsExactly("v2");
-    assertThat(cluster.replicas("v1")).as("kept for an instant rollback").isEqualTo(5);
-    int previewFull =
-        indexOf(cluster, new ScaleRevision("v2", 5, null), new Action.CreateRevision("v2", 5, 2));
-    int switched = cluster.actions().indexOf(new Pin(Side.STABLE, "v2"));
+    assertThat(cluster.status.stableRS).isEqualTo(V2);
+    assertThat(cluster.pins.get(Side.STABLE)).containsExactly(V2);
+    assertThat(cluster.pins.get(Side.CANARY)).containsExactly(V2);
+    assertThat(cluster.replicas(V1)).as("kept for an instant rollback").isEqualTo(5);
+    int previewFull = cluster.indexOf(new ScaleRevision(V2, 5, null), new CreateRevision(V2, 5, 2));
+    int switched = cluster.actions().indexOf(new Pin(Side.STABLE, V2));
     assertThat(previewFull).isLessThan(switched);
     assertThat(cluster.events)
         .extracting(e -> e.reason().name())
@@ -72,32 +72,27 @@ class BlueGreenPlannerTest {
 
     cluster.advance(Duration.ofSeconds(31));
     cluster.reconcile();
-    assertThat(cluster.replicas("v1")).as("after scaleDownDelaySeconds").isZero();
+    assertThat(cluster.replicas(V1)).as("after scaleDownDelaySeconds").isZero();
     assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Healthy);
   }
 
   @Test
   void previewReplicaCountIsThePreviewSizeUntilTheSwitch() {
     var cluster =
-        new Cluster(
-                blueGreen(
-                    b -> {
-                      b.previewReplicaCount = 1;
-                      b.autoPromotionEnabled = false;
-                    }),
-                "v1")
-            .reconcile();
-    cluster.template = "v2";
-    cluster.reconcile();
-    assertThat(cluster.replicas("v2")).isEqualTo(1);
+        v2Released(
+            blueGreen(
+                b -> {
+                  b.previewReplicaCount = 1;
+                  b.autoPromotionEnabled = false;
+                }));
+    assertThat(cluster.replicas(V2)).isEqualTo(1);
     assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Paused);
-    assertThat(cluster.pins.get(Side.STABLE)).containsExactly("v1");
+    assertThat(cluster.pins.get(Side.STABLE)).containsExactly(V1);
 
-    cluster.status.promote = PromoteRequest.Step;
-    cluster.reconcile();
+    cluster.promote().reconcile();
 
-    assertThat(cluster.status.stableRS).isEqualTo("v2");
-    assertThat(cluster.replicas("v2")).isEqualTo(5);
+    assertThat(cluster.status.stableRS).isEqualTo(V2);
+    assertThat(cluster.replicas(V2)).isEqualTo(5);
     assertThat(cluster.events).extracting(e -> e.reason().name()).contains("PromotionApproved");
   }
 
@@ -110,26 +105,26 @@ class BlueGreenPlannerTest {
 
     assertThat(cluster.status.abort).isTrue();
     assertThat(cluster.status.abortMessage).contains("pre-promotion analysis", "smoke");
-    assertThat(cluster.actions()).doesNotContain(new Pin(Side.STABLE, "v2"));
-    assertThat(cluster.pins.get(Side.STABLE)).containsExactly("v1");
+    assertThat(cluster.actions()).doesNotContain(new Pin(Side.STABLE, V2));
+    assertThat(cluster.pins.get(Side.STABLE)).containsExactly(V1);
     cluster.advance(Duration.ofSeconds(31));
     cluster.reconcile();
-    assertThat(cluster.replicas("v2")).isZero();
+    assertThat(cluster.replicas(V2)).isZero();
   }
 
   @Test
   void aFailingPostPromotionAnalysisSwitchesBackAtOnceAndTheOldSideWasNeverScaledDown() {
     var cluster = v2Released(blueGreen(b -> b.postPromotionAnalysis = analysis("slo")));
-    assertThat(cluster.pins.get(Side.STABLE)).as("switched").containsExactly("v2");
-    assertThat(cluster.status.stableRS).as("not promoted before its analysis").isEqualTo("v1");
+    assertThat(cluster.pins.get(Side.STABLE)).as("switched").containsExactly(V2);
+    assertThat(cluster.status.stableRS).as("not promoted before its analysis").isEqualTo(V1);
 
     cluster.verdict("post-promotion", AnalysisPhase.Failed, "metric slo: 2 failed").reconcile();
 
     assertThat(cluster.status.abort).isTrue();
-    assertThat(cluster.pins.get(Side.STABLE)).containsExactly("v1");
-    assertThat(cluster.status.stableRS).isEqualTo("v1");
+    assertThat(cluster.pins.get(Side.STABLE)).containsExactly(V1);
+    assertThat(cluster.status.stableRS).isEqualTo(V1);
     assertThat(cluster.actions())
-        .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals("v1") && s.replicas() < 5);
+        .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals(V1) && s.replicas() < 5);
   }
 
   @Test
@@ -138,12 +133,12 @@ class BlueGreenPlannerTest {
 
     var actions = cluster.actions();
     int toPreview = actions.indexOf(new SetWeight(100));
-    int activeFollows = actions.indexOf(new Pin(Side.STABLE, "v2"));
+    int activeFollows = actions.indexOf(new Pin(Side.STABLE, V2));
     int weightBack = actions.lastIndexOf(new SetWeight(0));
     assertThat(toPreview).isNotNegative().isLessThan(activeFollows);
     assertThat(activeFollows).isLessThan(weightBack);
     assertThat(cluster.weight).isZero();
-    assertThat(cluster.status.stableRS).isEqualTo("v2");
+    assertThat(cluster.status.stableRS).isEqualTo(V2);
     assertThat(cluster.violations).isEmpty();
   }
 
@@ -152,23 +147,12 @@ class BlueGreenPlannerTest {
     var cluster = v2Released(blueGreen(b -> b.autoPromotionEnabled = false));
     assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Paused);
 
-    cluster.template = "v3";
-    cluster.reconcile();
+    cluster.declare(V3).reconcile();
 
-    assertThat(cluster.pins.get(Side.CANARY)).containsExactly("v3");
-    assertThat(cluster.pins.get(Side.STABLE)).containsExactly("v1");
+    assertThat(cluster.pins.get(Side.CANARY)).containsExactly(V3);
+    assertThat(cluster.pins.get(Side.STABLE)).containsExactly(V1);
     cluster.advance(Duration.ofSeconds(31));
     cluster.reconcile();
-    assertThat(cluster.replicas("v2")).isZero();
-  }
-
-  private static int indexOf(Cluster cluster, Action... any) {
-    for (Action a : any) {
-      int i = cluster.actions().indexOf(a);
-      if (i >= 0) {
-        return i;
-      }
-    }
-    throw new AssertionError("none of " + List.of(any) + " in " + cluster.actions());
+    assertThat(cluster.replicas(V2)).isZero();
   }
 }

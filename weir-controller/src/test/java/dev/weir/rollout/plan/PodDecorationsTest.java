@@ -1,12 +1,13 @@
 package dev.weir.rollout.plan;
 
+import static dev.weir.rollout.plan.PlannerFixtures.V1;
+import static dev.weir.rollout.plan.PlannerFixtures.V2;
+import static dev.weir.rollout.plan.PlannerFixtures.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.api.v1alpha1.BlueGreenStatus;
 import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.PodMetadata;
 import dev.weir.api.v1alpha1.RolloutSpec;
-import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.api.v1alpha1.RolloutStrategy;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,17 +28,6 @@ class PodDecorationsTest {
     return spec;
   }
 
-  private static RolloutStatus status(String stable, String current, String active) {
-    var status = new RolloutStatus();
-    status.stableRS = stable;
-    status.currentPodHash = current;
-    if (active != null) {
-      status.blueGreen = new BlueGreenStatus();
-      status.blueGreen.activeSelector = active;
-    }
-    return status;
-  }
-
   private static Map<String, String> withNulls(Object... pairs) {
     var map = new HashMap<String, String>();
     for (int i = 0; i < pairs.length; i += 2) {
@@ -48,10 +38,10 @@ class PodDecorationsTest {
 
   @Test
   void whilePreviewedTheNewRevisionWearsThePreviewLabelsAndTheStableOneTheActiveOnes() {
-    var status = status("v1", "v2", null);
+    var status = status().stable(V1).canary(V2).build();
 
-    var preview = PodDecorations.of(spec(), status, "v2");
-    var active = PodDecorations.of(spec(), status, "v1");
+    var preview = PodDecorations.of(spec(), status, V2);
+    var active = PodDecorations.of(spec(), status, V1);
 
     assertThat(preview.labels()).isEqualTo(Map.of("role", "preview", "smoke", "yes"));
     assertThat(preview.annotations()).isEqualTo(Map.of("preview.example/owner", "qa"));
@@ -61,10 +51,10 @@ class PodDecorationsTest {
 
   @Test
   void afterTheSwitchTheNewRevisionShedsThePreviewLabelsAndTheOldOneShedsEverything() {
-    var status = status("v1", "v2", "v2");
+    var status = status().stable(V1).canary(V2).activeSelector(V2).build();
 
-    var switched = PodDecorations.of(spec(), status, "v2");
-    var old = PodDecorations.of(spec(), status, "v1");
+    var switched = PodDecorations.of(spec(), status, V2);
+    var old = PodDecorations.of(spec(), status, V1);
 
     assertThat(switched.labels()).isEqualTo(withNulls("role", "active", "smoke", null));
     assertThat(old.labels()).isEqualTo(withNulls("role", null, "smoke", null));
@@ -76,6 +66,7 @@ class PodDecorationsTest {
   void aCanaryHasNoDecorations() {
     var spec = spec();
     spec.strategy.blueGreen = null;
-    assertThat(PodDecorations.of(spec, status("v1", "v2", null), "v2").isEmpty()).isTrue();
+    assertThat(PodDecorations.of(spec, status().stable(V1).canary(V2).build(), V2).isEmpty())
+        .isTrue();
   }
 }

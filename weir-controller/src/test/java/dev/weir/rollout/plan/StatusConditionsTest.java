@@ -1,5 +1,10 @@
 package dev.weir.rollout.plan;
 
+import static dev.weir.rollout.plan.PlannerFixtures.V1;
+import static dev.weir.rollout.plan.PlannerFixtures.V2;
+import static dev.weir.rollout.plan.PlannerFixtures.condition;
+import static dev.weir.rollout.plan.PlannerFixtures.status;
+import static dev.weir.rollout.plan.PlannerFixtures.statusOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.RolloutPhase;
@@ -19,25 +24,12 @@ class StatusConditionsTest {
   private static final Instant T2 = Instant.parse("2026-11-21T12:05:00Z");
   private static final Instant T3 = Instant.parse("2026-11-21T12:10:00Z");
 
+  /** v2 released over a stable v1. */
   private static RolloutStatus releasing() {
-    var status = new RolloutStatus();
-    status.stableRS = "v1";
-    status.currentPodHash = "v2";
-    return status;
+    return status().stable(V1).canary(V2).build();
   }
 
-  private static Condition condition(RolloutStatus status, String type) {
-    return status.conditions.stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type));
-  }
-
-  private static String statusOf(RolloutStatus status, String type) {
-    return condition(status, type).getStatus();
-  }
-
-  @ParameterizedTest(name = "{0} -> Ready={1} Reconciling={2} Stalled={3} Paused={4}")
+  @ParameterizedTest(name = "{0}: Ready {1}, Reconciling {2}, Stalled {3}, Paused {4}")
   @CsvSource({
     "Healthy,     True,  False, False, False",
     "Progressing, False, True,  False, False",
@@ -46,9 +38,7 @@ class StatusConditionsTest {
   })
   void theKstatusTrioFollowsThePhase(
       RolloutPhase phase, String ready, String reconciling, String stalled, String paused) {
-    var status = new RolloutStatus();
-    status.stableRS = "v1";
-    status.currentPodHash = "v1";
+    var status = status().steadyOn(V1).build();
 
     StatusConditions.describe(status, new Outcome(phase, "Why", "what", false, false), 7, T1);
 
@@ -75,7 +65,7 @@ class StatusConditionsTest {
         .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7));
   }
 
-  @ParameterizedTest(name = "{0}, stable={1}, current={2} -> Completed={3}")
+  @ParameterizedTest(name = "{0} with {1} stable and {2} declared: Completed {3}")
   @CsvSource({
     "Healthy,     v1, v1, True",
     "Healthy,     v1, v2, False",
@@ -84,9 +74,7 @@ class StatusConditionsTest {
   })
   void completedOnlyWhenTheDeclaredRevisionIsStableAndHealthy(
       RolloutPhase phase, String stable, String current, String completed) {
-    var status = new RolloutStatus();
-    status.stableRS = stable;
-    status.currentPodHash = current;
+    var status = status().stable(stable).canary(current).build();
 
     StatusConditions.describe(status, new Outcome(phase, "Why", "what", false, false), 1, T1);
 
@@ -154,7 +142,7 @@ class StatusConditionsTest {
         .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(2));
 
     // Healthy: Ready and Reconciling flip and take the new time; Stalled stays as it was.
-    status.stableRS = "v2";
+    status.stableRS = V2;
     StatusConditions.describe(
         status, new Outcome(RolloutPhase.Healthy, "Healthy", "stable", false, false), 2, T3);
     assertThat(condition(status, StatusConditions.READY).getLastTransitionTime()).isEqualTo(t3);
