@@ -95,7 +95,7 @@ public final class AnalysisRunDriver {
    * The run's spec with the {{args.NAME}} of its settings filled in from its plain args, checked
    * metric by metric. A rollout's runs arrive settled already; a hand-written one may not.
    */
-  static AnalysisRunSpec settled(AnalysisRunSpec spec, List<SpecProblem> problems) {
+  public static AnalysisRunSpec settled(AnalysisRunSpec spec, List<SpecProblem> problems) {
     var copy = Serialization.clone(spec);
     if (copy.metrics == null || copy.metrics.isEmpty()) {
       problems.add(new SpecProblem("spec.metrics", "at least one metric is required"));

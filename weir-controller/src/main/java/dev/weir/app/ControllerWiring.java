@@ -1,5 +1,9 @@
 package dev.weir.app;
 
+import dev.weir.admission.AdmissionWebhook;
+import dev.weir.admission.CertificateSource;
+import dev.weir.admission.IssuedCertificates;
+import dev.weir.admission.MountedCertificates;
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
@@ -19,7 +23,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +41,7 @@ public class ControllerWiring {
 
   private final WeirConfig config;
   private MetricsServer server;
+  private AdmissionWebhook webhook;
 
   ControllerWiring(WeirConfig config) {
     this.config = config;
@@ -106,13 +113,44 @@ public class ControllerWiring {
         true);
   }
 
-  void start(@Observes StartupEvent started, WeirMetrics metrics) {
+  void start(
+      @Observes StartupEvent started, WeirMetrics metrics, KubernetesClient client, Clock clock) {
     var settings = config.metrics();
     server = MetricsServer.start(metrics, settings.host(), settings.port());
     LOG.infof("metrics at http://%s:%d/metrics", settings.host(), server.port());
+    var admission = config.webhook();
+    if (admission.enabled()) {
+      webhook =
+          AdmissionWebhook.start(
+              admission.host(),
+              admission.port(),
+              certificates(admission, client, clock),
+              admission.refreshPeriod());
+    }
+  }
+
+  private static CertificateSource certificates(
+      WeirConfig.Webhook admission, KubernetesClient client, Clock clock) {
+    if ("mounted".equals(admission.certificates())) {
+      return new MountedCertificates(Path.of(admission.certificateDir()));
+    }
+    String namespace = admission.namespace().orElse(client.getNamespace());
+    List<String> names =
+        admission.names().orElse(List.of(admission.service() + "." + namespace + ".svc"));
+    return new IssuedCertificates(
+        client,
+        namespace,
+        admission.secret(),
+        admission.configuration(),
+        names,
+        admission.validity(),
+        clock);
   }
 
   void stop(@Observes ShutdownEvent stopping) {
+    if (webhook != null) {
+      webhook.close();
+    }
     if (server != null) {
       server.close();
     }

@@ -3,6 +3,7 @@ package dev.weir.app;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,8 @@ public interface WeirConfig {
   Metrics metrics();
 
   LeaderElection leaderElection();
+
+  Webhook webhook();
 
   /** The Prometheus that metrics naming no address ask. */
   interface Prometheus {
@@ -67,5 +70,55 @@ public interface WeirConfig {
 
     /** Identity in the Lease: the pod's name (env HOSTNAME in a pod). */
     Optional<String> identity();
+  }
+
+  /**
+   * The validating admission webhook: off unless enabled (the chart's {@code webhook.enabled}).
+   * Every replica serves it.
+   */
+  interface Webhook {
+
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("9443")
+    int port();
+
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** {@code issue}: Weir issues and renews its certificate; {@code mounted}: read from files. */
+    @WithDefault("issue")
+    String certificates();
+
+    /** Where {@code mounted} certificates are: {@code tls.crt}, {@code tls.key}, {@code ca.crt}. */
+    @WithDefault("/etc/weir/webhook")
+    String certificateDir();
+
+    /** The Secret that keeps the certificates Weir issues, in its own namespace. */
+    @WithDefault("weir-webhook-tls")
+    String secret();
+
+    /** Weir's namespace; by default the namespace of the controller's own client. */
+    Optional<String> namespace();
+
+    /** The ValidatingWebhookConfiguration whose caBundle Weir keeps, for issued certificates. */
+    @WithDefault("weir")
+    String configuration();
+
+    /** The Service the API server calls the webhook through. */
+    @WithDefault("weir-webhook")
+    String service();
+
+    /** The names the certificate is for; by default the Service's {@code NAME.NAMESPACE.svc}. */
+    Optional<List<String>> names();
+
+    /** How long an issued serving certificate is valid; it is renewed a third before its end. */
+    @WithDefault("8760h")
+    Duration validity();
+
+    /** How often the certificate is checked (renewed by Weir, or re-read from its files). */
+    @WithDefault("1m")
+    Duration refreshPeriod();
   }
 }
