@@ -6,9 +6,6 @@ import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.AnalysisRunReconciler;
 import dev.weir.analysis.provider.prometheus.PrometheusProvider;
 import dev.weir.api.WellKnownNames;
-import dev.weir.api.v1alpha1.AnalysisArgument;
-import dev.weir.api.v1alpha1.Rollout;
-import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.bench.ApiTimings.Call;
 import dev.weir.bench.TimedPrometheus.Query;
@@ -21,12 +18,8 @@ import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Version;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -40,8 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,15 +93,8 @@ public final class AnalysisReactionBench {
   private static final String ERROR_RATE = "0.2";
   private static final long SEED = 42;
 
-  /** The rollout's own args, as the analysis stories use them: short windows, quick intervals. */
-  private static final Map<String, String> STEP_ARGS =
-      Map.of("interval", "1s", "window", "10s", "count", "3");
-
-  private static final Map<String, String> BACKGROUND_ARGS =
-      Map.of("interval", "1s", "initial-delay", "5s", "short-window", "10s", "long-window", "20s");
-
+  /** The analysis stories' pauses; their args make the windows short and the intervals quick. */
   private static final String PAUSE = "5s";
-  private static final int DELAY_SECONDS = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern WEIGHT_PATH =
@@ -317,38 +301,22 @@ public final class AnalysisReactionBench {
       int meshPort,
       PrometheusServer prometheus) {
     String namespace = "shop-" + index;
-    script
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
-    applyIn(script, namespace, "examples/canary-istio/services.yaml");
-    applyIn(script, namespace, "examples/canary-istio/virtualservice.yaml");
-    try (var templates = Files.list(Path.of("analysis-templates"))) {
-      templates
-          .filter(f -> f.toString().endsWith(".yaml"))
-          .sorted()
-          .forEach(f -> applyIn(script, namespace, f.toString()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    Manifests.applyNamespace(script, namespace);
+    Manifests.applyIn(script, namespace, "examples/canary-istio/services.yaml");
+    Manifests.applyIn(script, namespace, "examples/canary-istio/virtualservice.yaml");
+    Manifests.analysisTemplates().forEach(path -> Manifests.applyIn(script, namespace, path));
     try (var mesh =
         TrafficSimulator.start(meshClient, namespace, REQUESTS_PER_SECOND, SEED, meshPort)) {
       if (index == 1) {
         // The first scrape comes about five seconds after Prometheus starts.
         prometheus.awaitTargetsUp();
       }
-      script.resource(quickAnalysisCanary(namespace)).create();
+      script.resource(Manifests.quickAnalysisCanary(namespace, PAUSE)).create();
       var checkout = new RolloutScenario(script, namespace, NAME);
       checkout.awaitStatus("v1 Healthy", s -> s.phase == RolloutPhase.Healthy);
 
       Instant declared = clock.instant();
-      checkout.edit(
-          r -> {
-            var template = r.getSpec().template;
-            template.getSpec().getContainers().get(0).setImage(V2_IMAGE);
-            template.getMetadata().setAnnotations(Map.of(TrafficSimulator.ERROR_RATE, ERROR_RATE));
-            return r;
-          });
+      checkout.release(V2_IMAGE, Map.of(TrafficSimulator.ERROR_RATE, ERROR_RATE));
       var aborted =
           checkout.awaitStatus(
               "v2 aborted by its analysis, all traffic on stable",
@@ -359,34 +327,6 @@ public final class AnalysisReactionBench {
       Instant over = clock.instant();
       return measure(index, namespace, declared, over, aborted.abortMessage);
     }
-  }
-
-  private static void applyIn(KubernetesClient client, String namespace, String path) {
-    for (HasMetadata object : Manifests.load(path)) {
-      object.getMetadata().setNamespace(namespace);
-      client.resource(object).createOr(NonDeletingOperation::update);
-    }
-  }
-
-  /** examples/canary-analysis with short pauses, and args for quick measurements. */
-  private static Rollout quickAnalysisCanary(String namespace) {
-    var rollout = Manifests.load("examples/canary-analysis/rollout.yaml", Rollout.class);
-    rollout.getMetadata().setNamespace(namespace);
-    var canary = rollout.getSpec().strategy.canary;
-    canary.scaleDownDelaySeconds = DELAY_SECONDS;
-    canary.abortScaleDownDelaySeconds = DELAY_SECONDS;
-    canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString(PAUSE));
-    canary.steps.stream()
-        .filter(s -> s.analysis != null)
-        .forEach(s -> quick(s.analysis, STEP_ARGS));
-    quick(canary.analysis, BACKGROUND_ARGS);
-    return rollout;
-  }
-
-  private static void quick(RolloutAnalysis analysis, Map<String, String> args) {
-    args.forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
   }
 
   /** Where the canary's weight is in the example's VirtualService: route and destination. */
@@ -935,10 +875,10 @@ public final class AnalysisReactionBench {
     out.printf(
         "  rollout    examples/canary-analysis/rollout.yaml, templates of analysis-templates/"
             + " unchanged; pauses %s, scale-down delays %ds;%n",
-        PAUSE, DELAY_SECONDS);
+        PAUSE, Manifests.COMPRESSED_DELAY_SECONDS);
     out.printf(
         "             step analysis args %s; background args %s%n",
-        args(STEP_ARGS), args(BACKGROUND_ARGS));
+        args(Manifests.QUICK_STEP_ANALYSIS), args(Manifests.QUICK_BACKGROUND_ANALYSIS));
     out.printf(
         "  runs       %d of %d releases measured, each in a namespace of its own; %.1f s wall"
             + " clock, %d reconciles, %d Weir requests, %d Prometheus queries%n",

@@ -10,12 +10,12 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.bench.ApiCall.Kind;
 import dev.weir.bench.ApiCall.Party;
 import dev.weir.rollout.ReplicaSets;
+import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.ReplicaSetKubelet;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Version;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -60,7 +60,6 @@ public final class ApiWritesBench {
   private static final String NAMESPACE = "shop";
   private static final String NAME = "checkout";
   private static final String VIRTUAL_SERVICE = "checkout";
-  private static final String V2_IMAGE = "registry.example/checkout:2.5.0";
   private static final String TOUCH_ANNOTATION = "bench.weir.dev/touched";
 
   /** How long Weir and the kubelet must stay silent before a phase is over. */
@@ -68,11 +67,6 @@ public final class ApiWritesBench {
 
   private static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
   private static final Duration RECONCILE_LIMIT = Duration.ofSeconds(10);
-
-  /** Compressed pauses and delays, as the mock-tier scenarios use: the steps are the example's. */
-  private static final String PAUSE = "1s";
-
-  private static final int DELAY_SECONDS = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -195,7 +189,8 @@ public final class ApiWritesBench {
   /** The release itself, with idle phases where it rests: v1, the manual pause, v2. */
   private void release(ApiCallLog log, KubernetesClient script, KubernetesClient weirClient) {
     try (var weir = RunningWeir.start(weirClient)) {
-      declared = compressedExample();
+      // Compressed pauses and delays, as the canary stories use: the steps are the example's.
+      declared = Manifests.compressedClassicCanary();
       script.resource(declared).create();
       var checkout = new RolloutScenario(script, NAMESPACE, NAME);
       var v1 = checkout.awaitStatus("v1 Healthy", s -> s.phase == RolloutPhase.Healthy);
@@ -206,7 +201,7 @@ public final class ApiWritesBench {
       phases.add(idle("idle, v1 Healthy", log, script, v1.stableRS));
 
       begin(log, "image v2 -> paused at step 1 (pause {})");
-      checkout.setImage(V2_IMAGE);
+      checkout.setImage(ClassicCanary.V2);
       var paused =
           checkout.awaitStatus(
               "v2 paused at the manual pause",
@@ -263,17 +258,6 @@ public final class ApiWritesBench {
 
   private static KubernetesClient client(KubernetesMockServer server, Party party) {
     return server.createClient(b -> b.editOrNewConfig().withUserAgent(party.userAgent).endConfig());
-  }
-
-  private static Rollout compressedExample() {
-    var rollout = Manifests.load("examples/canary-istio/rollout.yaml", Rollout.class);
-    var canary = rollout.getSpec().strategy.canary;
-    canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString(PAUSE));
-    canary.scaleDownDelaySeconds = DELAY_SECONDS;
-    canary.abortScaleDownDelaySeconds = DELAY_SECONDS;
-    return rollout;
   }
 
   /** What an idle phase touches, in turn: objects Weir maps to the rollout. */
@@ -655,7 +639,11 @@ public final class ApiWritesBench {
     out.printf(
         "             pauses compressed to %s, scaleDownDelaySeconds %d,"
             + " abortScaleDownDelaySeconds %d; Istio VirtualService %s, Services %s and %s%n",
-        PAUSE,
+        canary.steps.stream()
+            .filter(s -> s.pause != null && s.pause.duration != null)
+            .map(s -> s.pause.duration.getStrVal())
+            .distinct()
+            .collect(Collectors.joining(", ")),
         canary.scaleDownDelaySeconds,
         canary.abortScaleDownDelaySeconds,
         VIRTUAL_SERVICE,

@@ -1,23 +1,17 @@
 package dev.weir.demo;
 
 import dev.weir.api.WellKnownNames;
-import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
-import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.mesh.TrafficSimulator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,21 +81,19 @@ public final class Demo {
               "examples/canary-istio/namespace.yaml",
               "examples/canary-istio/services.yaml",
               "examples/canary-istio/virtualservice.yaml"));
-      try (var templates = Files.list(Path.of("analysis-templates"))) {
-        applyAll(
-            admin,
-            templates.map(Path::toString).filter(f -> f.endsWith(".yaml")).sorted().toList());
-      }
+      applyAll(admin, Manifests.analysisTemplates());
       try (var mesh = TrafficSimulator.start(admin, NAMESPACE, 100, 42, world.meshPort);
           var weir = world.tier.startWeir(Optional.of(world.prometheus.address().toString()), 0);
-          var weights = new WeightLog(admin, NAMESPACE, "checkout", "checkout-canary");
+          var weights = new WeightLog(admin, NAMESPACE, "checkout", "primary", "checkout-canary");
           var watch = new WatchView(admin, NAMESPACE, "checkout", out, started)) {
         out.println(
             "demo: the mesh sends 100 requests/s through VirtualService checkout, route primary");
         var checkout = new RolloutScenario(admin, NAMESPACE, "checkout");
 
         out.println("\n== v1: the first revision becomes stable at once");
-        admin.resource(compressed()).createOr(NonDeletingOperation::update);
+        admin
+            .resource(Manifests.quickAnalysisCanary(NAMESPACE, "5s"))
+            .createOr(NonDeletingOperation::update);
         String v1 = await(checkout, "v1 healthy", s -> s.phase == RolloutPhase.Healthy).stableRS;
         world.prometheus.awaitSeries(
             "sum(rate(istio_requests_total{destination_service_namespace=\"shop\"}[10s])) > 0");
@@ -164,43 +156,12 @@ public final class Demo {
     }
   }
 
+  /** {@code kubectl apply -n shop -f path} of each file, saying so. */
   private void applyAll(KubernetesClient client, List<String> paths) {
     for (String path : paths) {
-      for (HasMetadata object : Manifests.load(path)) {
-        if (object.getMetadata().getNamespace() == null
-            && !(object instanceof io.fabric8.kubernetes.api.model.Namespace)) {
-          object.getMetadata().setNamespace(NAMESPACE);
-        }
-        client.resource(object).createOr(NonDeletingOperation::update);
-      }
+      Manifests.applyIn(client, NAMESPACE, path);
       out.println("demo: applied " + path);
     }
-  }
-
-  /**
-   * examples/canary-analysis with its pauses and measurements compressed from minutes to seconds.
-   */
-  private static Rollout compressed() {
-    var rollout = Manifests.load("examples/canary-analysis/rollout.yaml", Rollout.class);
-    var canary = rollout.getSpec().strategy.canary;
-    canary.scaleDownDelaySeconds = 2;
-    canary.abortScaleDownDelaySeconds = 2;
-    canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString("5s"));
-    canary.steps.stream()
-        .filter(s -> s.analysis != null)
-        .forEach(
-            s -> add(s.analysis.args, Map.of("interval", "1s", "window", "10s", "count", "3")));
-    add(
-        canary.analysis.args,
-        Map.of(
-            "interval", "2s", "initial-delay", "5s", "short-window", "10s", "long-window", "20s"));
-    return rollout;
-  }
-
-  private static void add(List<AnalysisArgument> args, Map<String, String> values) {
-    values.forEach((name, value) -> args.add(new AnalysisArgument(name, value)));
   }
 
   private String release(RolloutScenario checkout, String image, Map<String, String> behaviour) {
@@ -208,41 +169,16 @@ public final class Demo {
         checkout.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
             .map(e -> e.getMetadata().getName())
             .collect(java.util.stream.Collectors.toSet());
-    checkout.edit(
-        r -> {
-          var template = r.getSpec().template;
-          template.getSpec().getContainers().get(0).setImage(image);
-          template.getMetadata().setAnnotations(behaviour.isEmpty() ? null : behaviour);
-          return r;
-        });
     out.println(
         "demo: spec.template.spec.containers[0].image = "
             + image
             + (behaviour.isEmpty() ? "" : " " + behaviour));
-    return await(
-            checkout,
-            "new revision declared",
-            s -> s.currentPodHash != null && !s.currentPodHash.equals(s.stableRS))
-        .currentPodHash;
+    return checkout.release(image, behaviour);
   }
 
   private static RolloutStatus await(
       RolloutScenario checkout, String what, Predicate<RolloutStatus> until) {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (Instant.now().isBefore(deadline)) {
-      var status = checkout.status();
-      if (until.test(status)) {
-        return status;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DemoWorld.DemoStopped("interrupted");
-      }
-    }
-    throw new IllegalStateException(
-        "the demo never saw: " + what + "; status: " + checkout.status().message);
+    return checkout.awaitStatus(what, until, PATIENCE);
   }
 
   /** The release's steps (from its Events) and the measurements that decided it. */

@@ -3,8 +3,8 @@ package dev.weir.demo;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.cli.view.RolloutTreeText;
+import dev.weir.testing.OnChange;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -36,21 +36,7 @@ final class WatchView implements AutoCloseable {
             .resources(Rollout.class)
             .inNamespace(namespace)
             .withName(name)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Rollout r) {
-                    show(r);
-                  }
-
-                  @Override
-                  public void onUpdate(Rollout before, Rollout after) {
-                    show(after);
-                  }
-
-                  @Override
-                  public void onDelete(Rollout r, boolean unknown) {}
-                });
+            .inform(new OnChange<>(this::show));
   }
 
   private synchronized void show(Rollout rollout) {

@@ -23,22 +23,7 @@ abstract class InformerKubelet<T extends HasMetadata> implements Kubelet {
   protected abstract void examine(T object);
 
   protected final void startInforming() {
-    informer =
-        inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(T object) {
-                examine(object);
-              }
-
-              @Override
-              public void onUpdate(T before, T object) {
-                examine(object);
-              }
-
-              @Override
-              public void onDelete(T object, boolean unknown) {}
-            });
+    informer = inform(new OnChange<>(this::examine));
   }
 
   protected final SharedIndexInformer<T> informer() {

@@ -1,8 +1,12 @@
 package dev.weir.testing;
 
+import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,9 +17,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Loads manifests from the repository (examples/, crds/) as a user would apply them. */
+/**
+ * Loads manifests from the repository (examples/, analysis-templates/, crds/) as a user would apply
+ * them, and the examples' rollouts as the stories release them, compressed from minutes to seconds.
+ */
 public final class Manifests {
+
+  /** The scale-down delays of the rollouts the stories release: a second. */
+  public static final int COMPRESSED_DELAY_SECONDS = 1;
+
+  /** The args {@link #quickAnalysisCanary} adds to each step analysis: short windows, quick. */
+  public static final Map<String, String> QUICK_STEP_ANALYSIS =
+      Map.of("interval", "1s", "window", "10s", "count", "3");
+
+  /** The args {@link #quickAnalysisCanary} adds to the background analysis. */
+  public static final Map<String, String> QUICK_BACKGROUND_ANALYSIS =
+      Map.of("interval", "1s", "initial-delay", "5s", "short-window", "10s", "long-window", "20s");
 
   private Manifests() {}
 
@@ -59,6 +78,35 @@ public final class Manifests {
     }
   }
 
+  /** {@code kubectl create namespace name}, or nothing when it is there. */
+  public static void applyNamespace(KubernetesClient client, String name) {
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .createOr(NonDeletingOperation::update);
+  }
+
+  /**
+   * {@code kubectl apply -n namespace -f path}: the file's objects in that namespace, whatever
+   * namespace they name (a Namespace itself stays as it is).
+   */
+  public static void applyIn(KubernetesClient client, String namespace, String path) {
+    for (HasMetadata object : load(path)) {
+      if (!(object instanceof Namespace)) {
+        object.getMetadata().setNamespace(namespace);
+      }
+      client.resource(object).createOr(NonDeletingOperation::update);
+    }
+  }
+
+  /** The files of analysis-templates/, in order: the library of templates, applied unchanged. */
+  public static List<String> analysisTemplates() {
+    try (var files = Files.list(repo("analysis-templates"))) {
+      return files.map(Path::toString).filter(f -> f.endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The CRDs a story needs: Weir's own, every file in crds/ as the build generated them, and
    * Istio's networking CRDs (VirtualService, DestinationRule), which this module carries.
@@ -96,8 +144,34 @@ public final class Manifests {
     canary.steps.stream()
         .filter(s -> s.pause != null && s.pause.duration != null)
         .forEach(s -> s.pause.duration = new IntOrString("1s"));
-    canary.scaleDownDelaySeconds = 1;
-    canary.abortScaleDownDelaySeconds = 1;
+    canary.scaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;
+    canary.abortScaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;
     return rollout;
+  }
+
+  /**
+   * The analysed canary of examples/canary-analysis in {@code namespace}, as the analysis stories,
+   * the demo and the benchmarks release it: its own steps, with its timed pauses compressed to
+   * {@code pause}, both scale-down delays to a second, and args that make the analysis windows
+   * short (10 s) and the measurements quick (every second).
+   */
+  public static Rollout quickAnalysisCanary(String namespace, String pause) {
+    var rollout = load("examples/canary-analysis/rollout.yaml", Rollout.class);
+    rollout.getMetadata().setNamespace(namespace);
+    var canary = rollout.getSpec().strategy.canary;
+    canary.scaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;
+    canary.abortScaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;
+    canary.steps.stream()
+        .filter(s -> s.pause != null && s.pause.duration != null)
+        .forEach(s -> s.pause.duration = new IntOrString(pause));
+    canary.steps.stream()
+        .filter(s -> s.analysis != null)
+        .forEach(s -> addArgs(s.analysis, QUICK_STEP_ANALYSIS));
+    addArgs(canary.analysis, QUICK_BACKGROUND_ANALYSIS);
+    return rollout;
+  }
+
+  private static void addArgs(RolloutAnalysis analysis, Map<String, String> args) {
+    args.forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
   }
 }

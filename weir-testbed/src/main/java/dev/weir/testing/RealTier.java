@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The real kube-apiserver, etcd and kube-controller-manager of this JVM ({@link RealControlPlane}),
  * with {@link PodKubelet} running the pods and Weir under the identity and ClusterRole the chart
- * gives it. Each story's namespace is emptied after it.
+ * gives it. Each story's namespace is emptied after it, and before it when the story names it.
  */
 public final class RealTier implements Tier {
 
@@ -15,6 +15,12 @@ public final class RealTier implements Tier {
   @Override
   public void beforeStory() {
     cluster = RealControlPlane.shared();
+  }
+
+  @Override
+  public void beforeStory(String namespace) {
+    beforeStory();
+    cluster.clean(namespace);
   }
 
   @Override

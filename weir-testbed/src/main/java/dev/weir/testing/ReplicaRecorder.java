@@ -3,7 +3,6 @@ package dev.weir.testing;
 import dev.weir.api.WellKnownNames;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,25 +18,7 @@ public final class ReplicaRecorder implements AutoCloseable {
 
   public ReplicaRecorder(KubernetesClient client, String namespace) {
     informer =
-        client
-            .apps()
-            .replicaSets()
-            .inNamespace(namespace)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(ReplicaSet rs) {
-                    record(rs);
-                  }
-
-                  @Override
-                  public void onUpdate(ReplicaSet before, ReplicaSet after) {
-                    record(after);
-                  }
-
-                  @Override
-                  public void onDelete(ReplicaSet rs, boolean unknown) {}
-                });
+        client.apps().replicaSets().inNamespace(namespace).inform(new OnChange<>(this::record));
   }
 
   private synchronized void record(ReplicaSet rs) {

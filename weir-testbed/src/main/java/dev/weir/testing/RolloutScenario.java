@@ -10,6 +10,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -45,6 +46,14 @@ public final class RolloutScenario {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public String name() {
+    return name;
   }
 
   public Rollout rollout() {
@@ -84,6 +93,36 @@ public final class RolloutScenario {
         });
   }
 
+  /**
+   * Releases a new revision as a commit that changes the image and the pod annotations would (the
+   * simulated mesh reads a revision's error rate and latency there); returns its pod-template hash
+   * once Weir has taken it up.
+   */
+  public String release(String image, Map<String, String> annotations) {
+    edit(
+        r -> {
+          releaseChange(r.getSpec().template, image, annotations);
+          return r;
+        });
+    return awaitStatus(
+            "the new revision declared",
+            s -> s.currentPodHash != null && !s.currentPodHash.equals(s.stableRS))
+        .currentPodHash;
+  }
+
+  /** The pod-template hash {@link #release} of this image and these annotations will declare. */
+  public String hashOfRelease(String image, Map<String, String> annotations) {
+    var template = rollout().getSpec().template;
+    releaseChange(template, image, annotations);
+    return PodTemplateHash.of(template);
+  }
+
+  private static void releaseChange(
+      PodTemplateSpec template, String image, Map<String, String> annotations) {
+    template.getSpec().getContainers().get(0).setImage(image);
+    template.getMetadata().setAnnotations(annotations);
+  }
+
   /** {@code kubectl patch rollout NAME --subresource=status --type=merge -p ...} */
   public void patchStatus(String json) {
     client
@@ -119,9 +158,15 @@ public final class RolloutScenario {
   }
 
   public RolloutStatus awaitStatus(String what, Predicate<RolloutStatus> condition) {
+    return awaitStatus(what, condition, PATIENCE);
+  }
+
+  /** Waits at most {@code patience} for the status to meet the condition; returns it then. */
+  public RolloutStatus awaitStatus(
+      String what, Predicate<RolloutStatus> condition, Duration patience) {
     try {
       await(what)
-          .atMost(PATIENCE)
+          .atMost(patience)
           .pollInterval(Duration.ofMillis(100))
           .until(() -> condition.test(status()));
     } catch (ConditionTimeoutException e) {
@@ -132,9 +177,48 @@ public final class RolloutScenario {
     return status();
   }
 
+  /**
+   * The canary weight a user sees in the mesh: on the first route of the VirtualService the rollout
+   * names, the weight of the destination that reaches the new revision, which is the canary Service
+   * (blue-green: the preview Service), or the canary subset when a DestinationRule splits the
+   * traffic.
+   */
+  public int canaryWeight() {
+    return canaryWeight(rollout());
+  }
+
+  /** {@link #canaryWeight()} of the rollout as read. */
+  int canaryWeight(Rollout rollout) {
+    var strategy = rollout.getSpec().strategy;
+    var routing =
+        strategy.canary != null
+            ? strategy.canary.trafficRouting
+            : strategy.blueGreen.trafficRouting;
+    if (routing == null || routing.istio == null) {
+      throw new IllegalStateException(
+          "rollout " + namespace + "/" + name + " routes no traffic through Istio");
+    }
+    var istio = routing.istio;
+    var vs = istio.virtualService != null ? istio.virtualService : istio.virtualServices.get(0);
+    String route = vs.routes == null || vs.routes.isEmpty() ? null : vs.routes.get(0);
+    if (istio.destinationRule != null) {
+      return subsetWeight(vs.name, route, istio.destinationRule.canarySubsetName);
+    }
+    String host =
+        strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
+    return canaryWeight(vs.name, route, host);
+  }
+
   /** Canary weight of the named route: the weight of the destination whose host is canary. */
   public int canaryWeight(String virtualService, String route, String canaryHost) {
     return weight(virtualService, route, d -> canaryHost.equals(d.getHost()));
+  }
+
+  /**
+   * Canary weight of a VirtualService as read: the weight of the destination whose host is canary.
+   */
+  public static int canaryWeight(VirtualService vs, String route, String canaryHost) {
+    return weight(vs, route, d -> canaryHost.equals(d.getHost()));
   }
 
   /** Weight of the destination of the named route that points at a DestinationRule subset. */
@@ -149,8 +233,13 @@ public final class RolloutScenario {
             .inNamespace(namespace)
             .withName(virtualService)
             .get();
+    return weight(vs, route, destination);
+  }
+
+  /** The weight of the destination on the named route (any route: null). */
+  private static int weight(VirtualService vs, String route, Predicate<Destination> destination) {
     return vs.getSpec().getHttp().stream()
-        .filter(r -> route.equals(r.getName()))
+        .filter(r -> route == null || route.equals(r.getName()))
         .flatMap(r -> r.getRoute().stream())
         .filter(d -> destination.test(d.getDestination()))
         .mapToInt(d -> d.getWeight() == null ? 0 : d.getWeight())

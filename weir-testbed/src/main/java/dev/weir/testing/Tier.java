@@ -12,6 +12,14 @@ public interface Tier {
   /** Gets the API server ready for a story. */
   void beforeStory();
 
+  /**
+   * Gets the API server ready for a story in {@code namespace}: a server that outlives one story
+   * empties the namespace of what an earlier story, or test class, left there.
+   */
+  default void beforeStory(String namespace) {
+    beforeStory();
+  }
+
   /** The client of a cluster admin: the story's own actions. */
   KubernetesClient client();
 

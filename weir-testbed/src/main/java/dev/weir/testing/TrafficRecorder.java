@@ -4,7 +4,6 @@ import dev.weir.api.WellKnownNames;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,29 +29,14 @@ public final class TrafficRecorder implements AutoCloseable {
     this.namespace = namespace;
     this.virtualService = virtualService;
     this.revision = revision;
-    ResourceEventHandler<Object> record =
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Object o) {
-            sample();
-          }
-
-          @Override
-          public void onUpdate(Object before, Object after) {
-            sample();
-          }
-
-          @Override
-          public void onDelete(Object o, boolean unknown) {}
-        };
-    vsInformer = client.resources(VirtualService.class).inNamespace(namespace).inform(cast(record));
-    serviceInformer = client.services().inNamespace(namespace).inform(cast(record));
+    vsInformer =
+        client
+            .resources(VirtualService.class)
+            .inNamespace(namespace)
+            .inform(new OnChange<>(vs -> sample()));
+    serviceInformer =
+        client.services().inNamespace(namespace).inform(new OnChange<>(s -> sample()));
     sample();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
-    return (ResourceEventHandler<T>) handler;
   }
 
   private synchronized void sample() {

@@ -1,25 +1,27 @@
 package dev.weir.cli;
 
+import static dev.weir.testing.ClassicCanary.V1;
+import static dev.weir.testing.ClassicCanary.V2;
+import static dev.weir.testing.ClassicCanary.V3;
+import static dev.weir.testing.RolloutAssert.assertThatRollout;
+import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.KubectlWeir;
 import dev.weir.testing.Kubelet;
-import dev.weir.testing.Manifests;
-import dev.weir.testing.PodKubelet;
-import dev.weir.testing.RealControlPlane;
+import dev.weir.testing.RealTier;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
-import io.fabric8.istio.api.networking.v1beta1.VirtualService;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,41 +32,22 @@ import org.junit.jupiter.api.Test;
  */
 class PluginReleaseIT {
 
-  static final String V1 = "registry.example/checkout:2.4.1";
-  static final String V2 = "registry.example/checkout:2.5.0";
-  static final String V3 = "registry.example/checkout:2.6.0";
-
-  static RealControlPlane cluster;
-
-  KubernetesClient admin;
-  PodKubelet kubelet;
+  final RealTier tier = new RealTier();
+  Kubelet kubelet;
   RunningWeir weir;
   RolloutScenario checkout;
   KubectlWeir kubectl;
   String v1;
   final List<AutoCloseable> closeables = new ArrayList<>();
 
-  @BeforeAll
-  static void controlPlane() {
-    cluster = RealControlPlane.shared();
-  }
-
   @BeforeEach
   void givenStableV1() {
-    cluster.clean("shop");
-    admin = cluster.admin();
-    Manifests.apply(admin, "examples/canary-istio/namespace.yaml");
-    Manifests.apply(admin, "examples/canary-istio/services.yaml");
-    if (admin.resources(VirtualService.class).inNamespace("shop").withName("checkout").get()
-        == null) {
-      Manifests.apply(admin, "examples/canary-istio/virtualservice.yaml");
-    }
-    kubelet = new PodKubelet(admin).start();
-    weir = RunningWeir.start(cluster.operator());
-    admin.resource(Manifests.compressedClassicCanary()).create();
-    checkout = new RolloutScenario(admin, "shop", "checkout");
-    v1 = checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy).stableRS;
-    kubectl = new KubectlWeir(cluster.dir().resolve("admin.kubeconfig"));
+    tier.beforeStory("shop");
+    kubelet = tier.kubelet().start();
+    weir = tier.startWeir(Optional.empty(), 0);
+    checkout = ClassicCanary.givenStableV1(tier.client(), r -> {});
+    v1 = checkout.status().stableRS;
+    kubectl = new KubectlWeir(tier.cluster().dir().resolve("admin.kubeconfig"));
   }
 
   @AfterEach
@@ -78,11 +61,7 @@ class PluginReleaseIT {
 
   /** v2 applied (as a GitOps sync would) and paused at the manual pause, 10 % of the traffic. */
   String whenV2PausesAtTenPercent() {
-    checkout.setImage(V2);
-    return checkout.awaitStatus(
-            "v2 paused at the manual pause",
-            s -> s.phase == RolloutPhase.Paused && Integer.valueOf(1).equals(s.currentStepIndex))
-        .currentPodHash;
+    return ClassicCanary.whenV2PausesAtTenPercent(checkout);
   }
 
   static void assertSucceeded(KubectlWeir.Result result) {
@@ -257,9 +236,7 @@ class PluginReleaseIT {
 
     assertSucceeded(promoted);
     assertThat(promoted.out()).isEqualTo("rollout.weir.dev/checkout promoted\n");
-    checkout.awaitStatus(
-        "v2 past the pause, promoted in the end",
-        s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
+    awaitRollout(checkout, "v2 past the pause, promoted in the end", r -> r.isHealthyOn(v2));
 
     var nothingToPromote = kubectl.weir("promote", "checkout", "-n", "shop");
     assertFailed(
@@ -274,9 +251,8 @@ class PluginReleaseIT {
     assertSucceeded(full);
     assertThat(full.out()).isEqualTo("rollout.weir.dev/checkout fully promoted\n");
     String v3 = checkout.hashWithImage(V3);
-    checkout.awaitStatus(
-        "v3 promoted at once", s -> v3.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
-    assertThat(checkout.eventReasons()).contains("PromotedFull");
+    awaitRollout(checkout, "v3 promoted at once", r -> r.isHealthyOn(v3));
+    assertThatRollout(checkout).recorded("PromotedFull");
   }
 
   @Test
@@ -287,9 +263,8 @@ class PluginReleaseIT {
 
     assertSucceeded(aborted);
     assertThat(aborted.out()).isEqualTo("rollout.weir.dev/checkout aborted\n");
-    checkout.awaitStatus(
-        "aborted", s -> s.phase == RolloutPhase.Degraded && Boolean.TRUE.equals(s.abort));
-    assertThat(checkout.canaryWeight("checkout", "primary", "checkout-canary")).isZero();
+    awaitRollout(checkout, "aborted", r -> r.isAborted());
+    assertThatRollout(checkout).withCanaryWeight(0);
     assertFailed(
         kubectl.weir("abort", "checkout", "-n", "shop"),
         "error: rollouts.weir.dev \"checkout\" is already aborted");
@@ -320,10 +295,8 @@ class PluginReleaseIT {
         kubectl.weir("pause", "checkout", "-n", "shop"),
         "error: rollouts.weir.dev \"checkout\" is already paused");
     checkout.setImage(V2);
-    checkout.awaitStatus(
-        "v2 held before its first step",
-        s -> s.phase == RolloutPhase.Paused && Integer.valueOf(0).equals(s.currentStepIndex));
-    assertThat(checkout.canaryWeight("checkout", "primary", "checkout-canary")).isZero();
+    awaitRollout(checkout, "v2 held before its first step", r -> r.isPausedAtStep(1));
+    assertThatRollout(checkout).withCanaryWeight(0);
 
     var resumed = kubectl.weir("resume", "checkout", "-n", "shop");
 
@@ -415,9 +388,7 @@ class PluginReleaseIT {
   }
 
   String whenV2PausesAtTenPercentAlreadyApplied() {
-    return checkout.awaitStatus(
-            "v2 paused at the manual pause",
-            s -> s.phase == RolloutPhase.Paused && Integer.valueOf(1).equals(s.currentStepIndex))
+    return awaitRollout(checkout, "v2 paused at the manual pause", r -> r.isPausedAtStep(2))
         .currentPodHash;
   }
 
@@ -433,22 +404,15 @@ class PluginReleaseIT {
         .isEqualTo(V1);
     // The template put back hashes to revision 1 itself (the API server's defaults left out):
     // Weir sees the stable revision declared again, an instant rollback, not a new release.
-    checkout.awaitStatus(
-        "back on v1",
-        s ->
-            v1.equals(s.currentPodHash)
-                && v1.equals(s.stableRS)
-                && s.phase == RolloutPhase.Healthy);
-    assertThat(checkout.eventReasons()).contains("RolledBack");
-    assertThat(checkout.canaryWeight("checkout", "primary", "checkout-canary")).isZero();
+    awaitRollout(checkout, "back on v1", r -> r.isHealthyOn(v1));
+    assertThatRollout(checkout).recorded("RolledBack").withCanaryWeight(0);
   }
 
   @Test
   void undoAfterAPromotionReleasesThePreviousRevisionAgain() {
     String v2 = whenV2PausesAtTenPercent();
     checkout.promoteFull();
-    checkout.awaitStatus(
-        "v2 stable", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
+    awaitRollout(checkout, "v2 stable", r -> r.isHealthyOn(v2));
 
     assertFailed(
         kubectl.weir("undo", "checkout", "-n", "shop", "--to-revision", "7"),
@@ -460,7 +424,7 @@ class PluginReleaseIT {
     checkout.awaitStatus(
         "v1 released again, through the steps",
         s -> v1.equals(s.currentPodHash) && s.phase == RolloutPhase.Paused);
-    assertThat(checkout.status().stableRS).isEqualTo(v2);
+    assertThatRollout(checkout).hasStable(v2);
   }
 
   @Test

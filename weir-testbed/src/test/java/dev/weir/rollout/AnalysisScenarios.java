@@ -1,5 +1,7 @@
 package dev.weir.rollout;
 
+import static dev.weir.testing.RolloutAssert.assertThatRollout;
+import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +15,6 @@ import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.ArgumentValueFrom;
 import dev.weir.api.v1alpha1.HttpHeader;
 import dev.weir.api.v1alpha1.Rollout;
-import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Dashboards;
 import dev.weir.testing.Manifests;
@@ -21,7 +22,6 @@ import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Scrape;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -49,7 +49,7 @@ abstract class AnalysisScenarios extends MeshStories {
 
   @Override
   Rollout firstRollout() {
-    return quickAnalysisCanary();
+    return Manifests.quickAnalysisCanary(namespace, pause);
   }
 
   @Override
@@ -58,49 +58,8 @@ abstract class AnalysisScenarios extends MeshStories {
         "examples/canary-istio/services.yaml", "examples/canary-istio/virtualservice.yaml");
   }
 
-  /** examples/canary-analysis with short pauses, and args for quick measurements. */
-  Rollout quickAnalysisCanary() {
-    var rollout = Manifests.load("examples/canary-analysis/rollout.yaml", Rollout.class);
-    rollout.getMetadata().setNamespace(namespace);
-    var canary = rollout.getSpec().strategy.canary;
-    canary.scaleDownDelaySeconds = 1;
-    canary.abortScaleDownDelaySeconds = 1;
-    canary.steps.stream()
-        .filter(s -> s.pause != null && s.pause.duration != null)
-        .forEach(s -> s.pause.duration = new IntOrString(pause));
-    canary.steps.stream()
-        .filter(s -> s.analysis != null)
-        .forEach(s -> quick(s.analysis, Map.of("interval", "1s", "window", "10s", "count", "3")));
-    quick(
-        canary.analysis,
-        Map.of(
-            "interval", "1s", "initial-delay", "5s", "short-window", "10s", "long-window", "20s"));
-    return rollout;
-  }
-
-  private static void quick(RolloutAnalysis analysis, Map<String, String> args) {
-    args.forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
-  }
-
-  /** When v2 is declared, its pods answering as the annotations say. */
-  String whenV2IsReleased(Map<String, String> behaviour) {
-    checkout.edit(
-        r -> {
-          var template = r.getSpec().template;
-          template.getSpec().getContainers().get(0).setImage(V2);
-          template.getMetadata().setAnnotations(behaviour);
-          return r;
-        });
-    return checkout.awaitStatus("v2 declared", s -> !s.currentPodHash.equals(s.stableRS))
-        .currentPodHash;
-  }
-
   List<AnalysisRun> analysisRuns() {
     return client().resources(AnalysisRun.class).inNamespace(namespace).list().getItems();
-  }
-
-  int canaryWeight() {
-    return checkout.canaryWeight("checkout", "primary", "checkout-canary");
   }
 
   @Test
@@ -109,11 +68,8 @@ abstract class AnalysisScenarios extends MeshStories {
     String v1 = checkout.status().stableRS;
     String v2 = whenV2IsReleased(Map.of());
 
-    checkout.awaitStatus(
-        "v2 promoted and healthy", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
-
-    assertThat(canaryWeight()).isZero();
-    assertThat(checkout.serviceSelectorHash("checkout-stable")).isEqualTo(v2);
+    awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
+    assertThatRollout(checkout).withCanaryWeight(0).hasServiceSelecting("checkout-stable", v2);
     var runs = analysisRuns();
     assertThat(runs)
         .extracting(r -> r.getMetadata().getLabels().get(WellKnownNames.ANALYSIS_SITE_LABEL))
@@ -136,8 +92,8 @@ abstract class AnalysisScenarios extends MeshStories {
             .get();
     assertThat(background.getStatus().message).contains("terminated", "promoted");
     assertThat(background.getStatus().metricResults.get(0).successful).isPositive();
-    assertThat(checkout.eventReasons())
-        .containsSubsequence("AnalysisRunStarted", "AnalysisPassed", "AnalysisPassed", "Promoted");
+    assertThatRollout(checkout)
+        .recordedInOrder("AnalysisRunStarted", "AnalysisPassed", "AnalysisPassed", "Promoted");
     assertThat(v1).isNotEqualTo(v2);
   }
 
@@ -147,18 +103,14 @@ abstract class AnalysisScenarios extends MeshStories {
     String v1 = checkout.status().stableRS;
     whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.2"));
 
-    var aborted =
-        checkout.awaitStatus(
-            "v2 aborted by its analysis",
-            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
-    assertThat(aborted.abortMessage).contains("failed");
+    var aborted = awaitRollout(checkout, "v2 aborted by its analysis", r -> r.isAborted());
     assertThat(aborted.currentStepIndex).as("never past the first analysis").isLessThanOrEqualTo(2);
-    assertThat(aborted.stableRS).isEqualTo(v1);
+    assertThatRollout(checkout).isAbortedBackTo(v1).because("failed");
     checkout.awaitStatus("all traffic on stable", s -> s.verifiedWeight == 0);
-    assertThat(canaryWeight()).isZero();
+    assertThatRollout(checkout).withCanaryWeight(0);
     assertThat(analysisRuns())
         .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
-    assertThat(checkout.eventReasons()).contains("Aborted");
+    assertThatRollout(checkout).recorded("Aborted");
     assertThat(
             scrape()
                 .value(
@@ -171,7 +123,7 @@ abstract class AnalysisScenarios extends MeshStories {
   @Test
   void weirsOwnMetricsFollowTheReleaseAndShowEachMeasurementAgainstItsThreshold() {
     givenStableV1(BUSY);
-    whenV2IsReleased(Map.of());
+    String v2 = whenV2IsReleased(Map.of());
     var rollout = Map.of("namespace", namespace, "rollout", "checkout");
     checkout.awaitStatus("v2 taking 20 %", s -> s.verifiedWeight == 20);
 
@@ -204,9 +156,7 @@ abstract class AnalysisScenarios extends MeshStories {
                 with(with(stepRun, "condition", "success"), "operator", ">=")))
         .hasValueSatisfying(t -> assertThat(t).isBetween(0.5, 1.0));
 
-    checkout.awaitStatus(
-        "v2 promoted and healthy",
-        s -> s.phase == RolloutPhase.Healthy && s.stableRS.equals(s.currentPodHash));
+    awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
     await("the metrics showing the promotion")
         .atMost(RolloutScenario.PATIENCE)
         .until(
@@ -241,9 +191,7 @@ abstract class AnalysisScenarios extends MeshStories {
           return r;
         });
     whenV2IsReleased(Map.of());
-    checkout.awaitStatus(
-        "v2 held at 50 % after its first analysis",
-        s -> s.phase == RolloutPhase.Paused && s.currentStepIndex == 4);
+    awaitRollout(checkout, "v2 held at 50 % after its first analysis", r -> r.isPausedAtStep(5));
 
     var queries =
         Dashboards.queries(
@@ -298,12 +246,8 @@ abstract class AnalysisScenarios extends MeshStories {
     givenStableV1(BUSY);
     whenV2IsReleased(Map.of(TrafficSimulator.LATENCY_MS, "900"));
 
-    var aborted =
-        checkout.awaitStatus(
-            "v2 aborted by its latency",
-            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
-    assertThat(aborted.abortMessage).contains("p99-latency");
-    assertThat(canaryWeight()).isZero();
+    awaitRollout(checkout, "v2 aborted by its latency", r -> r.isAborted());
+    assertThatRollout(checkout).because("p99-latency").withCanaryWeight(0);
   }
 
   @Test
@@ -315,13 +259,11 @@ abstract class AnalysisScenarios extends MeshStories {
 
     prometheus.stop();
 
-    var aborted =
-        checkout.awaitStatus(
-            "v2 aborted: its analysis could not be judged",
-            s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
-    assertThat(aborted.abortMessage).contains("Error", "unreachable");
-    assertThat(aborted.stableRS).isEqualTo(v1);
-    assertThat(canaryWeight()).isZero();
+    awaitRollout(checkout, "v2 aborted: its analysis could not be judged", r -> r.isAborted());
+    assertThatRollout(checkout)
+        .isAbortedBackTo(v1)
+        .because("Error", "unreachable")
+        .withCanaryWeight(0);
     assertThat(analysisRuns())
         .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Error))
         .noneSatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
@@ -338,11 +280,9 @@ abstract class AnalysisScenarios extends MeshStories {
         checkout.awaitStatus(
             "v2 paused by an inconclusive analysis",
             s -> s.phase == RolloutPhase.Paused && s.message.contains("inconclusive"));
-    assertThat(paused.message).contains("no data");
+    assertThatRollout(checkout).saying("no data").hasStable(v1).withCanaryWeight(20);
     assertThat(paused.pauseConditions).extracting(p -> p.reason).contains("InconclusiveAnalysis");
     assertThat(paused.abort).isNull();
-    assertThat(paused.stableRS).isEqualTo(v1);
-    assertThat(canaryWeight()).isEqualTo(20);
   }
 
   @Test
@@ -357,15 +297,13 @@ abstract class AnalysisScenarios extends MeshStories {
         checkout.awaitStatus(
             "v2 paused: too few samples to judge",
             s -> s.phase == RolloutPhase.Paused && s.message.contains("inconclusive"));
-    assertThat(paused.message).contains("too few samples");
+    assertThatRollout(checkout).isPausedAtStep(3).saying("too few samples").withCanaryWeight(20);
     assertThat(paused.abort).isNull();
-    assertThat(paused.currentStepIndex).isEqualTo(2);
-    assertThat(canaryWeight()).isEqualTo(20);
 
     mesh.setRequestsPerSecond(BUSY);
     checkout.promote();
     checkout.awaitStatus("the promote accepted the verdict", s -> s.currentStepIndex > 2);
-    assertThat(checkout.eventReasons()).contains("AnalysisAccepted");
+    assertThatRollout(checkout).recorded("AnalysisAccepted");
   }
 
   @Test
@@ -382,16 +320,14 @@ abstract class AnalysisScenarios extends MeshStories {
     String v1 = checkout.status().stableRS;
     whenV2IsReleasedWithoutWaiting();
 
-    var invalid =
-        checkout.awaitStatus(
-            "InvalidSpec naming the metric", s -> checkout.condition("InvalidSpec"));
-    assertThat(invalid.message)
-        .contains(
+    awaitRollout(checkout, "InvalidSpec naming the metric", r -> r.hasCondition("InvalidSpec"));
+    assertThatRollout(checkout)
+        .saying(
             "spec.strategy.canary.steps[2].analysis.templates[1]",
             "p99-latency",
-            "successCondition");
-    assertThat(invalid.stableRS).isEqualTo(v1);
-    assertThat(canaryWeight()).isZero();
+            "successCondition")
+        .hasStable(v1)
+        .withCanaryWeight(0);
     assertThat(analysisRuns()).isEmpty();
   }
 
@@ -407,10 +343,9 @@ abstract class AnalysisScenarios extends MeshStories {
     p99.getSpec().templates = List.of(new AnalysisTemplateRef("p99-volume-gate"));
     client().resource(p99).update();
     whenV2IsReleasedWithoutWaiting();
-    var invalid =
-        checkout.awaitStatus(
-            "InvalidSpec naming the missing include", s -> checkout.condition("InvalidSpec"));
-    assertThat(invalid.message).contains("p99-volume-gate not found");
+    awaitRollout(
+        checkout, "InvalidSpec naming the missing include", r -> r.hasCondition("InvalidSpec"));
+    assertThatRollout(checkout).saying("p99-volume-gate not found");
 
     // Nothing the rollout names changes: the template appears that one of them includes.
     var gate =

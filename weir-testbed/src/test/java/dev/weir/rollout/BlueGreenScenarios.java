@@ -1,5 +1,7 @@
 package dev.weir.rollout;
 
+import static dev.weir.testing.RolloutAssert.assertThatRollout;
+import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,22 +75,6 @@ abstract class BlueGreenScenarios extends MeshStories {
             + "\"}[10s])) > 0");
   }
 
-  String whenV2IsReleased(Map<String, String> behaviour) {
-    checkout.edit(
-        r -> {
-          var template = r.getSpec().template;
-          template.getSpec().getContainers().get(0).setImage(V2);
-          template.getMetadata().setAnnotations(behaviour);
-          return r;
-        });
-    return checkout.awaitStatus("v2 declared", s -> !s.currentPodHash.equals(s.stableRS))
-        .currentPodHash;
-  }
-
-  int previewWeight() {
-    return checkout.canaryWeight("checkout", "primary", PREVIEW);
-  }
-
   AnalysisPhase phaseOf(String site) {
     return client().resources(AnalysisRun.class).inNamespace(namespace).list().getItems().stream()
         .filter(r -> r.getMetadata().getName().endsWith("-" + site))
@@ -103,21 +89,21 @@ abstract class BlueGreenScenarios extends MeshStories {
     String v1 = checkout.status().stableRS;
     try (var replicas = new ReplicaRecorder(client(), namespace)) {
       String v2 = whenV2IsReleased(Map.of());
-      checkout.awaitStatus(
-          "v2 promoted and healthy", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
 
-      assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v2);
-      assertThat(checkout.serviceSelectorHash(PREVIEW)).isEqualTo(v2);
-      assertThat(previewWeight()).as("the active Service carries the traffic again").isZero();
+      awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
+      assertThatRollout(checkout)
+          .hasServiceSelecting(ACTIVE, v2)
+          .hasServiceSelecting(PREVIEW, v2)
+          .as("the active Service carries the traffic again")
+          .withCanaryWeight(0);
       assertThat(phaseOf("pre-promotion")).isEqualTo(AnalysisPhase.Successful);
       assertThat(phaseOf("post-promotion")).isEqualTo(AnalysisPhase.Successful);
       assertThat(replicas.fewest(v2)).as("previewed at previewReplicaCount").isEqualTo(2);
-      assertThat(checkout.eventReasons())
-          .containsSubsequence(
+      assertThatRollout(checkout)
+          .recordedInOrder(
               "PreviewReady", "AnalysisPassed", "Switched", "AnalysisPassed", "Promoted");
-      checkout.awaitStatus(
-          "v1 scaled down after scaleDownDelaySeconds",
-          s -> checkout.replicasByRevision().get(v1) == 0);
+      awaitRollout(
+          checkout, "v1 scaled down after scaleDownDelaySeconds", r -> r.hasReplicas(v1, 0));
     }
   }
 
@@ -125,20 +111,17 @@ abstract class BlueGreenScenarios extends MeshStories {
   void aFailingPrePromotionAnalysisAbortsAndTheActiveSideNeverMoves() {
     givenActiveV1(r -> {});
     String v1 = checkout.status().stableRS;
-    String v2;
-    try (var traffic =
-        new TrafficRecorder(client(), namespace, "checkout", checkout.hashWithImage(V2))) {
-      v2 = whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.5"));
-      var aborted =
-          checkout.awaitStatus(
-              "v2 aborted by its pre-promotion analysis",
-              s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
-      assertThat(aborted.abortMessage).contains("pre-promotion analysis", "success-rate");
+    var errors = Map.of(TrafficSimulator.ERROR_RATE, "0.5");
+    String v2 = checkout.hashOfRelease(V2, errors);
+    try (var traffic = new TrafficRecorder(client(), namespace, "checkout", v2)) {
+      assertThat(whenV2IsReleased(errors)).as("the revision recorded").isEqualTo(v2);
+
+      awaitRollout(checkout, "v2 aborted by its pre-promotion analysis", r -> r.isAborted());
+      assertThatRollout(checkout).because("pre-promotion analysis", "success-rate");
       assertThat(traffic.shares()).as("v2's share of production traffic, ever").containsOnly(0);
     }
-    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
-    assertThat(checkout.eventReasons()).doesNotContain("Switched");
-    checkout.awaitStatus("v2 scaled down", s -> checkout.replicasByRevision().get(v2) == 0);
+    assertThatRollout(checkout).hasServiceSelecting(ACTIVE, v1).neverRecorded("Switched");
+    awaitRollout(checkout, "v2 scaled down", r -> r.hasReplicas(v2, 0));
   }
 
   @Test
@@ -159,15 +142,10 @@ abstract class BlueGreenScenarios extends MeshStories {
       checkout.awaitStatus(
           "switched to v2", s -> s.verifiedWeight != null && s.verifiedWeight == 100);
 
-      var aborted =
-          checkout.awaitStatus(
-              "v2 rolled back by its post-promotion analysis",
-              s -> s.phase == RolloutPhase.Degraded && s.abortMessage != null);
-
-      assertThat(aborted.abortMessage).contains("post-promotion analysis");
-      assertThat(aborted.stableRS).isEqualTo(v1);
+      awaitRollout(checkout, "v2 rolled back by its post-promotion analysis", r -> r.isAborted());
+      assertThatRollout(checkout).isAbortedBackTo(v1).because("post-promotion analysis");
       checkout.awaitStatus("all traffic back on v1", s -> s.verifiedWeight == 0);
-      assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
+      assertThatRollout(checkout).hasServiceSelecting(ACTIVE, v1);
       assertThat(replicas.fewest(v1)).as("v1 was never scaled down").isEqualTo(5);
     }
   }
@@ -189,22 +167,19 @@ abstract class BlueGreenScenarios extends MeshStories {
     String v1 = checkout.status().stableRS;
     String v2 = whenV2IsReleased(Map.of());
 
-    var paused =
-        checkout.awaitStatus(
-            "v2 previewed, waiting for promote", s -> s.phase == RolloutPhase.Paused);
-    assertThat(paused.message).contains("waiting for promote");
-    assertThat(checkout.serviceSelectorHash(PREVIEW)).isEqualTo(v2);
-    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v1);
-    assertThat(checkout.replicasByRevision()).containsEntry(v2, 2);
+    checkout.awaitStatus("v2 previewed, waiting for promote", s -> s.phase == RolloutPhase.Paused);
+    assertThatRollout(checkout)
+        .saying("waiting for promote")
+        .hasServiceSelecting(PREVIEW, v2)
+        .hasServiceSelecting(ACTIVE, v1)
+        .hasReplicas(v2, 2);
     awaitRole(v2, "preview");
     awaitRole(v1, "active");
 
     checkout.promote();
 
-    checkout.awaitStatus(
-        "v2 promoted", s -> v2.equals(s.stableRS) && s.phase == RolloutPhase.Healthy);
-    assertThat(checkout.serviceSelectorHash(ACTIVE)).isEqualTo(v2);
-    assertThat(checkout.replicasByRevision()).containsEntry(v2, 5);
+    awaitRollout(checkout, "v2 promoted", r -> r.isHealthyOn(v2));
+    assertThatRollout(checkout).hasServiceSelecting(ACTIVE, v2).hasReplicas(v2, 5);
     awaitRole(v2, "active");
     awaitRole(v1, null);
   }

@@ -1,12 +1,7 @@
 package dev.weir.rollout;
 
-import dev.weir.testing.Kubelet;
 import dev.weir.testing.PodKubelet;
-import dev.weir.testing.RealControlPlane;
-import dev.weir.testing.RunningWeir;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.weir.testing.RealTier;
 
 /**
  * The canary stories on a real kube-apiserver, etcd and kube-controller-manager: CRD schemas and
@@ -16,31 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class CanaryRealTierTest extends CanaryScenarios {
 
-  static RealControlPlane cluster;
-
-  @BeforeAll
-  static void controlPlane() {
-    cluster = RealControlPlane.shared();
-  }
-
-  /** Each story starts from an empty `shop`, whatever the previous one (or test class) left. */
-  @BeforeEach
-  void emptyShop() {
-    cluster.clean("shop");
-  }
-
-  @Override
-  KubernetesClient client() {
-    return cluster.admin();
-  }
-
-  @Override
-  Kubelet kubelet(KubernetesClient client) {
-    return new PodKubelet(client);
-  }
-
-  @Override
-  RunningWeir startWeir() {
-    return RunningWeir.start(cluster.operator());
+  CanaryRealTierTest() {
+    super(new RealTier());
   }
 }

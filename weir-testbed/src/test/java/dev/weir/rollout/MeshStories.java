@@ -1,44 +1,30 @@
 package dev.weir.rollout;
 
+import static dev.weir.testing.RolloutAssert.awaitRollout;
+
 import dev.weir.api.v1alpha1.Rollout;
-import dev.weir.api.v1alpha1.RolloutPhase;
-import dev.weir.testing.Kubelet;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.PrometheusServer;
 import dev.weir.testing.RolloutScenario;
-import dev.weir.testing.RunningWeir;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What the stories judged by the real Prometheus share: one Prometheus per test class scraping the
  * simulated mesh on a fixed port, and for each story a namespace of its own (so that Prometheus'
  * memory of the last one cannot judge it), the templates of analysis-templates/ applied unchanged,
- * a kubelet stand-in, the mesh and Weir.
- *
- * <p>Releases judged by the real Prometheus: the example of examples/canary-analysis with the
- * templates of analysis-templates/ applied unchanged, scraped from a simulated mesh that follows
- * the VirtualService weights and answers as the pod template's annotations say. The rollout's own
- * args make the windows short (10 s) and the measurements quick (every second); each story runs in
- * a namespace of its own, so that Prometheus' memory of the last one cannot judge it.
+ * the mesh, and the kubelet stand-in and Weir of the story's tier.
  */
-abstract class MeshStories {
+abstract class MeshStories extends ReleaseStories {
 
   static final String V2 = "registry.example/checkout:2.5.0";
   static final double BUSY = 100;
@@ -48,25 +34,11 @@ abstract class MeshStories {
   static int meshPort;
   static int weirMetricsPort;
 
-  String namespace;
-  Kubelet kubelet;
-  RunningWeir weir;
   TrafficSimulator mesh;
-  RolloutScenario checkout;
-
-  final Tier tier;
 
   MeshStories(Tier tier) {
-    this.tier = tier;
-  }
-
-  KubernetesClient client() {
-    return tier.client();
-  }
-
-  @BeforeEach
-  void startTier() {
-    tier.beforeStory();
+    super(tier);
+    namespace = "shop-" + STORIES.incrementAndGet();
   }
 
   @BeforeAll
@@ -89,22 +61,12 @@ abstract class MeshStories {
     prometheus.close();
   }
 
+  /** A story may stop Prometheus; the next one finds it running. */
   @AfterEach
-  void stopEverything() {
-    Stream.of(weir, mesh, kubelet)
-        .filter(c -> c != null)
-        .forEach(
-            c -> {
-              try {
-                c.close();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+  void restartAStoppedPrometheus() {
     if (!prometheus.running()) {
       prometheus.restart();
     }
-    tier.afterStory(namespace);
   }
 
   /** The rollout a story starts from, in the story's namespace. */
@@ -115,27 +77,16 @@ abstract class MeshStories {
 
   /** Given v1 stable and healthy, the templates applied, the mesh carrying {@code rps}. */
   void givenStableV1(double rps) {
-    namespace = "shop-" + STORIES.incrementAndGet();
     var client = client();
-    client
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
-    exampleTraffic().forEach(this::applyInNamespace);
-    try (var templates = Files.list(Path.of("analysis-templates"))) {
-      templates
-          .filter(f -> f.toString().endsWith(".yaml"))
-          .sorted()
-          .forEach(f -> applyInNamespace(f.toString()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    kubelet = tier.kubelet().start();
+    Manifests.applyNamespace(client, namespace);
+    exampleTraffic().forEach(path -> Manifests.applyIn(client, namespace, path));
+    Manifests.analysisTemplates().forEach(path -> Manifests.applyIn(client, namespace, path));
+    startKubeletAndWeir(Optional.of(prometheus.address().toString()), weirMetricsPort);
     mesh = TrafficSimulator.start(client, namespace, rps, 42, meshPort);
-    weir = tier.startWeir(Optional.of(prometheus.address().toString()), weirMetricsPort);
+    closeables.add(mesh);
     client.resource(firstRollout()).create();
     checkout = new RolloutScenario(client, namespace, "checkout");
-    checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
+    awaitRollout(checkout, "v1 healthy", r -> r.isHealthy());
     // Prometheus scrapes the story's mesh before anything is judged: a new server takes a few
     // seconds to start scraping a target, and a story must not lose them to that.
     prometheus.awaitSeries(
@@ -144,11 +95,8 @@ abstract class MeshStories {
             + "\"}[10s])) > 0");
   }
 
-  /** {@code kubectl apply -n <story namespace> -f path}. */
-  void applyInNamespace(String path) {
-    for (HasMetadata object : Manifests.load(path)) {
-      object.getMetadata().setNamespace(namespace);
-      client().resource(object).createOr(NonDeletingOperation::update);
-    }
+  /** When v2 is declared, its pods answering as the annotations say; returns v2's hash. */
+  String whenV2IsReleased(Map<String, String> behaviour) {
+    return checkout.release(V2, behaviour);
   }
 }

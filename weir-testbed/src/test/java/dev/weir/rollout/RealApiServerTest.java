@@ -1,5 +1,6 @@
 package dev.weir.rollout;
 
+import static dev.weir.testing.ClassicCanary.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.LogCapture;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.PodKubelet;
@@ -42,7 +44,6 @@ import org.junit.jupiter.api.Test;
  */
 class RealApiServerTest {
 
-  static final String V2 = "registry.example/checkout:2.5.0";
   static final String STATUS_PATH =
       "/apis/weir.dev/v1alpha1/namespaces/shop/rollouts/checkout/status";
 
@@ -74,29 +75,13 @@ class RealApiServerTest {
 
   /** Given the example's objects, the kubelet, Weir under {@code weirClient}, and v1 healthy. */
   void givenStableV1(KubernetesClient weirClient) {
-    Manifests.apply(admin, "examples/canary-istio/namespace.yaml");
-    Manifests.apply(admin, "examples/canary-istio/services.yaml");
-    if (admin.resources(VirtualService.class).inNamespace("shop").withName("checkout").get()
-        == null) {
-      Manifests.apply(admin, "examples/canary-istio/virtualservice.yaml");
-    }
     closeables.add(new PodKubelet(admin).start());
     closeables.add(RunningWeir.start(weirClient));
-    var rollout = Manifests.compressedClassicCanary();
-    admin.resource(rollout).create();
-    checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
+    checkout = ClassicCanary.givenStableV1(admin, r -> {});
   }
 
   String whenV2PausesAtTenPercent() {
-    checkout.setImage(V2);
-    return checkout.awaitStatus(
-            "v2 paused at the manual pause",
-            s -> s.phase == RolloutPhase.Paused && s.currentStepIndex == 1)
-        .currentPodHash;
-  }
-
-  int canaryWeight() {
-    return checkout.canaryWeight("checkout", "primary", "checkout-canary");
+    return ClassicCanary.whenV2PausesAtTenPercent(checkout);
   }
 
   @Test
@@ -214,7 +199,7 @@ class RealApiServerTest {
     assertThat(after.currentPodHash).isEqualTo(v2);
     assertThat(after.stableRS).isEqualTo(v1);
     assertThat(after.promote).isNull();
-    assertThat(canaryWeight()).isEqualTo(10);
+    assertThat(checkout.canaryWeight()).isEqualTo(10);
 
     var weirWrites =
         requests.requests().stream()
@@ -252,7 +237,7 @@ class RealApiServerTest {
     admin.resource(vs).fieldManager("argocd-controller").forceConflicts().serverSideApply();
     await("Weir restores the canary weight")
         .atMost(RolloutScenario.PATIENCE)
-        .until(() -> canaryWeight() == 10 && managedFields().containsKey("weir"));
+        .until(() -> checkout.canaryWeight() == 10 && managedFields().containsKey("weir"));
     assertThat(checkout.status().currentStepIndex).isEqualTo(1);
     assertThat(spec(fields(managedFields().get("argocd-controller")))).containsKey("f:hosts");
   }
@@ -322,7 +307,7 @@ class RealApiServerTest {
             });
     assertThat(checkout.eventReasons()).contains("Forbidden");
     assertThat(logs.lines()).anyMatch(l -> l.contains(forbidden));
-    assertThat(canaryWeight()).isZero();
+    assertThat(checkout.canaryWeight()).isZero();
     assertThat(checkout.status().currentStepIndex).isZero();
   }
 
