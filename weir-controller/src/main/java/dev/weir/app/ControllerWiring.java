@@ -1,6 +1,8 @@
 package dev.weir.app;
 
 import dev.weir.analysis.AnalysisRunDrivers;
+import dev.weir.analysis.PrometheusSettings;
+import dev.weir.analysis.provider.prometheus.PrometheusTls;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
@@ -20,6 +22,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,7 +60,13 @@ public class ControllerWiring {
   @Singleton
   AnalysisRunDrivers analysisRunDrivers(Clock clock, WeirMetrics metrics) {
     var prometheus = config.prometheus();
-    return new AnalysisRunDrivers(prometheus.address(), prometheus.timeout(), clock, metrics);
+    var tls = prometheus.tls();
+    var settings =
+        PrometheusSettings.of(prometheus.address(), prometheus.timeout())
+            .allowing(prometheus.allowedAddresses().orElse(List.of()))
+            .withTls(new PrometheusTls(tls.caFile(), tls.certFile(), tls.keyFile()));
+    LOG.infof("values from Secrets go only to the Prometheus addresses %s", settings.allowed());
+    return new AnalysisRunDrivers(settings, clock, metrics);
   }
 
   @Produces
