@@ -182,6 +182,14 @@ public final class RealControlPlane {
     return operatorKubeconfig;
   }
 
+  /**
+   * The API server's audit log of every request for Secrets (JSON lines: user, verb, objectRef,
+   * requestURI; metadata only), as hack/kube-up.sh configures it.
+   */
+  public Path auditLog() {
+    return dir.resolve("logs").resolve("audit.log");
+  }
+
   /** The cluster folder: {@code logs/} holds each component's log. */
   public Path dir() {
     return dir;
