@@ -59,7 +59,16 @@ public record PrometheusTls(
       context.init(keys, trust, null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("Prometheus TLS settings unusable: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Prometheus TLS settings unusable (weir.prometheus.tls: ca-file "
+              + caFile.map(Path::toString).orElse("none")
+              + ", cert-file "
+              + certFile.map(Path::toString).orElse("none")
+              + ", key-file "
+              + keyFile.map(Path::toString).orElse("none")
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
