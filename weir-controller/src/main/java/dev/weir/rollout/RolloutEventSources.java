@@ -113,18 +113,8 @@ record RolloutEventSources(
           String name = secret.getMetadata().getName();
           var keys = new ArrayList<String>();
           keys.add(key("Secret", namespace, name));
-          var all = known.all();
-          for (var template : all) {
-            var spec = template.getSpec();
-            String at = template.getMetadata().getNamespace();
-            if (spec == null
-                || at != null && !at.equals(namespace)
-                || !SecretPolicy.secretsNamed(spec.args, spec.metrics).contains(name)) {
-              continue;
-            }
-            TemplateIncluders.reaching(TemplateIncluders.Template.of(template), all)
-                .forEach(t -> keys.add(templateKey(t)));
-          }
+          TemplateIncluders.readingSecret(namespace, name, known.all())
+              .forEach(t -> keys.add(templateKey(t)));
           return keys.stream()
               .flatMap(k -> context.getPrimaryCache().byIndex(REFERENCES, k).stream())
               .filter(r -> namespace.equals(r.getMetadata().getNamespace()))
