@@ -224,6 +224,20 @@ start etcd "$ETCD" \
     --logger zap --log-outputs stderr
 wait_for etcd tcp_open "$ETCD_CLIENT_PORT"
 
+# Every request for Secrets is audited (who, verb, name, URI with its label selector; never the
+# data), to DIR/logs/audit.log: tests read it to tell which Secrets an identity asked for.
+cat >"$DIR/audit-policy.yaml" <<'EOF'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    resources:
+      - group: ""
+        resources: [secrets]
+  - level: None
+EOF
+
 # Notes on the flags:
 #  --insecure-port=0            1.20 still has the unauthenticated port; never open it.
 #  --disable-admission-plugins=ServiceAccount
@@ -247,6 +261,8 @@ start kube-apiserver "$KUBE_APISERVER" \
     --service-account-signing-key-file "$PKI/sa.key" \
     --service-cluster-ip-range 10.96.0.0/16 \
     --allow-privileged=true \
+    --audit-policy-file "$DIR/audit-policy.yaml" \
+    --audit-log-path "$DIR/logs/audit.log" \
     --profiling=false
 wait_for kube-apiserver probe "$SERVER" /readyz
 

@@ -17,3 +17,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- join "," .Values.watchNamespaces -}}
 {{- end -}}
+
+{{/* The namespaces Secrets for analysis are readable in, with rbac.namespacedSecrets. */}}
+{{- define "weir.secretNamespaces" -}}
+{{- if not .Values.watchNamespaces -}}
+{{- fail "rbac.namespacedSecrets needs watchNamespaces: the namespaces whose Secrets Weir may read" -}}
+{{- end -}}
+{{- join "," .Values.watchNamespaces -}}
+{{- end -}}
+
+{{/* Whether a CA for Prometheus is mounted; only one of its two sources may be named. */}}
+{{- define "weir.prometheusCa" -}}
+{{- $tls := .Values.prometheus.tls -}}
+{{- if and $tls.caConfigMap.name $tls.caSecret.name -}}
+{{- fail "prometheus.tls: name caConfigMap or caSecret, not both" -}}
+{{- end -}}
+{{- if or $tls.caConfigMap.name $tls.caSecret.name -}}true{{- end -}}
+{{- end -}}

@@ -56,5 +56,16 @@ public final class WellKnownNames {
   /** The annotation saying why an AnalysisRun was asked to stop measuring. */
   public static final String TERMINATE_REASON_ANNOTATION = GROUP + "/terminate-reason";
 
+  /**
+   * The label by which a Secret opts in to being read for analysis ({@code secretKeyRef} args,
+   * Prometheus credentials), with the value {@value #ANALYSIS_SECRET_OPT_IN}. Weir reads no other
+   * Secret: whoever may write a template must not reach, through Weir, a Secret its owner did not
+   * offer.
+   */
+  public static final String ANALYSIS_SECRET_LABEL = GROUP + "/analysis-secret";
+
+  /** The value of {@link #ANALYSIS_SECRET_LABEL} that opts a Secret in. */
+  public static final String ANALYSIS_SECRET_OPT_IN = "true";
+
   private WellKnownNames() {}
 }

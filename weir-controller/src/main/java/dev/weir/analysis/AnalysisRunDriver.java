@@ -35,18 +35,40 @@ public final class AnalysisRunDriver {
 
   private final KubernetesClient client;
   private final PrometheusMeasurements prometheus;
+  private final OptedInSecrets secrets;
   private final Clock clock;
   private final WeirMetrics metrics;
 
   public AnalysisRunDriver(
       KubernetesClient client,
       PrometheusMeasurements prometheus,
+      OptedInSecrets secrets,
       Clock clock,
       WeirMetrics metrics) {
     this.client = client;
     this.prometheus = prometheus;
+    this.secrets = secrets;
     this.clock = clock;
     this.metrics = metrics;
+  }
+
+  /**
+   * The problems of the Secrets an analysis would read and of where their values would go (see
+   * {@link SecretPolicy}), for an analysis declared at {@code field} of a rollout in {@code
+   * namespace}.
+   */
+  public void checkSecrets(
+      String field, ResolvedAnalysis analysis, String namespace, List<SpecProblem> problems) {
+    prometheus
+        .policy()
+        .check(
+            field + ".args",
+            analysis.args(),
+            analysis.metrics(),
+            analysis.fields(),
+            namespace,
+            secrets,
+            problems);
   }
 
   /** The run after this step, and when it next needs a measurement. */
@@ -58,6 +80,22 @@ public final class AnalysisRunDriver {
     AnalysisRunStatus before = run.getStatus();
     var problems = new ArrayList<SpecProblem>();
     var spec = settled(run.getSpec(), problems);
+    if (problems.isEmpty()) {
+      var fields = new ArrayList<String>();
+      for (int i = 0; i < spec.metrics.size(); i++) {
+        fields.add(metricField(i, spec.metrics.get(i)));
+      }
+      prometheus
+          .policy()
+          .check(
+              "spec.args",
+              spec.args,
+              spec.metrics,
+              fields,
+              run.getMetadata().getNamespace(),
+              secrets,
+              problems);
+    }
     AnalysisRunStatus status =
         before == null || before.phase == null
             ? RunProgress.start(spec, now)
@@ -71,7 +109,7 @@ public final class AnalysisRunDriver {
               + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
       status.completedAt = now.toString();
     } else if (!terminate) {
-      var secrets = new CachedSecrets(run.getMetadata().getNamespace());
+      var secrets = new SecretValues(run.getMetadata().getNamespace());
       for (Metric metric : RunProgress.due(spec, status, now)) {
         Instant started = clock.instant();
         Judgement judgement = measure(metric, run, secrets);
@@ -110,15 +148,18 @@ public final class AnalysisRunDriver {
     }
     for (int i = 0; i < copy.metrics.size(); i++) {
       var metric = copy.metrics.get(i);
-      String field =
-          "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
+      String field = metricField(i, metric);
       MetricSettings.substitute(field, metric, values, names, problems);
       MetricValidator.validate(field, metric, problems);
     }
     return copy;
   }
 
-  private Judgement measure(Metric metric, AnalysisRun run, CachedSecrets secrets) {
+  private static String metricField(int i, Metric metric) {
+    return "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
+  }
+
+  private Judgement measure(Metric metric, AnalysisRun run, SecretValues secrets) {
     ArgumentValues args;
     try {
       args = ArgumentValues.of(run.getSpec().args, secrets);
@@ -174,29 +215,21 @@ public final class AnalysisRunDriver {
     return reason == null ? "on request" : reason;
   }
 
-  /** Secrets of the run's namespace, each read once per step. */
-  private final class CachedSecrets implements ArgumentValues.SecretReader {
+  /** Keys of the Secrets of the run's namespace that opted in, from the informer's cache. */
+  private final class SecretValues implements ArgumentValues.SecretReader {
     private final String namespace;
-    private final java.util.Map<String, Secret> read = new java.util.HashMap<>();
 
-    CachedSecrets(String namespace) {
+    SecretValues(String namespace) {
       this.namespace = namespace;
     }
 
     @Override
     public String read(String name, String key) {
-      Secret secret;
-      try {
-        secret =
-            read.computeIfAbsent(
-                name, n -> client.secrets().inNamespace(namespace).withName(n).get());
-      } catch (KubernetesClientException e) {
-        throw new ArgumentValues.MissingValue(
-            "cannot read Secret " + name + " in " + namespace + ": HTTP " + e.getCode());
-      }
-      if (secret == null) {
-        throw new ArgumentValues.MissingValue("Secret " + name + " not found in " + namespace);
-      }
+      Secret secret =
+          secrets
+              .find(namespace, name)
+              .orElseThrow(
+                  () -> new ArgumentValues.MissingValue(SecretPolicy.notOptedIn(namespace, name)));
       if (secret.getData() != null && secret.getData().containsKey(key)) {
         return new String(
             Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * What every driver shares: the Prometheus client (one HTTP client for the whole controller), the
- * default Prometheus address and timeout, the clock and Weir's metrics. A driver is cheap and made
- * per client.
+ * operator's Prometheus settings (default address and timeout, allowed addresses, TLS), the clock
+ * and Weir's metrics. A driver is cheap and made per client.
  */
 public final class AnalysisRunDrivers {
 
@@ -26,7 +26,12 @@ public final class AnalysisRunDrivers {
    */
   public AnalysisRunDrivers(
       Optional<String> defaultAddress, Duration defaultTimeout, Clock clock, WeirMetrics metrics) {
-    this(new PrometheusProvider(clock), defaultAddress, defaultTimeout, clock, metrics);
+    this(PrometheusSettings.of(defaultAddress, defaultTimeout), clock, metrics);
+  }
+
+  /** With the operator's Prometheus settings: allowed addresses, TLS. */
+  public AnalysisRunDrivers(PrometheusSettings settings, Clock clock, WeirMetrics metrics) {
+    this(new PrometheusProvider(clock, settings.tls()), settings, clock, metrics);
   }
 
   /** With the provider that answers the Prometheus queries (a benchmark wraps it to time them). */
@@ -36,13 +41,22 @@ public final class AnalysisRunDrivers {
       Duration defaultTimeout,
       Clock clock,
       WeirMetrics metrics) {
-    this.prometheus = new PrometheusMeasurements(provider, defaultAddress, defaultTimeout);
+    this(provider, PrometheusSettings.of(defaultAddress, defaultTimeout), clock, metrics);
+  }
+
+  public AnalysisRunDrivers(
+      MetricProvider<PrometheusQuery> provider,
+      PrometheusSettings settings,
+      Clock clock,
+      WeirMetrics metrics) {
+    this.prometheus = new PrometheusMeasurements(provider, settings);
     this.clock = clock;
     this.metrics = metrics;
   }
 
-  public AnalysisRunDriver forClient(KubernetesClient client) {
-    return new AnalysisRunDriver(client, prometheus, clock, metrics);
+  /** A driver acting through {@code client}, reading Secrets only from {@code secrets}. */
+  public AnalysisRunDriver forClient(KubernetesClient client, OptedInSecrets secrets) {
+    return new AnalysisRunDriver(client, prometheus, secrets, clock, metrics);
   }
 
   /** Where the reconcilers and drivers report what they see and do. */

@@ -5,11 +5,15 @@ import dev.weir.api.v1alpha1.AnalysisRun;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Measures the AnalysisRuns nobody else drives: those a user created by hand. A run owned by a
@@ -24,16 +28,29 @@ public class AnalysisRunReconciler implements Reconciler<AnalysisRun> {
   public static final String NAME = "analysisrun";
 
   private final AnalysisRunDrivers drivers;
+  private OptedInSecrets secrets;
 
   @Inject
   public AnalysisRunReconciler(AnalysisRunDrivers drivers) {
     this.drivers = drivers;
   }
 
+  /**
+   * The Secrets runs may read. A Secret's change wakes no run: one that named it before it opted in
+   * has ended in Error already, and one under way reads it at its next measurement.
+   */
+  @Override
+  public List<EventSource<?, AnalysisRun>> prepareEventSources(
+      EventSourceContext<AnalysisRun> context) {
+    var informer = OptedInSecrets.informer(context, AnalysisRun.class, secret -> Set.of());
+    secrets = OptedInSecrets.of(informer);
+    return List.of(informer);
+  }
+
   @Override
   public UpdateControl<AnalysisRun> reconcile(AnalysisRun run, Context<AnalysisRun> context) {
     drivers.metrics().readAnalysisRuns(NAME, () -> context.getPrimaryCache().list());
-    var advanced = drivers.forClient(context.getClient()).advance(run);
+    var advanced = drivers.forClient(context.getClient(), secrets).advance(run);
     var control = UpdateControl.<AnalysisRun>noUpdate();
     advanced
         .nextDue()

@@ -4,8 +4,10 @@ import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.validation.MetricSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 
 /**
@@ -19,6 +21,7 @@ public final class ArgumentValues {
 
   private final Map<String, String> values = new HashMap<>();
   private final List<String> secrets = new ArrayList<>();
+  private final Set<String> secretArgs = new HashSet<>();
 
   /** Reads a key of a Secret; throws {@link MissingValue} with a message naming only the key. */
   public interface SecretReader {
@@ -42,6 +45,7 @@ public final class ArgumentValues {
         var ref = arg.valueFrom.secretKeyRef;
         String secret = secrets.read(ref.getName(), ref.getKey());
         values.values.put(arg.name, secret);
+        values.secretArgs.add(arg.name);
         values.secret(secret);
       } else if (arg.value != null) {
         values.values.put(arg.name, arg.value);
@@ -55,6 +59,11 @@ public final class ArgumentValues {
     if (value != null && !value.isEmpty()) {
       secrets.add(value);
     }
+  }
+
+  /** The names of the args whose values were read from Secrets. */
+  public Set<String> secretArgs() {
+    return Set.copyOf(secretArgs);
   }
 
   /** The text with every {{args.NAME}} replaced by the arg's value. */

@@ -14,20 +14,29 @@ import java.util.Optional;
 /**
  * Turns a metric's Prometheus settings into the queries of one measurement: args substituted,
  * credentials read from their Secrets, the controller's default address when the metric names none.
+ * Right before a request it checks once more that nothing from a Secret goes to an address the
+ * operator did not allow (the address may use an arg only known now): such a query is not sent, and
+ * the measurement is an Error saying why. Only allowed addresses see the controller's TLS client
+ * certificate.
  */
 public final class PrometheusMeasurements {
 
   private final MetricProvider<PrometheusQuery> provider;
   private final Optional<String> defaultAddress;
   private final Duration defaultTimeout;
+  private final SecretPolicy policy;
 
   public PrometheusMeasurements(
-      MetricProvider<PrometheusQuery> provider,
-      Optional<String> defaultAddress,
-      Duration defaultTimeout) {
+      MetricProvider<PrometheusQuery> provider, PrometheusSettings settings) {
     this.provider = provider;
-    this.defaultAddress = defaultAddress;
-    this.defaultTimeout = defaultTimeout;
+    this.defaultAddress = settings.defaultAddress();
+    this.defaultTimeout = settings.timeout();
+    this.policy = settings.policy();
+  }
+
+  /** Where values from Secrets may go. */
+  public SecretPolicy policy() {
+    return policy;
   }
 
   /** Runs the metric's query, or with {@code guard} its minSamples query. */
@@ -43,6 +52,13 @@ public final class PrometheusMeasurements {
                     new ArgumentValues.MissingValue(
                         "no Prometheus address: set provider.prometheus.address or the"
                             + " controller's weir.prometheus.address"));
+    var sent = SecretPolicy.secretUses(metric, args.secretArgs());
+    boolean allowed = policy.allowed().allows(address);
+    if (!sent.isEmpty() && !allowed) {
+      // Checked when the run was made too; an address filled in from a Secret or a field is only
+      // known here.
+      return QueryResult.error("not sent: " + policy.refusal(address, sent), Duration.ZERO);
+    }
     String promql = args.substitute(guard ? metric.minSamples.query : spec.query);
     Duration timeout = spec.timeout == null ? defaultTimeout : Durations.parse(spec.timeout);
     var headers = new LinkedHashMap<String, String>();
@@ -50,7 +66,9 @@ public final class PrometheusMeasurements {
       spec.headers.forEach(h -> headers.put(h.name, args.substitute(h.value)));
     }
     var query =
-        PrometheusQuery.instant(URI.create(address.strip()), promql, timeout).withHeaders(headers);
+        PrometheusQuery.instant(URI.create(address.strip()), promql, timeout)
+            .withHeaders(headers)
+            .withClientCertificate(allowed);
     var auth = spec.authentication;
     if (auth != null && auth.bearerToken != null) {
       String token = secrets.read(auth.bearerToken.getName(), auth.bearerToken.getKey());

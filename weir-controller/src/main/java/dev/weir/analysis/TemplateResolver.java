@@ -110,7 +110,8 @@ public final class TemplateResolver {
       return new Resolution(Optional.empty(), problems);
     }
     return new Resolution(
-        Optional.of(new ResolvedAnalysis(metrics, List.copyOf(args.values()))), List.of());
+        Optional.of(new ResolvedAnalysis(metrics, List.copyOf(args.values()), List.copyOf(where))),
+        List.of());
   }
 
   private void collect(

@@ -5,6 +5,8 @@ import dev.weir.admission.CertificateSource;
 import dev.weir.admission.IssuedCertificates;
 import dev.weir.admission.MountedCertificates;
 import dev.weir.analysis.AnalysisRunDrivers;
+import dev.weir.analysis.PrometheusSettings;
+import dev.weir.analysis.provider.prometheus.PrometheusTls;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
@@ -64,7 +66,13 @@ public class ControllerWiring {
   @Singleton
   AnalysisRunDrivers analysisRunDrivers(Clock clock, WeirMetrics metrics) {
     var prometheus = config.prometheus();
-    return new AnalysisRunDrivers(prometheus.address(), prometheus.timeout(), clock, metrics);
+    var tls = prometheus.tls();
+    var settings =
+        PrometheusSettings.of(prometheus.address(), prometheus.timeout())
+            .allowing(prometheus.allowedAddresses().orElse(List.of()))
+            .withTls(new PrometheusTls(tls.caFile(), tls.certFile(), tls.keyFile()));
+    LOG.infof("values from Secrets go only to the Prometheus addresses %s", settings.allowed());
+    return new AnalysisRunDrivers(settings, clock, metrics);
   }
 
   @Produces

@@ -2,6 +2,7 @@ package dev.weir.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,28 @@ public interface WeirConfig {
     /** How long a query may take when its metric sets no timeout. */
     @WithDefault("30s")
     Duration timeout();
+
+    /**
+     * URL prefixes ({@code WEIR_PROMETHEUS_ALLOWED_ADDRESSES}, comma-separated) that credentials
+     * and values from Secrets may be sent to: a metric at another address that would send any is an
+     * InvalidSpec. The default address is always allowed.
+     */
+    Optional<List<String>> allowedAddresses();
+
+    Tls tls();
+  }
+
+  /** TLS towards Prometheus: PEM files, as the chart mounts them. */
+  interface Tls {
+
+    /** CA certificates to trust besides the system's ({@code WEIR_PROMETHEUS_TLS_CA_FILE}). */
+    Optional<Path> caFile();
+
+    /** A client certificate, presented only to allowed addresses. */
+    Optional<Path> certFile();
+
+    /** Its private key (PKCS#8, or PKCS#1 for RSA, or SEC1 for EC). */
+    Optional<Path> keyFile();
   }
 
   /** Where Weir serves its own metrics, apart from the health endpoints. */

@@ -123,6 +123,7 @@ final class ReleaseAnalysis {
         .ifPresent(
             a -> {
               AnalysisRuns.checkFieldRefs(rollout, field, a, problems);
+              driver.checkSecrets(field, a, rollout.getMetadata().getNamespace(), problems);
               resolved.put(site, a);
             });
   }

@@ -1,5 +1,7 @@
 package dev.weir.rollout;
 
+import dev.weir.analysis.OptedInSecrets;
+import dev.weir.analysis.SecretPolicy;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
@@ -11,6 +13,7 @@ import dev.weir.api.v1alpha1.TrafficRouting;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -31,7 +34,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), its
- * AnalysisRuns, the analysis templates it names or reaches through includes, and the Services,
+ * AnalysisRuns, the analysis templates it names or reaches through includes, the opted-in Secrets
+ * its analyses read (a Secret gaining the label clears an InvalidSpec at once), and the Services,
  * VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or a selector is
  * put right on the next reconcile). The Istio kinds are watched only where their CRDs are
  * installed; without them Weir still reads them on every reconcile.
@@ -41,6 +45,7 @@ record RolloutEventSources(
     InformerEventSource<AnalysisRun, Rollout> analysisRuns,
     InformerEventSource<AnalysisTemplate, Rollout> templates,
     InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterTemplates,
+    InformerEventSource<Secret, Rollout> secrets,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -77,6 +82,8 @@ record RolloutEventSources(
     sources.add(clusterTemplates);
     knownTemplates.namespaced = templates;
     knownTemplates.clusterScoped = clusterTemplates;
+    var secrets = secrets(context, knownTemplates);
+    sources.add(secrets);
     sources.add(referenced(context, Service.class, "services"));
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
@@ -84,7 +91,43 @@ record RolloutEventSources(
     if (installed(context, "destinationrules.networking.istio.io")) {
       sources.add(referenced(context, DestinationRule.class, "destinationrules"));
     }
-    return new RolloutEventSources(replicaSets, analysisRuns, templates, clusterTemplates, sources);
+    return new RolloutEventSources(
+        replicaSets, analysisRuns, templates, clusterTemplates, secrets, sources);
+  }
+
+  /** The opted-in Secrets, for the analyses' args and credentials. */
+  OptedInSecrets optedInSecrets() {
+    return OptedInSecrets.of(secrets);
+  }
+
+  /**
+   * Opted-in Secrets wake the rollouts of their namespace that name them in their analysis args,
+   * and those that reach a template naming them (in its args or credentials), directly or through
+   * includes.
+   */
+  private static InformerEventSource<Secret, Rollout> secrets(
+      EventSourceContext<Rollout> context, TemplateCaches known) {
+    Function<Secret, Set<ResourceID>> toRollouts =
+        secret -> {
+          String namespace = secret.getMetadata().getNamespace();
+          String name = secret.getMetadata().getName();
+          var keys = new ArrayList<String>();
+          keys.add(key("Secret", namespace, name));
+          TemplateIncluders.readingSecret(namespace, name, known.all())
+              .forEach(t -> keys.add(templateKey(t)));
+          return keys.stream()
+              .flatMap(k -> context.getPrimaryCache().byIndex(REFERENCES, k).stream())
+              .filter(r -> namespace.equals(r.getMetadata().getNamespace()))
+              .map(ResourceID::fromResource)
+              .collect(Collectors.toSet());
+        };
+    return OptedInSecrets.informer(context, Rollout.class, toRollouts::apply);
+  }
+
+  private static String templateKey(TemplateIncluders.Template template) {
+    return template.clusterScoped()
+        ? key("ClusterAnalysisTemplate", null, template.name())
+        : key("AnalysisTemplate", template.namespace(), template.name());
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Rollout> referenced(
@@ -139,18 +182,7 @@ record RolloutEventSources(
             TemplateIncluders.reaching(TemplateIncluders.Template.of(template), known.all())
                 .stream()
                 .flatMap(
-                    t ->
-                        context
-                            .getPrimaryCache()
-                            .byIndex(
-                                REFERENCES,
-                                key(
-                                    t.clusterScoped()
-                                        ? "ClusterAnalysisTemplate"
-                                        : "AnalysisTemplate",
-                                    t.namespace(),
-                                    t.name()))
-                            .stream())
+                    t -> context.getPrimaryCache().byIndex(REFERENCES, templateKey(t)).stream())
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     return new InformerEventSource<>(
@@ -193,6 +225,8 @@ record RolloutEventSources(
       }
     }
     for (var analysis : analyses) {
+      SecretPolicy.secretsNamed(analysis.args, List.of())
+          .forEach(secret -> keys.add(key("Secret", ns, secret)));
       if (analysis.templates != null) {
         for (var ref : analysis.templates) {
           keys.add(

@@ -79,7 +79,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers = TrafficRouters.forRollout(client, rollout);
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
-    var analysis = new ReleaseAnalysis(rollout, client, sources, drivers.forClient(client));
+    var analysis =
+        new ReleaseAnalysis(
+            rollout, client, sources, drivers.forClient(client, sources.optedInSecrets()));
     analysis.observe(List.copyOf(context.getSecondaryResources(AnalysisRun.class)));
     var dispatcher =
         new ActionDispatcher(

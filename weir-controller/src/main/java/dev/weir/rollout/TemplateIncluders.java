@@ -1,5 +1,6 @@
 package dev.weir.rollout;
 
+import dev.weir.analysis.SecretPolicy;
 import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -66,6 +67,28 @@ final class TemplateIncluders {
       }
     }
     return reached;
+  }
+
+  /**
+   * The templates whose resolution reads Secret {@code name} of {@code namespace}: those naming it
+   * in their args or credentials (of that namespace, or cluster-scoped: they read the Secrets of
+   * the resolving rollout's namespace), and every template reaching them.
+   */
+  static Set<Template> readingSecret(
+      String namespace,
+      String name,
+      Collection<? extends CustomResource<AnalysisTemplateSpec, ?>> known) {
+    var reading = new LinkedHashSet<Template>();
+    for (var template : known) {
+      var spec = template.getSpec();
+      String at = template.getMetadata().getNamespace();
+      if (spec != null
+          && (at == null || at.equals(namespace))
+          && SecretPolicy.secretsNamed(spec.args, spec.metrics).contains(name)) {
+        reading.addAll(reaching(Template.of(template), known));
+      }
+    }
+    return reading;
   }
 
   private static boolean refersTo(Template includer, AnalysisTemplateRef ref, Template target) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.core.ConditionTimeoutException;
@@ -89,6 +91,7 @@ public final class PrometheusServer implements AutoCloseable {
   private final int targetCount;
   private final Optional<SelfSignedCertificate> tls;
   private final Optional<String[]> credentials;
+  private final Optional<Path[]> clientAuthentication;
   private final Thread shutdownHook;
   private Process process;
 
@@ -103,6 +106,7 @@ public final class PrometheusServer implements AutoCloseable {
         builder.users.entrySet().stream()
             .findFirst()
             .map(user -> new String[] {user.getKey(), user.getValue()});
+    this.clientAuthentication = builder.clientAuthentication;
     this.shutdownHook = new Thread(this::close, "weir-prometheus-stop");
   }
 
@@ -123,6 +127,7 @@ public final class PrometheusServer implements AutoCloseable {
     private List<String> subjectAltNames;
     private Optional<SelfSignedCertificate> tls = Optional.empty();
     private final Map<String, String> users = new LinkedHashMap<>();
+    private Optional<Path[]> clientAuthentication = Optional.empty();
     private Path binary = Path.of(System.getProperty(BINARY_PROPERTY, DEFAULT_BINARY));
 
     private Builder() {}
@@ -162,6 +167,26 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public Builder tls(List<String> subjectAltNames) {
       this.subjectAltNames = List.copyOf(subjectAltNames);
+      return this;
+    }
+
+    /**
+     * Serve HTTPS with this certificate and key (PEM), e.g. issued by a {@link
+     * CertificateAuthority}; the fixture's own requests trust exactly this certificate.
+     */
+    public Builder tls(Path certificate, Path key) {
+      this.subjectAltNames = null;
+      this.tls = Optional.of(new SelfSignedCertificate(certificate, key));
+      return this;
+    }
+
+    /**
+     * Ask every client for a certificate issued by {@code clientCa} (Prometheus' {@code
+     * client_auth_type: RequireAndVerifyClientCert}): a client without one gets no TLS session. The
+     * fixture's own requests present {@code certificate} and {@code key}. Needs TLS.
+     */
+    public Builder requireClientCertificates(Path clientCa, Path certificate, Path key) {
+      this.clientAuthentication = Optional.of(new Path[] {clientCa, certificate, key});
       return this;
     }
 
@@ -229,6 +254,12 @@ public final class PrometheusServer implements AutoCloseable {
                   .append(quoted(certificate.certificate().toString()))
                   .append("\n  key_file: ")
                   .append(quoted(certificate.key().toString()))
+                  .append('\n'));
+      clientAuthentication.ifPresent(
+          client ->
+              web.append("  client_auth_type: RequireAndVerifyClientCert\n")
+                  .append("  client_ca_file: ")
+                  .append(quoted(client[0].toString()))
                   .append('\n'));
       if (!users.isEmpty()) {
         web.append("basic_auth_users:\n");
@@ -491,7 +522,7 @@ public final class PrometheusServer implements AutoCloseable {
     connection.setConnectTimeout(2000);
     connection.setReadTimeout(5000);
     if (connection instanceof HttpsURLConnection https && tls.isPresent()) {
-      https.setSSLSocketFactory(trusting(tls.get()).getSocketFactory());
+      https.setSSLSocketFactory(trusting(tls.get(), clientAuthentication).getSocketFactory());
       https.setHostnameVerifier((host, session) -> true);
     }
     credentials.ifPresent(
@@ -505,7 +536,8 @@ public final class PrometheusServer implements AutoCloseable {
     return connection;
   }
 
-  private static SSLContext trusting(SelfSignedCertificate certificate) {
+  private static SSLContext trusting(
+      SelfSignedCertificate certificate, Optional<Path[]> clientAuthentication) {
     try {
       var store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -513,10 +545,26 @@ public final class PrometheusServer implements AutoCloseable {
       var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       var context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), new SecureRandom());
+      KeyManager[] keys = null;
+      if (clientAuthentication.isPresent()) {
+        var client = clientAuthentication.get();
+        // fabric8's PEM reader, as for a kubeconfig's client certificate (the CA issues EC keys).
+        keys =
+            SSLUtils.keyManagers(
+                null,
+                client[1].toString(),
+                null,
+                client[2].toString(),
+                "EC",
+                "changeit",
+                null,
+                null);
+      }
+      context.init(keys, trust.getTrustManagers(), new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot trust " + certificate.certificate(), e);
+      throw new IllegalStateException(
+          "cannot trust " + certificate.certificate() + " or present the fixture's certificate", e);
     }
   }
 

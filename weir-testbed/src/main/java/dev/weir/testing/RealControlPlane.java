@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Assumptions;
  * (ReplicaSet, garbage-collector, namespace... controllers) started by {@code hack/kube-up.sh} on
  * loopback ports, with Weir's CRDs from {@code crds/} and Istio's networking CRDs installed, and an
  * identity for Weir's controller bound to the ClusterRole the Helm chart ships (built from {@code
- * helm/weir/files/rbac-rules.yaml}, nothing added).
+ * helm/weir/files/rbac-rules.yaml} and {@code secret-rules.yaml}, nothing added).
  *
  * <p>Started once per test JVM by the first {@link #shared()} and shared by every test class; a
  * shutdown hook stops it when the JVM ends, whether the tests passed or not, and a watchdog process
@@ -72,6 +72,9 @@ public final class RealControlPlane {
       "system:serviceaccount:" + OPERATOR_NAMESPACE + ":" + OPERATOR_ACCOUNT;
 
   public static final String RBAC_RULES = "helm/weir/files/rbac-rules.yaml";
+
+  /** The chart's rule for Secrets, in its ClusterRole unless {@code rbac.namespacedSecrets}. */
+  public static final String SECRET_RULES = "helm/weir/files/secret-rules.yaml";
 
   private static final Duration PROVISION_TIMEOUT = Duration.ofMinutes(40);
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
@@ -179,14 +182,29 @@ public final class RealControlPlane {
     return operatorKubeconfig;
   }
 
+  /**
+   * The API server's audit log of every request for Secrets (JSON lines: user, verb, objectRef,
+   * requestURI; metadata only), as hack/kube-up.sh configures it.
+   */
+  public Path auditLog() {
+    return dir.resolve("logs").resolve("audit.log");
+  }
+
   /** The cluster folder: {@code logs/} holds each component's log. */
   public Path dir() {
     return dir;
   }
 
-  /** The rules of the chart's ClusterRole, read from the one file the chart also reads. */
+  /** The rules of the chart's ClusterRole, read from the files the chart also reads. */
   public static List<PolicyRule> chartRules() {
-    try (InputStream in = Files.newInputStream(Manifests.repo(RBAC_RULES))) {
+    var rules = new ArrayList<>(rules(RBAC_RULES));
+    rules.addAll(rules(SECRET_RULES));
+    return rules;
+  }
+
+  /** The rules of one of the chart's rule files. */
+  public static List<PolicyRule> rules(String file) {
+    try (InputStream in = Files.newInputStream(Manifests.repo(file))) {
       return Serialization.unmarshal(in, new TypeReference<List<PolicyRule>>() {});
     } catch (IOException e) {
       throw new UncheckedIOException(e);

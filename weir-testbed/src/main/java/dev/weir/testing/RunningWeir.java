@@ -2,6 +2,7 @@ package dev.weir.testing;
 
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.AnalysisRunReconciler;
+import dev.weir.analysis.PrometheusSettings;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
@@ -50,6 +51,15 @@ public final class RunningWeir implements AutoCloseable {
   /** Weir serving its metrics on {@code 127.0.0.1:metricsPort} (0: a free port). */
   public static RunningWeir start(
       KubernetesClient client, Optional<String> prometheusAddress, int metricsPort) {
+    return start(client, PrometheusSettings.of(prometheusAddress, QUERY_TIMEOUT), metricsPort);
+  }
+
+  /**
+   * Weir with the operator's Prometheus settings (allowed addresses, TLS), serving its metrics on
+   * {@code 127.0.0.1:metricsPort} (0: a free port).
+   */
+  public static RunningWeir start(
+      KubernetesClient client, PrometheusSettings prometheus, int metricsPort) {
     // Metrics of its own, served on a free loopback port, as the application serves them.
     var metrics = new WeirMetrics(new PrometheusRegistry());
     // The same client (its interceptors too: a test may log the requests), counting requests.
@@ -80,8 +90,7 @@ public final class RunningWeir implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withMetrics(new ReconcileTimer(metrics))
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
-    var drivers =
-        new AnalysisRunDrivers(prometheusAddress, QUERY_TIMEOUT, Clock.systemUTC(), metrics);
+    var drivers = new AnalysisRunDrivers(prometheus, Clock.systemUTC(), metrics);
     operator.register(new RolloutReconciler(Clock.systemUTC(), drivers));
     operator.register(new AnalysisRunReconciler(drivers));
     operator.start();

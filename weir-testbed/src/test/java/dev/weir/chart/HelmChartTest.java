@@ -144,6 +144,127 @@ class HelmChartTest {
   }
 
   @Test
+  void secretReadingCanBeScopedToTheWatchedNamespacesWhileTheRestStaysClusterWide() {
+    var objects =
+        Helm.template(
+            "weir",
+            "weir-system",
+            "rbac.namespacedSecrets=true",
+            "watchNamespaces={shop,payments}");
+    var clusterRole = only(objects, ClusterRole.class);
+    assertThat(clusterRole.getRules())
+        .isEqualTo(RealControlPlane.rules(RealControlPlane.RBAC_RULES));
+    assertThat(clusterRole.getRules())
+        .noneSatisfy(r -> assertThat(r.getResources()).contains("secrets"));
+    var secretRoles =
+        objects.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("weir-analysis-secrets"))
+            .toList();
+    assertThat(secretRoles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("shop", "payments");
+    assertThat(secretRoles)
+        .allSatisfy(
+            r ->
+                assertThat(r.getRules())
+                    .singleElement()
+                    .satisfies(
+                        rule -> {
+                          assertThat(rule.getResources()).containsExactly("secrets");
+                          assertThat(rule.getVerbs()).containsExactlyInAnyOrder("list", "watch");
+                        }));
+    assertThat(objects)
+        .filteredOn(o -> o.getKind().equals("RoleBinding"))
+        .extracting(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
+        .contains("shop/weir-analysis-secrets", "payments/weir-analysis-secrets");
+
+    assertThat(only(Helm.template("weir", "weir-system"), ClusterRole.class).getRules())
+        .as("by default, the ClusterRole reads Secrets (only opted-in ones are asked for)")
+        .anySatisfy(r -> assertThat(r.getResources()).containsExactly("secrets"));
+    assertThatThrownBy(() -> Helm.template("weir", "weir-system", "rbac.namespacedSecrets=true"))
+        .hasMessageContaining("rbac.namespacedSecrets needs watchNamespaces");
+  }
+
+  @Test
+  void theAllowedPrometheusAddressesIncludeTheDefaultAndTheTlsFilesAreMounted() {
+    var objects =
+        Helm.template(
+            "weir",
+            "weir-system",
+            "prometheus.address=http://prometheus-operated.monitoring:9090",
+            "prometheus.allowedAddresses={https://thanos.monitoring:10902}",
+            "prometheus.tls.caConfigMap.name=monitoring-ca",
+            "prometheus.tls.clientCertSecret=weir-prometheus-client");
+    var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    var env =
+        container.getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env)
+        .containsEntry(
+            "WEIR_PROMETHEUS_ALLOWED_ADDRESSES",
+            "http://prometheus-operated.monitoring:9090,https://thanos.monitoring:10902")
+        .containsEntry("WEIR_PROMETHEUS_TLS_CA_FILE", "/etc/weir/prometheus-ca/ca.crt")
+        .containsEntry("WEIR_PROMETHEUS_TLS_CERT_FILE", "/etc/weir/prometheus-client/tls.crt")
+        .containsEntry("WEIR_PROMETHEUS_TLS_KEY_FILE", "/etc/weir/prometheus-client/tls.key");
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().startsWith("prometheus-"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getMountPath())
+        .containsExactlyInAnyOrder("/etc/weir/prometheus-ca", "/etc/weir/prometheus-client");
+    var volumes = pod.getVolumes().stream().collect(Collectors.toMap(v -> v.getName(), v -> v));
+    assertThat(volumes.get("prometheus-ca").getConfigMap().getName()).isEqualTo("monitoring-ca");
+    assertThat(volumes.get("prometheus-ca").getConfigMap().getItems())
+        .singleElement()
+        .satisfies(i -> assertThat(i.getPath()).isEqualTo("ca.crt"));
+    assertThat(volumes.get("prometheus-client").getSecret().getSecretName())
+        .isEqualTo("weir-prometheus-client");
+    assertThat(volumes.get("prometheus-client").getSecret().getDefaultMode()).isEqualTo(0440);
+
+    var fromSecret =
+        only(
+                Helm.template(
+                    "weir",
+                    "weir-system",
+                    "prometheus.tls.caSecret.name=monitoring-ca",
+                    "prometheus.tls.caSecret.key=root.pem"),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes();
+    assertThat(fromSecret)
+        .filteredOn(v -> v.getName().equals("prometheus-ca"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("monitoring-ca");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("root.pem");
+            });
+    assertThat(
+            only(Helm.template("weir", "weir-system"), Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .as("nothing allowed but the default address, which is unset")
+        .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_PROMETHEUS"));
+    assertThatThrownBy(
+            () ->
+                Helm.template(
+                    "weir",
+                    "weir-system",
+                    "prometheus.tls.caSecret.name=a",
+                    "prometheus.tls.caConfigMap.name=b"))
+        .hasMessageContaining("caConfigMap or caSecret, not both");
+  }
+
+  @Test
   void everyDashboardShipsAsAConfigMapForGrafanasSidecar() throws Exception {
     var objects = Helm.template("weir", "weir-system");
     var configMaps =

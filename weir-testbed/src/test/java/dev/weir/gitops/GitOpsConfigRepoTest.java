@@ -2,6 +2,8 @@ package dev.weir.gitops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,62 @@ class GitOpsConfigRepoTest {
         .isEqualTo("registry.example/checkout:2.4.1");
     var steps = rollout.getSpec().strategy.canary.steps;
     assertThat(steps.get(steps.size() - 1).pause.duration).as("a manual pause").isNull();
+  }
+
+  @Test
+  void productionKeepsItsPrometheusTokenSealedAndTheSecretItBecomesOptsInToAnalysis()
+      throws Exception {
+    var objects = kustomize("overlays/production");
+    var sealed =
+        objects.stream()
+            .filter(o -> o.getKind().equals("SealedSecret"))
+            .map(o -> Serialization.jsonMapper().<JsonNode>valueToTree(o))
+            .toList();
+    assertThat(sealed).hasSize(1);
+    var template = sealed.get(0).path("spec").path("template").path("metadata");
+    assertThat(template.path("name").asText()).isEqualTo("prometheus-token");
+    assertThat(template.path("labels").path(WellKnownNames.ANALYSIS_SECRET_LABEL).asText())
+        .as("the label Weir reads Secrets by is on the Secret the controller makes")
+        .isEqualTo(WellKnownNames.ANALYSIS_SECRET_OPT_IN);
+    // kubeseal's format: the length of an RSA-OAEP wrapped session key (4096 bits), the wrapped
+    // key, then the AES-GCM ciphertext of the value and its 16-byte tag.
+    byte[] token =
+        Base64.getDecoder()
+            .decode(sealed.get(0).path("spec").path("encryptedData").path("token").asText());
+    int wrapped = ((token[0] & 0xff) << 8) | (token[1] & 0xff);
+    assertThat(wrapped).isEqualTo(512);
+    assertThat(token.length).isGreaterThan(2 + wrapped + 16);
+
+    assertThat(objects)
+        .as("no Secret in plain text: git holds only the sealed one")
+        .noneMatch(o -> o.getKind().equals("Secret"));
+    try (var files = Files.walk(REPO)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".yaml")))
+          .noneSatisfy(f -> assertThat(Files.readString(f)).containsPattern("(?m)^kind: Secret$"));
+    }
+    var templates =
+        objects.stream()
+            .filter(o -> o.getKind().equals("AnalysisTemplate"))
+            .map(o -> Serialization.jsonMapper().convertValue(o, AnalysisTemplate.class))
+            .toList();
+    assertThat(templates)
+        .hasSize(3)
+        .allSatisfy(
+            t ->
+                assertThat(
+                        t.getSpec()
+                            .metrics
+                            .get(0)
+                            .provider
+                            .prometheus
+                            .authentication
+                            .bearerToken
+                            .getName())
+                    .isEqualTo("prometheus-token"));
+    assertThat(templates)
+        .as("sent only to the controller's default address, which the operator allows")
+        .allSatisfy(
+            t -> assertThat(t.getSpec().metrics.get(0).provider.prometheus.address).isNull());
   }
 
   @Test

@@ -381,6 +381,8 @@ abstract class AnalysisScenarios extends MeshStories {
                 .withNewMetadata()
                 .withName("prometheus-tenant")
                 .withNamespace(namespace)
+                .addToLabels(
+                    WellKnownNames.ANALYSIS_SECRET_LABEL, WellKnownNames.ANALYSIS_SECRET_OPT_IN)
                 .endMetadata()
                 .withStringData(Map.of("tenant", "s3cr3t-tenant-id"))
                 .build())

@@ -168,6 +168,9 @@ public final class ManifestLinter {
         || doc.kind().equals("ClusterAnalysisTemplate")) {
       checkTemplate(doc);
     }
+    if (doc.kind().endsWith("AnalysisTemplate") || doc.kind().equals("AnalysisRun")) {
+      warnInsecure(doc);
+    }
     long errors =
         findings.subList(before, findings.size()).stream()
             .filter(f -> f.severity() == Finding.Severity.ERROR)
@@ -200,6 +203,27 @@ public final class ManifestLinter {
     }
     for (SpecProblem problem : AnalysisTemplateValidator.check(template.getSpec())) {
       report(doc, problem.field(), problem.message(), true);
+    }
+  }
+
+  /**
+   * {@code insecure: true} is allowed (a test setup), but whoever answers at the address can read
+   * what the metric sends, credentials included: a warning, which leaves the exit code alone.
+   */
+  private void warnInsecure(Document doc) {
+    var metrics = SchemaCheck.list(SchemaCheck.map(doc.value.get("spec")).get("metrics"));
+    for (int i = 0; i < metrics.size(); i++) {
+      var provider = SchemaCheck.map(SchemaCheck.map(metrics.get(i)).get("provider"));
+      var prometheus = SchemaCheck.map(provider.get("prometheus"));
+      if (Boolean.TRUE.equals(prometheus.get("insecure"))) {
+        report(
+            doc,
+            "spec.metrics[" + i + "].provider.prometheus.insecure",
+            "accepts any TLS certificate and host name: whoever answers at the address reads the"
+                + " query and its credentials; trust the server's CA instead (the controller's"
+                + " weir.prometheus.tls.ca-file, the chart's prometheus.tls.caConfigMap)",
+            false);
+      }
     }
   }
 

@@ -160,6 +160,38 @@ class ManifestLinterTest {
   }
 
   @Test
+  void anInsecureMetricIsAWarningThatLeavesTheVerdictAlone() {
+    var result =
+        ManifestLinter.lint(
+            Map.of(
+                "t.yaml",
+                """
+                apiVersion: weir.dev/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: success-rate, namespace: shop}
+                spec:
+                  metrics:
+                    - name: success-rate
+                      successCondition: "result[0] >= 0.99"
+                      provider:
+                        prometheus:
+                          address: https://prometheus.monitoring:9090
+                          query: vector(1)
+                          insecure: true
+                """));
+
+    assertThat(result.findings().stream().map(Finding::toString))
+        .containsExactly(
+            "t.yaml:12:21: warning: spec.metrics[0].provider.prometheus.insecure: accepts any TLS"
+                + " certificate and host name: whoever answers at the address reads the query and"
+                + " its credentials; trust the server's CA instead (the controller's"
+                + " weir.prometheus.tls.ca-file, the chart's prometheus.tls.caConfigMap)");
+    assertThat(result.failed()).isFalse();
+    assertThat(result.summaries())
+        .containsExactly("t.yaml:1: AnalysisTemplate shop/success-rate: 0 errors, 1 warning");
+  }
+
+  @Test
   void kindsOfWeirWithoutACrdInThisBuildAreNotChecked() {
     var result =
         ManifestLinter.lint(

@@ -10,8 +10,11 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 public class ArgumentValueFrom {
 
   @JsonPropertyDescription(
-      "A key of a Secret in the run's namespace. Read at each measurement and never copied into"
-          + " the AnalysisRun, its status, Events or logs.")
+      "A key of a Secret in the run's namespace that opted in to analysis (label"
+          + " weir.dev/analysis-secret=true; any other is an InvalidSpec and is never read). Read"
+          + " at each measurement, never copied into the AnalysisRun, its status, Events or logs,"
+          + " and sent only to the Prometheus addresses the controller allows"
+          + " (weir.prometheus.allowed-addresses).")
   public SecretKeySelector secretKeyRef;
 
   @JsonPropertyDescription(

@@ -12,7 +12,10 @@ public class PrometheusMetric {
 
   @JsonPropertyDescription(
       "Base URL of the Prometheus API, e.g. http://prometheus.monitoring:9090. Defaults to the"
-          + " controller's weir.prometheus.address setting (the chart's prometheus.address).")
+          + " controller's weir.prometheus.address setting (the chart's prometheus.address)."
+          + " Credentials and values from Secrets are sent only to the default address and those"
+          + " of weir.prometheus.allowed-addresses: a metric elsewhere that would send any is an"
+          + " InvalidSpec.")
   public String address;
 
   @JsonPropertyDescription(
@@ -27,11 +30,15 @@ public class PrometheusMetric {
   @JsonPropertyDescription("Extra HTTP headers; values may use {{args.NAME}}.")
   public List<HttpHeader> headers;
 
-  @JsonPropertyDescription("Credentials, read from Secrets of the run's namespace.")
+  @JsonPropertyDescription(
+      "Credentials, read from Secrets of the run's namespace that opted in to analysis (label"
+          + " weir.dev/analysis-secret=true), sent only to allowed addresses.")
   public PrometheusAuthentication authentication;
 
   @JsonPropertyDescription(
-      "Accept any TLS certificate and host name. Only for test setups. Defaults to false.")
+      "Accept any TLS certificate and host name, and present no client certificate. Only for"
+          + " test setups (kubectl weir lint warns of it): trust the server's CA with the"
+          + " controller's weir.prometheus.tls.ca-file instead. Defaults to false.")
   public Boolean insecure;
 
   @JsonPropertyDescription(

@@ -28,14 +28,18 @@ import javax.net.ssl.SSLException;
  * /api/v1/query_range}). Every bad answer is a {@link QueryResult}, never an exception: an
  * unreachable server, a timeout, a query Prometheus rejects, a proxy's error page.
  *
- * <p>Thread-safe; meant to be shared. It holds two HTTP clients, one that verifies certificates and
- * one for {@code insecure} queries, so connections are pooled across queries.
+ * <p>Thread-safe; meant to be shared. It holds an HTTP client that verifies certificates (the
+ * system's CAs and the operator's own), one that also presents the operator's client certificate
+ * (for the queries that ask for it: those to allowed addresses), and one for {@code insecure}
+ * queries, so connections are pooled across queries. An {@code insecure} query presents no client
+ * certificate: a server whose identity is not checked gets no proof of the controller's.
  *
  * <p>Nothing here logs: the query may carry tokens, passwords and API keys in its headers.
  */
 public final class PrometheusProvider implements MetricProvider<PrometheusQuery> {
 
   private final HttpClient verifying;
+  private final HttpClient presenting;
   private final HttpClient insecure;
   private final Clock clock;
 
@@ -45,8 +49,19 @@ public final class PrometheusProvider implements MetricProvider<PrometheusQuery>
 
   /** With the clock that says when "now" is for range queries. */
   public PrometheusProvider(Clock clock) {
+    this(clock, PrometheusTls.none());
+  }
+
+  /**
+   * With the operator's TLS settings.
+   *
+   * @throws IllegalArgumentException when they name files that hold no usable certificate or key
+   */
+  public PrometheusProvider(Clock clock, PrometheusTls tls) {
     this.clock = clock;
-    this.verifying = client().build();
+    this.verifying = client().sslContext(tls.context(false)).build();
+    this.presenting =
+        tls.hasClientCertificate() ? client().sslContext(tls.context(true)).build() : verifying;
     this.insecure = client().sslContext(AnyCertificateTrust.sslContext()).build();
   }
 
@@ -75,8 +90,7 @@ public final class PrometheusProvider implements MetricProvider<PrometheusQuery>
     long start = System.nanoTime();
     try {
       HttpResponse<String> response =
-          (query.insecure() ? insecure : verifying)
-              .send(request, HttpResponse.BodyHandlers.ofString());
+          http(query).send(request, HttpResponse.BodyHandlers.ofString());
       return PrometheusAnswer.read(
           address,
           response.statusCode(),
@@ -93,6 +107,13 @@ public final class PrometheusProvider implements MetricProvider<PrometheusQuery>
       Thread.currentThread().interrupt();
       return QueryResult.error("interrupted while querying Prometheus at " + address, since(start));
     }
+  }
+
+  private HttpClient http(PrometheusQuery query) {
+    if (query.insecure()) {
+      return insecure;
+    }
+    return query.clientCertificate() ? presenting : verifying;
   }
 
   private HttpRequest request(PrometheusQuery query) {

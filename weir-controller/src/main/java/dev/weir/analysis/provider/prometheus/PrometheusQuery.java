@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param basicAuth sent as {@code Authorization: Basic}
  * @param insecure accept any TLS certificate for any host name
  * @param range empty for an instant query; otherwise a range query ending now
+ * @param clientCertificate present the controller's TLS client certificate, if it has one: only to
+ *     addresses the operator allowed
  */
 public record PrometheusQuery(
     URI address,
@@ -29,7 +31,8 @@ public record PrometheusQuery(
     Optional<String> bearerToken,
     Optional<BasicCredentials> basicAuth,
     boolean insecure,
-    Optional<RangeWindow> range) {
+    Optional<RangeWindow> range,
+    boolean clientCertificate) {
 
   private static final String HIDDEN = "***";
 
@@ -87,17 +90,34 @@ public record PrometheusQuery(
         Optional.empty(),
         Optional.empty(),
         false,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   public PrometheusQuery withHeaders(Map<String, String> headers) {
     return new PrometheusQuery(
-        address, promql, timeout, headers, bearerToken, basicAuth, insecure, range);
+        address,
+        promql,
+        timeout,
+        headers,
+        bearerToken,
+        basicAuth,
+        insecure,
+        range,
+        clientCertificate);
   }
 
   public PrometheusQuery withBearerToken(String token) {
     return new PrometheusQuery(
-        address, promql, timeout, headers, Optional.of(token), basicAuth, insecure, range);
+        address,
+        promql,
+        timeout,
+        headers,
+        Optional.of(token),
+        basicAuth,
+        insecure,
+        range,
+        clientCertificate);
   }
 
   public PrometheusQuery withBasicAuth(String username, String password) {
@@ -109,12 +129,21 @@ public record PrometheusQuery(
         bearerToken,
         Optional.of(new BasicCredentials(username, password)),
         insecure,
-        range);
+        range,
+        clientCertificate);
   }
 
   public PrometheusQuery withInsecure(boolean insecure) {
     return new PrometheusQuery(
-        address, promql, timeout, headers, bearerToken, basicAuth, insecure, range);
+        address,
+        promql,
+        timeout,
+        headers,
+        bearerToken,
+        basicAuth,
+        insecure,
+        range,
+        clientCertificate);
   }
 
   /** The same query over {@code [now - lookback, now]}, one point per {@code step}. */
@@ -127,7 +156,14 @@ public record PrometheusQuery(
         bearerToken,
         basicAuth,
         insecure,
-        Optional.of(new RangeWindow(lookback, step)));
+        Optional.of(new RangeWindow(lookback, step)),
+        clientCertificate);
+  }
+
+  /** The same query, presenting the controller's client certificate or not. */
+  public PrometheusQuery withClientCertificate(boolean present) {
+    return new PrometheusQuery(
+        address, promql, timeout, headers, bearerToken, basicAuth, insecure, range, present);
   }
 
   /** The address as messages show it: without user info, which may hold a password. */
@@ -159,6 +195,8 @@ public record PrometheusQuery(
         + insecure
         + ", range="
         + range.map(RangeWindow::toString).orElse("none")
+        + ", clientCertificate="
+        + clientCertificate
         + "]";
   }
 }
