@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -76,6 +77,14 @@ public final class AnalysisRunDriver {
 
   /** Takes the measurements that are due now and records them; writes only if something changed. */
   public Advanced advance(AnalysisRun run) {
+    return advance(run, AnswerBy.METRIC_TIMEOUT);
+  }
+
+  /**
+   * Takes the measurements that are due now, each answering by the time {@code answerBy} gives, and
+   * records them; writes only if something changed.
+   */
+  public Advanced advance(AnalysisRun run, AnswerBy answerBy) {
     Instant now = clock.instant();
     AnalysisRunStatus before = run.getStatus();
     var problems = new ArrayList<SpecProblem>();
@@ -110,9 +119,21 @@ public final class AnalysisRunDriver {
       status.completedAt = now.toString();
     } else if (!terminate) {
       var secrets = new SecretValues(run.getMetadata().getNamespace());
+      Optional<Instant> by = RunProgress.nextDue(spec, status).flatMap(answerBy::measurementDue);
       for (Metric metric : RunProgress.due(spec, status, now)) {
         Instant started = clock.instant();
-        Judgement judgement = measure(metric, run, secrets);
+        if (by.isPresent() && !started.isBefore(by.get())) {
+          // Past the deadline of the rollout waiting on it: the rollout acts on that, and a query
+          // now would only hold its reconcile.
+          break;
+        }
+        Judgement judgement = measure(metric, run, secrets, by);
+        if (judgement.phase() == AnalysisPhase.Error
+            && by.isPresent()
+            && !clock.instant().isBefore(by.get())) {
+          // Cut short by the deadline, not answered: no measurement.
+          break;
+        }
         if (judgement.phase() == AnalysisPhase.Error) {
           metrics.measurementError(run, metric.name);
         }
@@ -159,7 +180,8 @@ public final class AnalysisRunDriver {
     return "spec.metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")");
   }
 
-  private Judgement measure(Metric metric, AnalysisRun run, SecretValues secrets) {
+  private Judgement measure(
+      Metric metric, AnalysisRun run, SecretValues secrets, Optional<Instant> answerBy) {
     ArgumentValues args;
     try {
       args = ArgumentValues.of(run.getSpec().args, secrets);
@@ -168,17 +190,26 @@ public final class AnalysisRunDriver {
     }
     try {
       if (metric.minSamples != null) {
-        QueryResult samples = prometheus.measure(metric, true, args, secrets);
+        QueryResult samples = prometheus.measure(metric, true, args, secrets, left(answerBy));
         var stop = MeasurementJudge.guard(metric, samples);
         if (stop.isPresent()) {
           return masked(stop.get(), args);
         }
       }
-      QueryResult answer = prometheus.measure(metric, false, args, secrets);
+      QueryResult answer = prometheus.measure(metric, false, args, secrets, left(answerBy));
       return masked(MeasurementJudge.judge(metric, answer), args);
     } catch (ArgumentValues.MissingValue | IllegalArgumentException e) {
       return masked(new Judgement(AnalysisPhase.Error, null, e.getMessage(), false), args);
     }
+  }
+
+  /** The time left until {@code answerBy}, at least a millisecond: a query needs some. */
+  private Optional<Duration> left(Optional<Instant> answerBy) {
+    return answerBy.map(
+        at -> {
+          Duration left = Duration.between(clock.instant(), at);
+          return left.toMillis() < 1 ? Duration.ofMillis(1) : left;
+        });
   }
 
   private static Judgement masked(Judgement j, ArgumentValues args) {

@@ -39,9 +39,16 @@ public final class PrometheusMeasurements {
     return policy;
   }
 
-  /** Runs the metric's query, or with {@code guard} its minSamples query. */
+  /**
+   * Runs the metric's query, or with {@code guard} its minSamples query, waiting for the answer as
+   * long as the metric's timeout says or {@code atMost}, whichever is sooner.
+   */
   public QueryResult measure(
-      Metric metric, boolean guard, ArgumentValues args, ArgumentValues.SecretReader secrets) {
+      Metric metric,
+      boolean guard,
+      ArgumentValues args,
+      ArgumentValues.SecretReader secrets,
+      Optional<Duration> atMost) {
     PrometheusMetric spec = metric.provider.prometheus;
     String address =
         Optional.ofNullable(spec.address)
@@ -60,7 +67,8 @@ public final class PrometheusMeasurements {
       return QueryResult.error("not sent: " + policy.refusal(address, sent), Duration.ZERO);
     }
     String promql = args.substitute(guard ? metric.minSamples.query : spec.query);
-    Duration timeout = spec.timeout == null ? defaultTimeout : Durations.parse(spec.timeout);
+    Duration own = spec.timeout == null ? defaultTimeout : Durations.parse(spec.timeout);
+    Duration timeout = atMost.filter(limit -> limit.compareTo(own) < 0).orElse(own);
     var headers = new LinkedHashMap<String, String>();
     if (spec.headers != null) {
       spec.headers.forEach(h -> headers.put(h.name, args.substitute(h.value)));

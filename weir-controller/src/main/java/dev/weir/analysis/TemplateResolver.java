@@ -68,7 +68,7 @@ public final class TemplateResolver {
       AnalysisArguments.validate(field + ".args", analysis.args, problems);
       for (int i = 0; i < analysis.args.size(); i++) {
         var given = analysis.args.get(i);
-        if (given.name == null) {
+        if (given == null || given.name == null) {
           continue;
         }
         if (!declared.containsKey(given.name)) {
@@ -123,7 +123,7 @@ public final class TemplateResolver {
       List<String> where,
       Map<String, AnalysisArgument> args,
       List<SpecProblem> problems) {
-    if (ref.templateName == null || ref.templateName.isBlank()) {
+    if (ref == null || ref.templateName == null || ref.templateName.isBlank()) {
       problems.add(new SpecProblem(field + ".templateName", "is required"));
       return;
     }
@@ -150,6 +150,10 @@ public final class TemplateResolver {
     if (spec.metrics != null) {
       for (int i = 0; i < spec.metrics.size(); i++) {
         var metric = spec.metrics.get(i);
+        if (metric == null) {
+          problems.add(new SpecProblem(within + ".metrics[" + i + "]", "is empty"));
+          continue;
+        }
         String label = metric.name == null ? "" : " (" + metric.name + ")";
         where.add(within + ".metrics[" + i + "]" + label);
         metrics.add(metric);
@@ -158,7 +162,7 @@ public final class TemplateResolver {
     if (spec.args != null) {
       AnalysisArguments.validate(within + ".args", spec.args, problems);
       for (var arg : spec.args) {
-        if (arg.name != null) {
+        if (arg != null && arg.name != null) {
           var earlier = args.get(arg.name);
           if (earlier == null || earlier.value == null && earlier.valueFrom == null) {
             args.put(arg.name, arg);

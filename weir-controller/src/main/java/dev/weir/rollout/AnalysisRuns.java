@@ -6,6 +6,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisRunSpec;
+import dev.weir.api.v1alpha1.AnalysisRunStatus;
 import dev.weir.api.v1alpha1.ArgumentValueFrom;
 import dev.weir.api.v1alpha1.PodTemplateHashValue;
 import dev.weir.api.v1alpha1.Rollout;
@@ -121,8 +122,8 @@ final class AnalysisRuns {
     return node.isValueNode() ? Optional.of(node.asText()) : Optional.empty();
   }
 
-  /** The planner's view of a run. */
-  static AnalysisRunView view(AnalysisRun run) {
+  /** The planner's view of a run, with when its next measurement is due (if one is to come). */
+  static AnalysisRunView view(AnalysisRun run, Instant nextDue) {
     var status = run.getStatus();
     var labels = run.getMetadata().getLabels();
     String created = run.getMetadata().getCreationTimestamp();
@@ -134,6 +135,22 @@ final class AnalysisRuns {
             : status.phase,
         status == null ? null : status.message,
         Boolean.TRUE.equals(run.getSpec().terminate),
-        created == null ? Instant.now() : Instant.parse(created));
+        created == null ? Instant.now() : Instant.parse(created),
+        status == null ? null : measuredAt(status),
+        nextDue);
+  }
+
+  /** When the latest measurement of a run finished; null before the first. */
+  private static Instant measuredAt(AnalysisRunStatus status) {
+    if (status.metricResults == null) {
+      return null;
+    }
+    return status.metricResults.stream()
+        .filter(r -> r != null && r.measurements != null)
+        .flatMap(r -> r.measurements.stream())
+        .filter(m -> m != null && m.finishedAt != null)
+        .map(m -> Instant.parse(m.finishedAt))
+        .max(Instant::compareTo)
+        .orElse(null);
   }
 }

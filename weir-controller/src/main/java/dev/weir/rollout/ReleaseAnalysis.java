@@ -1,6 +1,7 @@
 package dev.weir.rollout;
 
 import dev.weir.analysis.AnalysisRunDriver;
+import dev.weir.analysis.AnswerBy;
 import dev.weir.analysis.ResolvedAnalysis;
 import dev.weir.analysis.TemplateLookup;
 import dev.weir.analysis.TemplateResolver;
@@ -11,6 +12,7 @@ import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
 import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
+import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
 import dev.weir.rollout.plan.Action.StartAnalysis;
@@ -18,6 +20,7 @@ import dev.weir.rollout.plan.Action.TerminateAnalysis;
 import dev.weir.rollout.plan.AnalysisRunView;
 import dev.weir.rollout.plan.AnalysisSite;
 import dev.weir.rollout.plan.Observation;
+import dev.weir.rollout.plan.ProgressDeadline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -47,6 +50,9 @@ final class ReleaseAnalysis {
   private final Map<String, AnalysisRun> runs = new HashMap<>();
   private final Map<String, Instant> due = new HashMap<>();
 
+  /** The rollout's status as last planned: it names the run the release waits on. */
+  private RolloutStatus planned;
+
   ReleaseAnalysis(
       Rollout rollout,
       KubernetesClient client,
@@ -56,6 +62,12 @@ final class ReleaseAnalysis {
     this.client = client;
     this.sources = sources;
     this.driver = driver;
+    this.planned = rollout.getStatus();
+  }
+
+  /** The status of the latest planning pass: what the release now waits on, and since when. */
+  void planned(RolloutStatus status) {
+    this.planned = status;
   }
 
   /** Resolves the rollout's analyses and carries its runs forward. */
@@ -130,7 +142,7 @@ final class ReleaseAnalysis {
 
   Observation.AnalysisObservation observation() {
     var views = new HashMap<String, AnalysisRunView>();
-    runs.forEach((name, run) -> views.put(name, AnalysisRuns.view(run)));
+    runs.forEach((name, run) -> views.put(name, AnalysisRuns.view(run, due.get(name))));
     return new Observation.AnalysisObservation(
         rollout.getMetadata().getName(), views, List.copyOf(problems));
   }
@@ -193,7 +205,7 @@ final class ReleaseAnalysis {
       runs.put(name, run);
       return;
     }
-    var advanced = driver.advance(run);
+    var advanced = driver.advance(run, answerBy(name));
     AnalysisRun current = advanced.run();
     if (current != run) {
       sources
@@ -202,6 +214,20 @@ final class ReleaseAnalysis {
     }
     advanced.nextDue().ifPresentOrElse(at -> due.put(name, at), () -> due.remove(name));
     runs.put(name, current);
+  }
+
+  /**
+   * The run the release waits on (an analysis step, a pre- or post-promotion analysis) answers
+   * within the rollout's progress deadline; the others, which hold nothing up, within their
+   * metrics' timeouts.
+   */
+  private AnswerBy answerBy(String name) {
+    var waitedOn = planned == null ? null : planned.stepAnalysisRun;
+    if (waitedOn == null || !name.equals(waitedOn.name) || rollout.getSpec() == null) {
+      return AnswerBy.METRIC_TIMEOUT;
+    }
+    var status = planned;
+    return due -> ProgressDeadline.limit(rollout.getSpec(), status, due, due);
   }
 
   /** Templates from the informer caches: read on every reconcile without an API request. */

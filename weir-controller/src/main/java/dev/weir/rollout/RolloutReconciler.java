@@ -98,7 +98,16 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       var observation =
           new Observation(
               clock.instant(), hash, owned.revisions(), traffic, analysis.observation());
+      Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
+      if (previous != null
+          && plan.actions().equals(previous.actions())
+          && StatusWriter.same(previous.status(), plan.status())) {
+        // The last pass's writes did not take (someone else holds what they changed): asking
+        // again now would only repeat them. The next reconcile asks again.
+        break;
+      }
+      analysis.planned(plan.status());
       boolean touchedTraffic = dispatcher.carryOut(plan.actions());
       reporter.add(plan.events(), observation.now());
       boolean settled = plan.actions().isEmpty() && StatusWriter.same(status, plan.status());

@@ -110,7 +110,7 @@ class PrometheusMeasurementsTest {
             headers: [{name: X-Api-Key, value: "{{args.token}}"}]
             """);
 
-    var result = real().measure(metric, false, values, (n, k) -> "unused");
+    var result = real().measure(metric, false, values, (n, k) -> "unused", Optional.empty());
 
     assertThat(result.outcome()).isEqualTo(QueryResult.Outcome.ERROR);
     assertThat(values.mask(result.message()))
@@ -142,7 +142,8 @@ class PrometheusMeasurementsTest {
                 (name, key) -> {
                   reads.add(name + "/" + key);
                   return "s3cr3t";
-                });
+                },
+                Optional.empty());
 
     assertThat(result.outcome()).isEqualTo(QueryResult.Outcome.ERROR);
     assertThat(result.message()).endsWith("the bearer token (Secret prom)");
@@ -164,7 +165,8 @@ class PrometheusMeasurementsTest {
                         .formatted(rogueAddress())),
                 false,
                 args(Map.of()),
-                (n, k) -> "unused");
+                (n, k) -> "unused",
+                Optional.empty());
 
     assertThat(result.values()).containsExactly(1.0);
     assertThat(received).hasValue(1);
@@ -174,7 +176,8 @@ class PrometheusMeasurementsTest {
             metric("address: %s\nquery: up".formatted(rogueAddress())),
             false,
             args(Map.of()),
-            (n, k) -> "unused");
+            (n, k) -> "unused",
+            Optional.empty());
     assertThat(asked).singleElement().satisfies(q -> assertThat(q.clientCertificate()).isFalse());
   }
 
@@ -191,7 +194,8 @@ class PrometheusMeasurementsTest {
                     """),
                 false,
                 args(Map.of("token", "s3cr3t", "url", "unused")),
-                (name, key) -> "t0ken");
+                (name, key) -> "t0ken",
+                Optional.empty());
 
     assertThat(result.values()).containsExactly(1.0);
     assertThat(asked)

@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The fabric8 mock API server in CRUD mode, a fresh one per story, with Weir's and Istio's CRDs:
@@ -15,18 +16,27 @@ import java.util.Optional;
  */
 public final class MockTier implements Tier {
 
+  private final Supplier<? extends KubernetesCrudDispatcher> dispatchers;
   private KubernetesMockServer server;
   private KubernetesClient client;
+
+  public MockTier() {
+    this(KubernetesCrudDispatcher::new);
+  }
+
+  /**
+   * With the CRUD dispatcher each story's server uses, made afresh for each story: one that amends
+   * writes as an admission webhook would ({@link MockAdmission}).
+   */
+  public MockTier(Supplier<? extends KubernetesCrudDispatcher> dispatchers) {
+    this.dispatchers = dispatchers;
+  }
 
   @Override
   public void beforeStory() {
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatchers.get(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     Manifests.applyCrds(client);

@@ -45,9 +45,12 @@ public class RolloutSpec {
   public Integer minReadySeconds;
 
   @JsonPropertyDescription(
-      "Seconds the rollout may wait for its pods to become available before it is reported as"
-          + " Degraded (condition Progressing=False, reason ProgressDeadlineExceeded). Time spent"
-          + " paused does not count. Defaults to 600.")
+      "Seconds the rollout may wait without progress before it is reported as Degraded"
+          + " (condition Progressing=False, reason ProgressDeadlineExceeded, a message saying what"
+          + " it waited for). Every wait counts: for pods to become available, for a weight or a"
+          + " selector to read back as written, for the analysis it waits on to take a"
+          + " measurement, for an abort's own traffic to move. Time spent paused does not count."
+          + " Defaults to 600.")
   @Default("600")
   @Min(1)
   public Integer progressDeadlineSeconds;

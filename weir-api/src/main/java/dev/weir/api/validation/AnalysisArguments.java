@@ -18,6 +18,10 @@ public final class AnalysisArguments {
     for (int i = 0; i < args.size(); i++) {
       var arg = args.get(i);
       String at = field + "[" + i + "]";
+      if (arg == null) {
+        problems.add(new SpecProblem(at, "is empty: name and a value are required"));
+        continue;
+      }
       if (arg.name == null || arg.name.isBlank()) {
         problems.add(new SpecProblem(at + ".name", "is required"));
         continue;

@@ -116,8 +116,9 @@ public final class RolloutValidator {
     if (canary.steps != null) {
       for (int i = 0; i < canary.steps.size(); i++) {
         String step = field + ".steps[" + i + "]";
-        validateStep(step, canary.steps.get(i), problems);
-        if (canary.steps.get(i).setCanaryScale != null && canary.trafficRouting == null) {
+        CanaryStep each = canary.steps.get(i);
+        validateStep(step, each, problems);
+        if (each != null && each.setCanaryScale != null && canary.trafficRouting == null) {
           // Without a mesh the canary's pods are its traffic: a scale apart from the weight
           // would silently change the weight.
           problems.add(
@@ -197,6 +198,12 @@ public final class RolloutValidator {
   }
 
   private static void validateStep(String field, CanaryStep step, List<SpecProblem> problems) {
+    if (step == null) {
+      problems.add(
+          new SpecProblem(
+              field, "is empty: one of setWeight, pause, setCanaryScale, analysis must be set"));
+      return;
+    }
     long set =
         Stream.of(step.setWeight, step.pause, step.setCanaryScale, step.analysis)
             .filter(Objects::nonNull)
@@ -321,7 +328,8 @@ public final class RolloutValidator {
       problems.add(new SpecProblem(field + ".templates", "at least one template is required"));
     } else {
       for (int i = 0; i < analysis.templates.size(); i++) {
-        if (blank(analysis.templates.get(i).templateName)) {
+        var template = analysis.templates.get(i);
+        if (template == null || blank(template.templateName)) {
           problems.add(
               new SpecProblem(field + ".templates[" + i + "].templateName", "is required"));
         }

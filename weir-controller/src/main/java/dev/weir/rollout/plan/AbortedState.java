@@ -26,20 +26,37 @@ final class AbortedState implements StateHandler {
     boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
     ctx.pin(Side.STABLE, stable);
     ctx.status.currentWeight = 0;
-    if (!ctx.routeTo(0)) {
-      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; moving traffic to stable");
+    if (!ctx.holdWeight(0)) {
+      stillMoving(ctx, why + "; moving traffic to stable: " + ctx.readBack());
       return;
     }
     if (ctx.status.blueGreen != null) {
       ctx.status.blueGreen.activeSelector = null;
     }
     if ((ctx.routed() || ctx.blueGreen != null) && !ctx.pin(Side.CANARY, stable)) {
-      ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; pointing the canary side at stable");
+      stillMoving(
+          ctx,
+          why
+              + "; pointing the "
+              + ctx.sideName(Side.CANARY)
+              + " side at stable: "
+              + ctx.selection(Side.CANARY));
       return;
     }
     if (ctx.routed() || stableAvailable) {
       ctx.retireAllBut(Set.of(stable), ctx.abortScaleDownDelaySeconds());
     }
     ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; all traffic on stable");
+  }
+
+  /**
+   * Traffic not yet back on stable: the abort's own wait, counted from the abort. Its write may be
+   * the very thing someone else keeps undoing; past the deadline the message says so, and the
+   * canary keeps its pods, since traffic may still reach them.
+   */
+  private static void stillMoving(PlanContext ctx, String what) {
+    if (!ctx.waitFor("Aborted", what)) {
+      ctx.outcome(RolloutPhase.Degraded, "Aborted", what);
+    }
   }
 }

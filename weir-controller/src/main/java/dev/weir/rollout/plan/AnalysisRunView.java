@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param message its message: the metric and measurement that decided
  * @param terminating whether it was asked to stop
  * @param created when it was created, for the history limits
+ * @param measuredAt when its latest measurement finished; null before the first
+ * @param nextMeasurementAt when its next measurement is due; null when none is to come
  */
 public record AnalysisRunView(
     String name,
@@ -19,7 +21,20 @@ public record AnalysisRunView(
     AnalysisPhase phase,
     String message,
     boolean terminating,
-    Instant created) {
+    Instant created,
+    Instant measuredAt,
+    Instant nextMeasurementAt) {
+
+  /** A run whose measurements the planner is not told about. */
+  public AnalysisRunView(
+      String name,
+      String hash,
+      AnalysisPhase phase,
+      String message,
+      boolean terminating,
+      Instant created) {
+    this(name, hash, phase, message, terminating, created, null, null);
+  }
 
   public boolean completed() {
     return phase != null && phase.completed();

@@ -58,7 +58,12 @@ final class BlueGreenState implements StateHandler {
       return;
     }
     if (!hold(ctx, preview)) {
-      ctx.outcome(RolloutPhase.Progressing, "Switching", "restoring the switch to " + preview);
+      ctx.waitForOrAbort(
+          "Switching",
+          "restoring the switch to "
+              + preview
+              + ": "
+              + (ctx.routed() ? ctx.readBack() : ctx.selection(Side.STABLE)));
       return;
     }
     if (ctx.blueGreen.postPromotionAnalysis != null
@@ -70,7 +75,9 @@ final class BlueGreenState implements StateHandler {
     }
     // Promoted. With Istio the active Service now follows the weights before they go back.
     if (ctx.routed() && !ctx.pin(Side.STABLE, preview)) {
-      ctx.outcome(RolloutPhase.Progressing, "Promoting", "pointing the active side at " + preview);
+      ctx.waitForOrAbort(
+          "Promoting",
+          "pointing the active side at " + preview + ": " + ctx.selection(Side.STABLE));
       return;
     }
     ctx.scheduleScaleDown(stable, ctx.scaleDownDelaySeconds());
@@ -114,13 +121,14 @@ final class BlueGreenState implements StateHandler {
     var blueGreen = ctx.blueGreen;
     ctx.status.currentWeight = 0;
     ctx.pin(Side.STABLE, stable);
-    if (!ctx.routeTo(0)) {
-      ctx.outcome(RolloutPhase.Progressing, "Restoring", "all traffic back on " + stable);
+    if (!ctx.holdWeight(0)) {
+      ctx.waitForOrAbort("Restoring", "all traffic back on " + stable + ": " + ctx.readBack());
       return false;
     }
     if (!ctx.pin(Side.CANARY, preview)) {
-      ctx.outcome(
-          RolloutPhase.Progressing, "PinningPreview", "pointing the preview side at " + preview);
+      ctx.waitForOrAbort(
+          "PinningPreview",
+          "pointing the preview side at " + preview + ": " + ctx.selection(Side.CANARY));
       return false;
     }
     ctx.retireAllBut(Set.of(stable, preview), ctx.abortScaleDownDelaySeconds());

@@ -14,6 +14,8 @@ public enum EventReason {
   PromotionApproved(false),
   WeightSet(false),
   WeightRestored(true),
+  /** Someone else pointed a Service or subset elsewhere; Weir pointed it back. */
+  SelectorRestored(true),
   PreviewReady(false),
   Switched(false),
   Promoted(false),

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One planning pass: the inputs, the status being computed and the actions gathered so far, with
@@ -43,6 +44,8 @@ final class PlanContext {
   final List<Action> actions = new ArrayList<>();
   final List<RolloutEvent> events = new ArrayList<>();
   private Duration requeueAfter;
+
+  static final String WAITING_FOR_PODS = "WaitingForPods";
 
   RolloutPhase phase = RolloutPhase.Progressing;
   String reason = "";
@@ -141,10 +144,33 @@ final class PlanContext {
     return false;
   }
 
+  /**
+   * Asks for the canary weight Weir holds; a change of a weight that had read back is someone
+   * else's (a GitOps sync), put back with a warning.
+   *
+   * @return whether the routes read it back
+   */
+  boolean holdWeight(int canaryWeight) {
+    if (routeTo(canaryWeight)) {
+      return true;
+    }
+    Integer seen = observed.traffic().canaryWeight();
+    if (seen != null && Objects.equals(status.verifiedWeight, canaryWeight)) {
+      event(
+          RolloutEvent.of(
+              EventReason.WeightRestored,
+              "canary weight was changed to "
+                  + seen
+                  + "% outside Weir; restoring "
+                  + canaryWeight
+                  + "%"));
+    }
+    return false;
+  }
+
   /** Asks for a side to select a revision; true when all its targets already do. */
   boolean pin(Side side, String hash) {
-    Set<String> pinned = observed.traffic().pinned(side);
-    if (pinned.isEmpty() || pinned.equals(Set.of(hash))) {
+    if (pinnedTo(side, hash)) {
       return true;
     }
     actions.add(new Pin(side, hash));
@@ -242,35 +268,128 @@ final class PlanContext {
   }
 
   /**
-   * Waits for pods; past progressDeadlineSeconds since the last progress the wait is reported as
-   * stalled, and the rollout aborts if progressDeadlineAbort asks for it.
+   * Waits for something the release needs: pods, a weight or a selector that reads back, a
+   * measurement. Past progressDeadlineSeconds ({@link ProgressDeadline}) the wait is reported as
+   * stalled, saying what it waited for; while paused the clock stands still. A rollout that was
+   * healthy, or whose spec was invalid, had nothing to wait for until now: its clock starts here.
    *
+   * @param reason the reason conditions give while the wait is within the deadline
+   * @param since a later start than the last progress that this wait has, or null
    * @return whether the deadline has passed
    */
-  boolean waitForPods(String what) {
-    int deadline = spec.progressDeadlineSeconds == null ? 600 : spec.progressDeadlineSeconds;
-    Instant since = status.progressedAt == null ? now() : Instant.parse(status.progressedAt);
-    Instant limit = since.plusSeconds(deadline);
-    if (!now().isBefore(limit)) {
+  boolean waitFor(String reason, String what, Instant since) {
+    if (status.phase == RolloutPhase.Healthy
+        || StatusConditions.isTrue(status, StatusConditions.INVALID_SPEC)) {
+      progressed();
+    }
+    Instant from =
+        Stream.of(since, measuredAt())
+            .filter(Objects::nonNull)
+            .max(Instant::compareTo)
+            .orElse(null);
+    Optional<Instant> limit = ProgressDeadline.limit(spec, status, from, now());
+    if (limit.isPresent() && !now().isBefore(limit.get())) {
       outcome(
           RolloutPhase.Degraded,
-          "ProgressDeadlineExceeded",
-          what + ": no progress for " + deadline + "s (progressDeadlineSeconds)");
+          AbortCause.ProgressDeadlineExceeded.name(),
+          what
+              + ": no progress for "
+              + ProgressDeadline.seconds(spec)
+              + "s (progressDeadlineSeconds)");
       return true;
     }
-    requeueIn(Duration.between(now(), limit));
-    outcome(RolloutPhase.Progressing, "WaitingForPods", what);
+    limit.ifPresent(at -> requeueIn(Duration.between(now(), at)));
+    outcome(RolloutPhase.Progressing, reason, what);
+    return false;
+  }
+
+  boolean waitFor(String reason, String what) {
+    return waitFor(reason, what, null);
+  }
+
+  /** Waits for pods to become available, aborting at the deadline when asked. */
+  void waitForPodsOrAbort(String what) {
+    waitForOrAbort(WAITING_FOR_PODS, what);
+  }
+
+  /**
+   * Waits like {@link #waitFor}, and past the deadline aborts the release when
+   * progressDeadlineAbort asks for it.
+   */
+  void waitForOrAbort(String reason, String what, Instant since) {
+    if (waitFor(reason, what, since) && Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
+      abort(AbortCause.ProgressDeadlineExceeded, message);
+    }
+  }
+
+  void waitForOrAbort(String reason, String what) {
+    waitForOrAbort(reason, what, null);
+  }
+
+  /**
+   * When the analysis the release waits on last measured: a run measuring on schedule is progress,
+   * and no other wait of its step runs out while it does.
+   */
+  private Instant measuredAt() {
+    var ref = status.stepAnalysisRun;
+    var run = ref == null ? null : observed.analysis().runs().get(ref.name);
+    return run == null ? null : run.measuredAt();
+  }
+
+  /** The canary weight the routes read back, for a message. */
+  String readBack() {
+    Integer seen = observed.traffic().canaryWeight();
+    return seen == null
+        ? "the routes read back no single canary weight"
+        : "the routes read back " + seen + "%";
+  }
+
+  /** What a side selects now, for a message. */
+  String selection(Side side) {
+    var hashes =
+        observed.traffic().pinned(side).stream()
+            .map(h -> h.isEmpty() ? "no revision" : h)
+            .sorted()
+            .toList();
+    return "it selects " + (hashes.isEmpty() ? "nothing" : String.join(", ", hashes));
+  }
+
+  /**
+   * Points a side back at its revision after someone else moved it (a GitOps sync), saying so in a
+   * warning.
+   *
+   * @return true when the side already selects the revision
+   */
+  boolean restorePin(Side side, String hash) {
+    if (pinnedTo(side, hash)) {
+      return true;
+    }
+    event(
+        RolloutEvent.of(
+            EventReason.SelectorRestored,
+            "the "
+                + sideName(side)
+                + " side was changed outside Weir ("
+                + selection(side)
+                + "); pointing it back at "
+                + hash));
+    actions.add(new Pin(side, hash));
     return false;
   }
 
   /**
-   * Waits for pods like {@link #waitForPods}, and past the deadline aborts the rollout when
-   * progressDeadlineAbort asks for it.
+   * A side as the user knows it: stable and canary, or a blue-green release's active and preview.
    */
-  void waitForPodsOrAbort(String what) {
-    if (waitForPods(what) && Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
-      abort(AbortCause.ProgressDeadlineExceeded, message);
+  String sideName(Side side) {
+    if (blueGreen != null) {
+      return side == Side.STABLE ? "active" : "preview";
     }
+    return side == Side.STABLE ? "stable" : "canary";
+  }
+
+  private boolean pinnedTo(Side side, String hash) {
+    Set<String> pinned = observed.traffic().pinned(side);
+    return pinned.isEmpty() || pinned.equals(Set.of(hash));
   }
 
   /** Aborts the release in progress; the cause is the reason the status and metrics give. */

@@ -6,7 +6,9 @@ import dev.weir.traffic.Side;
 /**
  * Every step is done. Traffic first: the canary scales to full size, takes 100 % of the weight,
  * read back; only then does the stable side point at it and it becomes the stable revision. The old
- * stable keeps its pods for scaleDownDelaySeconds so that requests in flight finish.
+ * stable keeps its pods for scaleDownDelaySeconds so that requests in flight finish. Until Weir
+ * itself asks for 100 %, the traffic of the last step is held as while stepping: a weight someone
+ * else wrote (a sync's 100 % among them) is put back, never taken for Weir's own.
  */
 final class PromotingState implements StateHandler {
 
@@ -24,17 +26,29 @@ final class PromotingState implements StateHandler {
     if (SteppingState.heldBySpecPaused(ctx)) {
       return;
     }
+    // Once Weir asked for 100 % the weight and the stable side are promotion's own to move.
+    if (Integer.valueOf(100).equals(ctx.status.currentWeight)) {
+      if (!ctx.restorePin(Side.CANARY, canary)) {
+        ctx.waitForOrAbort(
+            "Restoring",
+            "restoring the canary side on " + canary + " (" + ctx.selection(Side.CANARY) + ")");
+        return;
+      }
+    } else if (!SteppingState.holdTraffic(ctx)) {
+      return;
+    }
     if (!CanaryScaling.scale(ctx, ctx.replicas())) {
       ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, ctx.replicas()));
       return;
     }
     ctx.status.currentWeight = 100;
     if (!ctx.routeTo(100)) {
-      ctx.outcome(RolloutPhase.Progressing, "Promoting", "moving all traffic to " + canary);
+      ctx.waitForOrAbort("Promoting", "moving all traffic to " + canary + ": " + ctx.readBack());
       return;
     }
     if (!ctx.pin(Side.STABLE, canary)) {
-      ctx.outcome(RolloutPhase.Progressing, "Promoting", "pointing the stable side at " + canary);
+      ctx.waitForOrAbort(
+          "Promoting", "pointing the stable side at " + canary + ": " + ctx.selection(Side.STABLE));
       return;
     }
     ctx.scheduleScaleDown(oldStable, ctx.routed() ? ctx.scaleDownDelaySeconds() : 0);

@@ -42,6 +42,7 @@ public final class ReleasePlanner {
     if (problems.isEmpty()) {
       problems.addAll(observed.traffic().problems());
       problems.addAll(observed.analysis().problems());
+      problems.addAll(StatusProblems.of(spec, status, observed));
     }
     if (!problems.isEmpty()) {
       return invalid(status, problems, generation, observed);
@@ -143,10 +144,17 @@ public final class ReleasePlanner {
    * The pod decorations a blue-green rollout's revisions lack once the passes are done: each
    * revision's ReplicaSet template and pods wear the metadata of the side the status gives it.
    * Where the template wears it already but pods exist, pods made from the template as it was
-   * before (the ReplicaSet controller's cache lags the patch) are decorated too.
+   * before (the ReplicaSet controller's cache lags the patch) are decorated too. None while the
+   * spec or the status is invalid.
    */
   public List<Action> decorations(RolloutSpec spec, RolloutStatus status, Observation observed) {
     var actions = new ArrayList<Action>();
+    // A label may move pods in or out of a Service: nothing is decorated from a spec or status
+    // that cannot be acted on.
+    if (!RolloutValidator.validate(spec).isEmpty()
+        || StatusConditions.isTrue(ReleasePlanner.copy(status), StatusConditions.INVALID_SPEC)) {
+      return actions;
+    }
     for (Revision revision : observed.revisions().values()) {
       var decoration = PodDecorations.of(spec, status, revision.hash());
       if (decoration.isEmpty()) {

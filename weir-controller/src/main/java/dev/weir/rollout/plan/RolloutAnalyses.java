@@ -8,6 +8,8 @@ import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -54,9 +56,7 @@ final class RolloutAnalyses {
   static boolean passed(PlanContext ctx, AnalysisSite site, String where) {
     var run = follow(ctx, site);
     if (run.isEmpty() || !run.get().completed()) {
-      String name = ctx.status.stepAnalysisRun.name;
-      ctx.outcome(
-          RolloutPhase.Progressing, "Analyzing", where + ": waiting for AnalysisRun " + name);
+      waitFor(ctx, run, where + ": waiting for AnalysisRun " + ctx.status.stepAnalysisRun.name);
       return false;
     }
     if (run.get().phase() == AnalysisPhase.Successful) {
@@ -67,6 +67,20 @@ final class RolloutAnalyses {
       return true;
     }
     return verdict(ctx, run.get(), where + " (" + run.get().name() + ")");
+  }
+
+  /**
+   * A run that measures on schedule is progress; one whose measurement is due and not taken (a
+   * provider that never answers, none taken yet) waits from when it fell due, toward the deadline.
+   */
+  private static void waitFor(PlanContext ctx, Optional<AnalysisRunView> run, String what) {
+    Instant due = run.map(AnalysisRunView::nextMeasurementAt).orElse(null);
+    if (run.isPresent() && run.get().measuredAt() == null) {
+      what += ", which has taken no measurement yet";
+    } else if (due != null && !ctx.now().isBefore(due)) {
+      what += ", whose measurement due at " + due.truncatedTo(ChronoUnit.SECONDS) + " is not taken";
+    }
+    ctx.waitForOrAbort("Analyzing", what, due);
   }
 
   /**

@@ -7,13 +7,16 @@ import java.util.Set;
 /**
  * The stable revision is what git declares. Both sides point at it, the weight is 0, and every
  * other revision scales down once nothing selects it (after scaleDownDelaySeconds for an old
- * stable, abortScaleDownDelaySeconds for a rolled-back canary).
+ * stable, abortScaleDownDelaySeconds for a rolled-back canary). A healthy rollout whose weight or
+ * selectors someone else changes gets them back, with a warning.
  */
 final class SteadyState implements StateHandler {
 
   @Override
   public void plan(PlanContext ctx) {
     String stable = ctx.status.stableRS;
+    // Healthy, both sides were in place: a side that moved since was moved by someone else.
+    boolean wasHealthy = ctx.status.phase == RolloutPhase.Healthy;
     ctx.status.currentStepIndex = ctx.steps().size();
     ctx.status.abort = null;
     ctx.status.abortedAt = null;
@@ -25,19 +28,15 @@ final class SteadyState implements StateHandler {
       ctx.status.blueGreen.activeSelector = stable;
     }
     boolean available = ctx.scaleTo(stable, ctx.replicas());
-    if (!ctx.pin(Side.STABLE, stable)) {
-      ctx.outcome(
-          RolloutPhase.Progressing, "PinningStable", "pointing the stable side at " + stable);
+    if (!pinned(ctx, Side.STABLE, stable, wasHealthy)) {
       return;
     }
     ctx.status.currentWeight = 0;
-    if (!ctx.routeTo(0)) {
-      ctx.outcome(RolloutPhase.Progressing, "SettingWeight", "moving all traffic to stable");
+    if (!ctx.holdWeight(0)) {
+      ctx.waitFor("SettingWeight", "moving all traffic to stable: " + ctx.readBack());
       return;
     }
-    if (!ctx.pin(Side.CANARY, stable)) {
-      ctx.outcome(
-          RolloutPhase.Progressing, "PinningCanary", "pointing the canary side at " + stable);
+    if (!pinned(ctx, Side.CANARY, stable, wasHealthy)) {
       return;
     }
     // Without a mesh, replicas are the traffic: old pods go only once stable can carry it all.
@@ -46,7 +45,8 @@ final class SteadyState implements StateHandler {
     }
     ctx.pruneHistory(Set.of(stable));
     if (!available) {
-      ctx.waitForPods(
+      ctx.waitFor(
+          PlanContext.WAITING_FOR_PODS,
           "waiting for stable pods: "
               + ctx.available(stable)
               + "/"
@@ -55,5 +55,16 @@ final class SteadyState implements StateHandler {
       return;
     }
     ctx.outcome(RolloutPhase.Healthy, "Healthy", "revision " + stable + " is stable and available");
+  }
+
+  /** Points a side at stable, or waits for it to follow; true when it selects stable. */
+  private static boolean pinned(PlanContext ctx, Side side, String stable, boolean restoring) {
+    if (restoring ? ctx.restorePin(side, stable) : ctx.pin(side, stable)) {
+      return true;
+    }
+    ctx.waitFor(
+        side == Side.STABLE ? "PinningStable" : "PinningCanary",
+        "pointing the " + ctx.sideName(side) + " side at " + stable + ": " + ctx.selection(side));
+    return false;
   }
 }

@@ -8,13 +8,16 @@ import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Carries the new revision through the steps. Before any step: stable stays whole, the canary side
- * is re-pointed only while it carries no traffic, and the weight of the steps already done is put
- * back if someone else changed it (a GitOps sync), so an outside reset never advances a step.
+ * Carries the new revision through the steps. Before any step, what the steps already did is held
+ * ({@link #holdTraffic}, {@link #holdCanaryPods}): stable stays whole, the canary side is
+ * re-pointed only while it carries no traffic, the weight of the steps already done is put back if
+ * someone else changed it (a GitOps sync), and a canary whose ReplicaSet was deleted or scaled down
+ * gets its pods back, so an outside change never advances a step.
  */
 final class SteppingState implements StateHandler {
 
@@ -31,42 +34,7 @@ final class SteppingState implements StateHandler {
   public void plan(PlanContext ctx) {
     var status = ctx.status;
     String canary = status.currentPodHash;
-    int weight = status.currentWeight == null ? 0 : status.currentWeight;
-    ctx.pin(Side.STABLE, status.stableRS);
-    // The canary side may still select another revision (the previous canary, or stable at the
-    // start): it carries no traffic to the new one until the weight there is 0. A side whose
-    // selector lost the hash (a GitOps sync) selects no revision in particular and is re-pinned
-    // at once, without touching the weight.
-    boolean elsewhere =
-        ctx.observed.traffic().pinned(Side.CANARY).stream()
-            .anyMatch(hash -> !hash.isEmpty() && !hash.equals(canary));
-    if (elsewhere) {
-      if (ctx.routeTo(0)) {
-        ctx.pin(Side.CANARY, canary);
-      }
-      ctx.outcome(RolloutPhase.Progressing, "PinningCanary", "moving the canary side to " + canary);
-      return;
-    }
-    boolean weightHeld = ctx.routeTo(weight);
-    boolean pinned = ctx.pin(Side.CANARY, canary);
-    if (!weightHeld) {
-      Integer seen = ctx.observed.traffic().canaryWeight();
-      if (seen != null && Objects.equals(status.verifiedWeight, weight)) {
-        ctx.event(
-            RolloutEvent.of(
-                EventReason.WeightRestored,
-                "canary weight was changed to "
-                    + seen
-                    + "% outside Weir; restoring "
-                    + weight
-                    + "%"));
-      }
-    }
-    if (!weightHeld || !pinned) {
-      ctx.outcome(
-          RolloutPhase.Progressing,
-          "Restoring",
-          "restoring canary weight " + weight + "% and selectors");
+    if (!holdTraffic(ctx) || !holdCanaryPods(ctx)) {
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
@@ -87,6 +55,93 @@ final class SteppingState implements StateHandler {
     promoting.promote(ctx);
   }
 
+  /**
+   * Holds the traffic the steps set, until promotion moves it: the stable side on stable, the
+   * canary side on the canary, the weight Weir last asked for. The canary side may still select
+   * another revision (the previous canary, or stable at the start): it carries no traffic to the
+   * new one until the weight there is 0. Any other difference is someone else's change, put back at
+   * once with a warning.
+   *
+   * @return whether all of it holds
+   */
+  static boolean holdTraffic(PlanContext ctx) {
+    var status = ctx.status;
+    String canary = status.currentPodHash;
+    int weight = status.currentWeight == null ? 0 : status.currentWeight;
+    boolean stableHeld = ctx.restorePin(Side.STABLE, status.stableRS);
+    boolean elsewhere =
+        ctx.observed.traffic().pinned(Side.CANARY).stream()
+            .anyMatch(hash -> !hash.isEmpty() && !hash.equals(canary));
+    if (elsewhere && weight == 0) {
+      if (ctx.routeTo(0)) {
+        ctx.pin(Side.CANARY, canary);
+      }
+      ctx.waitForOrAbort(
+          "PinningCanary",
+          "moving the canary side to " + canary + ": " + ctx.selection(Side.CANARY));
+      return false;
+    }
+    boolean weightHeld = ctx.holdWeight(weight);
+    // A canary side without a hash in its selector selects no revision in particular: pointing it
+    // at the canary is no restore while the weight is 0, the start of a release.
+    boolean canaryHeld =
+        weight == 0 ? ctx.pin(Side.CANARY, canary) : ctx.restorePin(Side.CANARY, canary);
+    if (weightHeld && canaryHeld && stableHeld) {
+      return true;
+    }
+    if (canaryHeld && stableHeld && !Objects.equals(status.verifiedWeight, weight)) {
+      // Never read back yet: the step's own write is pending, nobody undid it.
+      ctx.waitForOrAbort(
+          "SettingWeight",
+          "setting canary weight "
+              + weight
+              + "% "
+              + (ctx.stepIndex() < ctx.steps().size() ? "at step " + stepLabel(ctx) : "to promote")
+              + ": "
+              + ctx.readBack());
+      return false;
+    }
+    var restoring = new ArrayList<String>();
+    if (!weightHeld) {
+      restoring.add("canary weight " + weight + "% (" + ctx.readBack() + ")");
+    }
+    if (!canaryHeld) {
+      restoring.add("the canary side on " + canary + " (" + ctx.selection(Side.CANARY) + ")");
+    }
+    if (!stableHeld) {
+      restoring.add(
+          "the stable side on " + status.stableRS + " (" + ctx.selection(Side.STABLE) + ")");
+    }
+    ctx.waitForOrAbort("Restoring", "restoring " + String.join(", ", restoring));
+    return false;
+  }
+
+  /**
+   * Holds the canary's pods at what the steps already done asked for: a canary whose ReplicaSet was
+   * deleted or scaled down by someone else still takes traffic, so its pods are made again before
+   * any step goes on, paused or not.
+   *
+   * @return whether the canary has them (asked for; the steps wait for availability themselves)
+   */
+  private static boolean holdCanaryPods(PlanContext ctx) {
+    String canary = ctx.status.currentPodHash;
+    int weight = ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
+    int held = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
+    if (weight == 0 || ctx.desired(canary) >= held) {
+      return true;
+    }
+    CanaryScaling.scale(ctx, held);
+    ctx.waitForPodsOrAbort(
+        "restoring the canary's pods at "
+            + weight
+            + "%, changed outside Weir: "
+            + ctx.available(canary)
+            + "/"
+            + held
+            + " available");
+    return false;
+  }
+
   /** Carries out one step; true when it is done and the next may begin. */
   private boolean carryOut(PlanContext ctx, CanaryStep step) {
     if (step.setWeight != null) {
@@ -102,10 +157,14 @@ final class SteppingState implements StateHandler {
       // restarted controller) keeps asking for it rather than "restoring" the previous one.
       ctx.status.currentWeight = weight;
       if (!ctx.routeTo(weight)) {
-        ctx.outcome(
-            RolloutPhase.Progressing,
+        ctx.waitForOrAbort(
             "SettingWeight",
-            "setting canary weight " + weight + "% at step " + stepLabel(ctx));
+            "setting canary weight "
+                + weight
+                + "% at step "
+                + stepLabel(ctx)
+                + ": "
+                + ctx.readBack());
         return false;
       }
       if (shrinking && !CanaryScaling.scale(ctx, target)) {

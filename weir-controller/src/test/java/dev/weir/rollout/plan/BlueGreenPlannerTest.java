@@ -3,7 +3,6 @@ package dev.weir.rollout.plan;
 import static dev.weir.rollout.plan.PlannerFixtures.V1;
 import static dev.weir.rollout.plan.PlannerFixtures.V2;
 import static dev.weir.rollout.plan.PlannerFixtures.V3;
-import static dev.weir.rollout.plan.PlannerFixtures.classicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.AnalysisPhase;
@@ -31,18 +30,7 @@ import org.junit.jupiter.api.Test;
 class BlueGreenPlannerTest {
 
   private static RolloutSpec blueGreen(Consumer<BlueGreenStrategy> adjust) {
-    var spec = classicSpec();
-    var istio = spec.strategy.canary.trafficRouting;
-    spec.strategy.canary = null;
-    spec.strategy.blueGreen = new BlueGreenStrategy();
-    spec.strategy.blueGreen.activeService = "checkout-stable";
-    spec.strategy.blueGreen.previewService = "checkout-canary";
-    spec.strategy.blueGreen.scaleDownDelaySeconds = 30;
-    adjust.accept(spec.strategy.blueGreen);
-    if (spec.strategy.blueGreen.trafficRouting != null) {
-      spec.strategy.blueGreen.trafficRouting = istio;
-    }
-    return spec;
+    return PlannerFixtures.blueGreenSpec(adjust);
   }
 
   private static RolloutAnalysis analysis(String template) {

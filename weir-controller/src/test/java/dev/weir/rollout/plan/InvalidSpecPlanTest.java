@@ -14,6 +14,7 @@ import static dev.weir.rollout.plan.PlannerFixtures.status;
 import static dev.weir.rollout.plan.PlannerFixtures.statusOf;
 import static dev.weir.rollout.plan.PlannerFixtures.steadyOnV1;
 import static dev.weir.rollout.plan.PlannerFixtures.traffic;
+import static dev.weir.rollout.plan.PlannerFixtures.trafficBackOnV1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -22,6 +23,8 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetWeight;
+import dev.weir.rollout.plan.PlannerFixtures.StatusBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,7 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad specs fail loudly and touch nothing: a weight out of range, an unparsable duration, a missing
  * route, VirtualService or Service, a negative revisionHistoryLimit are an InvalidSpec that names
  * the field, reported once, with traffic and replicas left as they were, until the spec is fixed.
- * The spec is examples/canary-istio with the fault of each test; v1 is stable, v2 the canary.
+ * So is a status Weir cannot have written (a hand edit): a step or a weight out of range, a stable
+ * revision without a ReplicaSet, a time that is not one; an abort and a retry, or a full promote,
+ * start the release over. The spec is examples/canary-istio with the fault of each test; v1 is
+ * stable, v2 the canary.
  */
 class InvalidSpecPlanTest {
 
@@ -148,5 +154,92 @@ class InvalidSpecPlanTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.status().message).contains("spec.revisionHistoryLimit");
     assertThat(statusOf(plan.status(), StatusConditions.INVALID_SPEC)).isEqualTo("True");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A status Weir cannot have written
+
+  static Stream<Arguments> handEditedStatus() {
+    return Stream.of(
+        arguments(
+            "currentStepIndex -1",
+            releasingV2().atStep(-1).weight(10),
+            "status.currentStepIndex: -1 is out of range 0..6 (the steps of spec.strategy.canary)"),
+        arguments(
+            "currentStepIndex 7, past the last step",
+            releasingV2().atStep(7).weight(10),
+            "status.currentStepIndex: 7 is out of range 0..6"),
+        arguments(
+            "currentStepIndex 99",
+            releasingV2().atStep(99).weight(10),
+            "status.currentStepIndex: 99 is out of range 0..6"),
+        arguments(
+            "stableRS naming no revision",
+            status().stable("zzz").canary(V2).atStep(2).weight(10),
+            "status.stableRS: revision zzz has no ReplicaSet, and Weir makes one only from the"
+                + " declared template"),
+        arguments(
+            "currentWeight 150",
+            releasingV2().atStep(2).weight(150),
+            "status.currentWeight: 150 is out of range 0..100"),
+        arguments(
+            "progressedAt that is not a time",
+            releasingV2().atStep(2).weight(10).message("yesterday"),
+            "status.progressedAt: 'yesterday' is not a time"));
+  }
+
+  @ParameterizedTest(name = "{0}: reported by field, nothing moves")
+  @MethodSource("handEditedStatus")
+  void aHandEditedStatusIsReportedAndChangesNothing(
+      String what, StatusBuilder status, String message) {
+    var given = status.build();
+    if ("yesterday".equals(given.message)) {
+      given.progressedAt = "yesterday";
+    }
+    var seen = canaryV2At(10).revisions(revision(V2).replicas(1).available(1)).build();
+
+    var plan = plan(classicSpec(), given, seen);
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().phase).isEqualTo(RolloutPhase.Degraded);
+    assertThat(plan.status().message).contains(message);
+    assertThat(statusOf(plan.status(), StatusConditions.INVALID_SPEC)).isEqualTo("True");
+    assertThat(plan.events()).extracting(e -> e.reason().name()).containsExactly("InvalidSpec");
+    assertThat(plan.status().currentStepIndex).isEqualTo(given.currentStepIndex);
+    var again = plan(classicSpec(), plan.status(), seen);
+    assertThat(again.actions()).isEmpty();
+    assertThat(again.events()).as("reported once").isEmpty();
+  }
+
+  @Test
+  void anAbortThenARetryStartAReleaseWithAStepOutOfRangeOver() {
+    var seen = canaryV2At(10).revisions(revision(V2).replicas(1).available(1)).build();
+    var aborted =
+        plan(classicSpec(), releasingV2().atStep(-1).weight(10).abortRequested().build(), seen);
+    assertThat(aborted.actions()).containsExactly(new SetWeight(0));
+
+    var retried = aborted.status();
+    retried.abort = false;
+    var plan =
+        plan(
+            classicSpec(),
+            retried,
+            trafficBackOnV1().revisions(revision(V2).replicas(1).available(1)).build());
+
+    assertThat(plan.status().currentStepIndex).isZero();
+    assertThat(plan.events()).extracting(e -> e.reason().name()).contains("Retried");
+    assertThat(statusOf(plan.status(), StatusConditions.INVALID_SPEC)).isEqualTo("False");
+  }
+
+  @Test
+  void aFullPromoteEndsAReleaseWithAStepOutOfRange() {
+    var plan =
+        plan(
+            releasingV2().atStep(99).weight(10).promote(PromoteRequest.Full),
+            canaryV2At(10).revisions(revision(V2).replicas(1).available(1)));
+
+    assertThat(plan.actions()).containsExactly(new ScaleRevision(V2, 5, null));
+    assertThat(plan.status().currentStepIndex).isEqualTo(6);
+    assertThat(plan.events()).extracting(e -> e.reason().name()).containsExactly("PromotedFull");
   }
 }

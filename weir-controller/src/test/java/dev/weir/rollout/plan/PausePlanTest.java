@@ -16,6 +16,7 @@ import static dev.weir.rollout.plan.PlannerFixtures.statusOf;
 import static dev.weir.rollout.plan.PlannerRow.asksFor;
 import static dev.weir.rollout.plan.PlannerRow.asksForNothing;
 import static dev.weir.rollout.plan.PlannerRow.expect;
+import static dev.weir.rollout.plan.PlannerRow.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -24,6 +25,7 @@ import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.PlannerFixtures.ObservationBuilder;
 import dev.weir.rollout.plan.PlannerFixtures.StatusBuilder;
@@ -268,5 +270,47 @@ class PausePlanTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.status().phase).isEqualTo(RolloutPhase.Paused);
     return plan;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A canary gone missing during a pause
+
+  static Stream<PlannerRow> missingCanary() {
+    return Stream.of(
+        row("paused at step 2 (10 %), v2's ReplicaSet deleted: made again with its pod")
+            .given(releasingV2().atStep(1).weight(10).pausedSince(NOW.minusSeconds(60)))
+            .seeing(canaryV2At(10))
+            .then(
+                asksFor(new CreateRevision(V2, 1, 2))
+                    .phase(RolloutPhase.Progressing)
+                    .step(1)
+                    .weight(10)),
+        row("paused at step 4 (30 %, 2m), v2 scaled to 0 by hand: back to its 2 pods")
+            .given(releasingV2().atStep(3).weight(30).pausedSince(NOW.minusSeconds(30)))
+            .seeing(canaryV2At(30).revisions(revision(V2).replicas(0)))
+            .then(
+                asksFor(new ScaleRevision(V2, 2, null))
+                    .phase(RolloutPhase.Progressing)
+                    .step(3)
+                    .weight(30)),
+        row("its pod asked for again: the pause goes on while it starts")
+            .given(releasingV2().atStep(1).weight(10).pausedSince(NOW.minusSeconds(60)))
+            .seeing(canaryV2At(10).revisions(revision(V2).replicas(1).available(0)))
+            .then(asksForNothing().phase(RolloutPhase.Paused).step(1).weight(10)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("missingCanary")
+  void aPauseHoldsTheCanarysPodsAtWhatTheStepAskedFor(PlannerRow row) {
+    var plan = row.planAndCheck();
+
+    assertThat(plan.status().pauseConditions)
+        .as("still paused at the same step")
+        .extracting(p -> p.reason)
+        .containsExactly(PAUSE_STEP);
+    if (!plan.actions().isEmpty()) {
+      assertThat(plan.status().message).startsWith("restoring the canary's pods at ");
+      assertThat(plan.requeueAfter()).as("a pause does not count toward the deadline").isEmpty();
+    }
   }
 }

@@ -1,12 +1,16 @@
 package dev.weir.rollout.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.BlueGreenStatus;
+import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysisRunStatus;
 import dev.weir.api.v1alpha1.RolloutPause;
+import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.api.v1alpha1.SetCanaryScale;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -92,6 +97,26 @@ final class PlannerFixtures {
       steps.add(pauseStep());
     }
     spec.strategy.canary.steps = steps;
+    return spec;
+  }
+
+  /**
+   * The classic spec as a blue-green release: the active Service checkout-stable, the preview
+   * Service checkout-canary (Side STABLE and CANARY), scaleDownDelaySeconds 30. Switched by the
+   * classic VirtualService when {@code adjust} gives it any trafficRouting, by selector otherwise.
+   */
+  static RolloutSpec blueGreenSpec(Consumer<BlueGreenStrategy> adjust) {
+    var spec = classicSpec();
+    var istio = spec.strategy.canary.trafficRouting;
+    spec.strategy.canary = null;
+    spec.strategy.blueGreen = new BlueGreenStrategy();
+    spec.strategy.blueGreen.activeService = "checkout-stable";
+    spec.strategy.blueGreen.previewService = "checkout-canary";
+    spec.strategy.blueGreen.scaleDownDelaySeconds = 30;
+    adjust.accept(spec.strategy.blueGreen);
+    if (spec.strategy.blueGreen.trafficRouting != null) {
+      spec.strategy.blueGreen.trafficRouting = istio;
+    }
     return spec;
   }
 
@@ -356,6 +381,7 @@ final class PlannerFixtures {
     private String declared;
     private TrafficState traffic;
     private final List<Revision> revisions = new ArrayList<>();
+    private final Map<String, AnalysisRunView> runs = new HashMap<>();
 
     private ObservationBuilder() {}
 
@@ -381,6 +407,12 @@ final class PlannerFixtures {
       return this;
     }
 
+    /** The rollout's AnalysisRuns, in addition to those already seen. */
+    ObservationBuilder runs(AnalysisRunView... runs) {
+      Stream.of(runs).forEach(r -> this.runs.put(r.name(), r));
+      return this;
+    }
+
     /** ReplicaSets, in addition to those already seen. */
     ObservationBuilder revisions(RevisionBuilder... revisions) {
       Stream.of(revisions).map(RevisionBuilder::build).forEach(this.revisions::add);
@@ -392,7 +424,12 @@ final class PlannerFixtures {
       Objects.requireNonNull(traffic, "an observation says what the routers read");
       var byHash = new HashMap<String, Revision>();
       revisions.forEach(r -> byHash.put(r.hash(), r));
-      return new Observation(now, declared, byHash, traffic);
+      return new Observation(
+          now,
+          declared,
+          byHash,
+          traffic,
+          new Observation.AnalysisObservation("checkout", Map.copyOf(runs), List.of()));
     }
   }
 
@@ -502,6 +539,18 @@ final class PlannerFixtures {
     StatusBuilder activeSelector(String hash) {
       status.blueGreen = new BlueGreenStatus();
       status.blueGreen.activeSelector = hash;
+      return this;
+    }
+
+    /** The phase the status had: what the last reconcile found. */
+    StatusBuilder phase(RolloutPhase phase) {
+      status.phase = phase;
+      return this;
+    }
+
+    /** Waiting on the AnalysisRun of an analysis step (or a pre- or post-promotion analysis). */
+    StatusBuilder waitingOn(String run) {
+      status.stepAnalysisRun = new RolloutAnalysisRunStatus(run, AnalysisPhase.Pending, null);
       return this;
     }
 
