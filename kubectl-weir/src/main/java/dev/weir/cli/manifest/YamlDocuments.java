@@ -85,6 +85,7 @@ public final class YamlDocuments {
 
     JsonNode tree(Node node) {
       if (node instanceof MappingNode mapping) {
+        flattenMapping(mapping); // << merge keys, as the API server's YAML reader merges them
         ObjectNode object = NODES.objectNode();
         for (NodeTuple tuple : mapping.getValue()) {
           if (tuple.getKeyNode() instanceof ScalarNode key) {
