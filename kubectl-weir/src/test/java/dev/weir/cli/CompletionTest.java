@@ -51,7 +51,7 @@ class CompletionTest {
     assertThat(candidates.lines()).allMatch(l -> l.contains("\t"));
     assertThat(candidates.directive()).isEqualTo(Completion.NO_FILE_COMPLETION);
     assertThat(candidates.print()).endsWith("\n:4\n");
-    assertThat(names(complete(""))).doesNotContain("__complete").contains("get", "lint");
+    assertThat(names(complete(""))).doesNotContain("__complete").contains("get", "lint", "convert");
   }
 
   @Test
@@ -79,5 +79,9 @@ class CompletionTest {
     var files = complete("lint", "-f", "");
     assertThat(files.lines()).isEmpty();
     assertThat(files.directive()).isEqualTo(Completion.DEFAULT);
+    assertThat(complete("convert", "-f", "").directive()).isEqualTo(Completion.DEFAULT);
+    assertThat(names(complete("convert", "-f", "rollout.yaml", "--s"))).containsExactly("--strict");
+    assertThat(names(complete("convert", "-f", "rollout.yaml", "-o", "")))
+        .containsExactly("json", "yaml");
   }
 }

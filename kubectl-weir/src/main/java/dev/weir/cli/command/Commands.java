@@ -31,6 +31,7 @@ public final class Commands {
     commands.put("restart", RestartCommand::new);
     commands.put("status", StatusCommand::new);
     commands.put("lint", LintCommand::new);
+    commands.put("convert", ConvertCommand::new);
     commands.put("version", VersionCommand::new);
     commands.put("completion", CompletionCommand::new);
     commands.put("help", HelpCommand::new);

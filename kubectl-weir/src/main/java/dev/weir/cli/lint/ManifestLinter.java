@@ -1,5 +1,6 @@
 package dev.weir.cli.lint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.CanaryStep;
@@ -8,20 +9,12 @@ import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.AnalysisTemplateValidator;
 import dev.weir.api.validation.RolloutValidator;
 import dev.weir.cli.Json;
-import java.io.StringReader;
+import dev.weir.cli.manifest.YamlDocument;
+import dev.weir.cli.manifest.YamlDocuments;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -48,31 +41,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ManifestLinter {
 
   private static final String ANY = "*";
-  private static final Pattern PATH_PART = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
 
   private final List<Finding> findings = new ArrayList<>();
   private final List<String> summaries = new ArrayList<>();
   private final Map<String, SchemaCheck> schemas = new HashMap<>();
-  private final List<Document> documents = new ArrayList<>();
-
-  /** A weir.dev object of a file: its node tree (for positions) and its value. */
-  private record Document(String file, Node node, Map<String, Object> value) {
-    String kind() {
-      return Objects.toString(value.get("kind"), "");
-    }
-
-    Map<String, Object> metadata() {
-      return SchemaCheck.map(value.get("metadata"));
-    }
-
-    String name() {
-      return Objects.toString(metadata().get("name"), "");
-    }
-
-    String namespace() {
-      return Objects.toString(metadata().get("namespace"), "default");
-    }
-  }
+  private final List<YamlDocument> documents = new ArrayList<>();
 
   /** What lint found, and one line per weir.dev object saying how it fared. */
   public record Result(List<Finding> findings, List<String> summaries) {
@@ -93,47 +66,27 @@ public final class ManifestLinter {
   }
 
   private void read(String file, String text) {
-    List<Node> nodes = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
     try {
-      var yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
-      for (Node node : yaml.composeAll(new StringReader(text))) {
-        nodes.add(node);
+      for (YamlDocument doc : YamlDocuments.parse(file, text)) {
+        if (doc.apiVersion().startsWith(WellKnownNames.GROUP + "/")) {
+          documents.add(doc);
+        }
       }
-      for (Object value : yaml.loadAll(text)) {
-        values.add(value);
-      }
-    } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    } catch (YamlDocuments.SyntaxError e) {
       findings.add(
           new Finding(
               file,
-              mark == null ? 1 : mark.getLine() + 1,
-              mark == null ? 1 : mark.getColumn() + 1,
+              e.line(),
+              e.column(),
               Finding.Severity.ERROR,
               "",
-              "invalid YAML: " + e.getProblem()));
-      return;
-    } catch (YAMLException e) {
-      findings.add(
-          new Finding(file, 1, 1, Finding.Severity.ERROR, "", "invalid YAML: " + e.getMessage()));
-      return;
-    }
-    for (int i = 0; i < nodes.size() && i < values.size(); i++) {
-      if (nodes.get(i) == null || !(values.get(i) instanceof Map<?, ?>)) {
-        continue;
-      }
-      Map<String, Object> value = SchemaCheck.map(values.get(i));
-      String apiVersion = Objects.toString(value.get("apiVersion"), "");
-      if (apiVersion.startsWith(WellKnownNames.GROUP + "/")) {
-        documents.add(new Document(file, nodes.get(i), value));
-      }
+              "invalid YAML: " + e.getMessage()));
     }
   }
 
-  private void check(Document doc) {
+  private void check(YamlDocument doc) {
     int before = findings.size();
-    String apiVersion = Objects.toString(doc.value.get("apiVersion"), "");
+    String apiVersion = doc.apiVersion();
     if (!apiVersion.equals(WellKnownNames.API_VERSION)) {
       report(
           doc,
@@ -153,9 +106,9 @@ public final class ManifestLinter {
           false);
     } else {
       schema.check(
-          doc.node,
+          doc.node(),
           (at, field, message, error) ->
-              findings.add(finding(doc.file, at, field, message, error)));
+              findings.add(finding(doc.file(), at, field, message, error)));
     }
     if (doc.kind().equals("Rollout")) {
       var schemaErrors =
@@ -181,8 +134,7 @@ public final class ManifestLinter {
         errors == 0 && warnings == 0
             ? "valid"
             : count(errors, "error") + ", " + count(warnings, "warning");
-    summaries.add(
-        doc.file + ":" + (doc.node.getStartMark().getLine() + 1) + ": " + what + ": " + verdict);
+    summaries.add(doc.file() + ":" + doc.line() + ": " + what + ": " + verdict);
   }
 
   private static String count(long n, String word) {
@@ -194,10 +146,10 @@ public final class ManifestLinter {
    * found wrong (or a field around it: a step whose only field was pruned) says nothing new.
    */
   /** A template's metrics as Weir checks them: durations, providers, CEL conditions compiled. */
-  private void checkTemplate(Document doc) {
+  private void checkTemplate(YamlDocument doc) {
     AnalysisTemplate template;
     try {
-      template = Json.MAPPER.convertValue(doc.value, AnalysisTemplate.class);
+      template = Json.MAPPER.convertValue(doc.value(), AnalysisTemplate.class);
     } catch (IllegalArgumentException e) {
       return; // the schema check has said why
     }
@@ -210,12 +162,10 @@ public final class ManifestLinter {
    * {@code insecure: true} is allowed (a test setup), but whoever answers at the address can read
    * what the metric sends, credentials included: a warning, which leaves the exit code alone.
    */
-  private void warnInsecure(Document doc) {
-    var metrics = SchemaCheck.list(SchemaCheck.map(doc.value.get("spec")).get("metrics"));
+  private void warnInsecure(YamlDocument doc) {
+    var metrics = doc.value().path("spec").path("metrics");
     for (int i = 0; i < metrics.size(); i++) {
-      var provider = SchemaCheck.map(SchemaCheck.map(metrics.get(i)).get("provider"));
-      var prometheus = SchemaCheck.map(provider.get("prometheus"));
-      if (Boolean.TRUE.equals(prometheus.get("insecure"))) {
+      if (metrics.get(i).path("provider").path("prometheus").path("insecure").asBoolean(false)) {
         report(
             doc,
             "spec.metrics[" + i + "].provider.prometheus.insecure",
@@ -227,10 +177,10 @@ public final class ManifestLinter {
     }
   }
 
-  private void checkRollout(Document doc, List<String> schemaErrors) {
+  private void checkRollout(YamlDocument doc, List<String> schemaErrors) {
     Rollout rollout;
     try {
-      rollout = Json.MAPPER.convertValue(doc.value, Rollout.class);
+      rollout = Json.MAPPER.convertValue(doc.value(), Rollout.class);
     } catch (IllegalArgumentException e) {
       return; // the schema check has said why
     }
@@ -282,12 +232,12 @@ public final class ManifestLinter {
    * ({@code args[].name}).
    */
   private void checkReferences() {
-    var templates = new HashMap<String, Document>();
-    for (Document doc : documents) {
+    var templates = new HashMap<String, YamlDocument>();
+    for (YamlDocument doc : documents) {
       if (doc.kind().equals("AnalysisTemplate")) {
         // A template that names no namespace goes where it is applied (kubectl apply -n): it
         // serves the rollouts of any namespace here.
-        String namespace = doc.metadata().get("namespace") == null ? ANY : doc.namespace();
+        String namespace = doc.hasNamespace() ? doc.namespace() : ANY;
         templates.put("AnalysisTemplate/" + namespace + "/" + doc.name(), doc);
       } else if (doc.kind().equals("ClusterAnalysisTemplate")) {
         templates.put("ClusterAnalysisTemplate/" + doc.name(), doc);
@@ -296,16 +246,16 @@ public final class ManifestLinter {
     if (templates.isEmpty()) {
       return;
     }
-    for (Document doc : documents) {
+    for (YamlDocument doc : documents) {
       if (!doc.kind().equals("Rollout")) {
         continue;
       }
-      referencesUnder(doc, doc.node, "", templates);
+      referencesUnder(doc, doc.node(), "", templates);
     }
   }
 
   private void referencesUnder(
-      Document doc, Node node, String path, Map<String, Document> templates) {
+      YamlDocument doc, Node node, String path, Map<String, YamlDocument> templates) {
     if (node instanceof MappingNode mapping) {
       Node templatesNode = value(mapping, "templates");
       if (templatesNode instanceof SequenceNode list && path.contains("nalysis")) {
@@ -325,11 +275,11 @@ public final class ManifestLinter {
   }
 
   private void checkAnalysis(
-      Document doc,
+      YamlDocument doc,
       MappingNode analysis,
       SequenceNode list,
       String path,
-      Map<String, Document> templates) {
+      Map<String, YamlDocument> templates) {
     var given = new java.util.HashSet<String>();
     if (value(analysis, "args") instanceof SequenceNode args) {
       for (Node arg : args.getValue()) {
@@ -350,14 +300,14 @@ public final class ManifestLinter {
               ? "ClusterAnalysisTemplate/" + name.getValue()
               : "AnalysisTemplate/" + doc.namespace() + "/" + name.getValue();
       String field = path + ".templates[" + i + "].templateName";
-      Document template = templates.get(key);
+      YamlDocument template = templates.get(key);
       if (template == null && !cluster) {
         template = templates.get("AnalysisTemplate/" + ANY + "/" + name.getValue());
       }
       if (template == null) {
         findings.add(
             finding(
-                doc.file,
+                doc.file(),
                 name,
                 field,
                 (cluster ? "ClusterAnalysisTemplate \"" : "AnalysisTemplate \"")
@@ -367,16 +317,15 @@ public final class ManifestLinter {
                 false));
         continue;
       }
-      for (Object arg : SchemaCheck.list(SchemaCheck.map(template.value.get("spec")).get("args"))) {
-        Map<String, Object> declared = SchemaCheck.map(arg);
-        Object argName = declared.get("name");
+      for (JsonNode declared : template.value().path("spec").path("args")) {
+        String argName = declared.path("name").asText(null);
         if (argName != null
-            && !declared.containsKey("value")
-            && !declared.containsKey("valueFrom")
-            && !given.contains(argName.toString())) {
+            && !declared.has("value")
+            && !declared.has("valueFrom")
+            && !given.contains(argName)) {
           findings.add(
               finding(
-                  doc.file,
+                  doc.file(),
                   name,
                   field,
                   "template \""
@@ -392,8 +341,9 @@ public final class ManifestLinter {
     }
   }
 
-  private void report(Document doc, String field, String message, boolean error) {
-    findings.add(finding(doc.file, nodeAt(doc.node, field), field, message, error));
+  private void report(YamlDocument doc, String field, String message, boolean error) {
+    findings.add(
+        finding(doc.file(), YamlDocument.nodeAt(doc.node(), field), field, message, error));
   }
 
   private static Finding finding(
@@ -407,47 +357,8 @@ public final class ManifestLinter {
         message);
   }
 
-  /**
-   * The node a field path ({@code spec.strategy.canary.steps[2].setWeight}) names: a scalar's
-   * value, else the key that introduces it; for a field that is absent, the nearest present parent.
-   */
-  static Node nodeAt(Node root, String path) {
-    Node current = root;
-    Node shown = root;
-    Matcher m = PATH_PART.matcher(path);
-    while (m.find()) {
-      if (m.group(1) != null && current instanceof MappingNode mapping) {
-        NodeTuple tuple = tuple(mapping, m.group(1));
-        if (tuple == null) {
-          return shown;
-        }
-        current = tuple.getValueNode();
-        shown = current instanceof ScalarNode ? current : tuple.getKeyNode();
-      } else if (m.group(2) != null && current instanceof SequenceNode seq) {
-        int index = Integer.parseInt(m.group(2));
-        if (index >= seq.getValue().size()) {
-          return shown;
-        }
-        current = seq.getValue().get(index);
-        shown = current;
-      } else {
-        return shown;
-      }
-    }
-    return shown;
-  }
-
-  private static NodeTuple tuple(MappingNode mapping, String key) {
-    for (NodeTuple tuple : mapping.getValue()) {
-      if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-        return tuple;
-      }
-    }
-    return null;
-  }
-
   private static Node value(MappingNode mapping, String key) {
-    NodeTuple tuple = tuple(mapping, key);
+    NodeTuple tuple = YamlDocument.tuple(mapping, key);
     return tuple == null ? null : tuple.getValueNode();
   }
 }
