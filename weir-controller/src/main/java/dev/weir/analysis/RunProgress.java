@@ -28,6 +28,9 @@ import java.util.Optional;
  */
 public final class RunProgress {
 
+  /** The message of a metric a terminated run stopped before its own verdict. */
+  public static final String NOT_JUDGED = "not judged: the run was terminated (";
+
   private static final int DEFAULT_RETENTION = 10;
   private static final int DEFAULT_ERROR_LIMIT = 4;
   private static final Duration ERROR_RETRY = Duration.ofSeconds(10);
@@ -228,7 +231,10 @@ public final class RunProgress {
     } else if (terminate) {
       for (var r : status.metricResults) {
         if (r.phase == null || !r.phase.completed()) {
+          // Nothing held the release back, but this metric reached no verdict of its own: its
+          // counts (a failure under failureLimit, say) must not read as a pass.
           r.phase = AnalysisPhase.Successful;
+          r.message = NOT_JUDGED + terminateReason + ")";
         }
       }
       finish(status, AnalysisPhase.Successful, "terminated: " + terminateReason, now);

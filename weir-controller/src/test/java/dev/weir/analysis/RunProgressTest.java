@@ -543,6 +543,9 @@ class RunProgressTest {
     assertThat(status.metricResults)
         .extracting(r -> r.phase)
         .containsOnly(AnalysisPhase.Successful);
+    assertThat(status.metricResults)
+        .extracting(r -> r.message)
+        .containsOnly("not judged: the run was terminated (rollout promoted)");
     assertThat(RunProgress.due(spec, status, T0.plus(Duration.ofHours(1)))).isEmpty();
   }
 

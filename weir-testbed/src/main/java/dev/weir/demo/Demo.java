@@ -1,5 +1,6 @@
 package dev.weir.demo;
 
+import dev.weir.analysis.RunProgress;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
@@ -218,14 +219,14 @@ public final class Demo {
             metric.measurements.isEmpty()
                 ? null
                 : metric.measurements.get(metric.measurements.size() - 1);
-        boolean terminated =
-            run.getStatus().message != null && run.getStatus().message.startsWith("terminated");
+        boolean notJudged =
+            metric.message != null && metric.message.startsWith(RunProgress.NOT_JUDGED);
         measurements.add(
             String.format(
                 "%-14s %-18s %-12s %s%s",
                 run.getMetadata().getLabels().get(WellKnownNames.ANALYSIS_SITE_LABEL),
                 metric.name,
-                metric.phase,
+                notJudged ? "not judged" : metric.phase,
                 last == null
                     ? ""
                     : "last "
@@ -236,7 +237,7 @@ public final class Demo {
                         + metric.failed
                         + " failed of "
                         + metric.count,
-                terminated ? " (run terminated: no longer needed)" : ""));
+                notJudged ? " (run terminated before its verdict: no longer needed)" : ""));
         if (run.getStatus().phase == AnalysisPhase.Failed) {
           for (var m : metric.measurements) {
             if (m.phase == AnalysisPhase.Failed) {
