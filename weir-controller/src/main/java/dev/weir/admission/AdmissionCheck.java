@@ -40,7 +40,7 @@ public final class AdmissionCheck {
     JsonNode spec = object.path("spec");
     try {
       return switch (kind) {
-        case "Rollout" -> RolloutValidator.validate(bind(spec, RolloutSpec.class));
+        case "Rollout" -> rollout(object, bind(spec, RolloutSpec.class));
         case "AnalysisTemplate", "ClusterAnalysisTemplate" ->
             AnalysisTemplateValidator.check(bind(spec, AnalysisTemplateSpec.class));
         case "AnalysisRun" -> analysisRun(bind(spec, AnalysisRunSpec.class));
@@ -59,6 +59,14 @@ public final class AdmissionCheck {
         + WellKnownNames.GROUP
         + "): "
         + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+  }
+
+  private static List<SpecProblem> rollout(JsonNode object, RolloutSpec spec) {
+    var problems = new ArrayList<SpecProblem>();
+    JsonNode name = object.path("metadata").path("name");
+    RolloutValidator.validateName(name.isTextual() ? name.asText() : null, problems);
+    problems.addAll(RolloutValidator.validate(spec));
+    return problems;
   }
 
   private static List<SpecProblem> analysisRun(AnalysisRunSpec spec) {

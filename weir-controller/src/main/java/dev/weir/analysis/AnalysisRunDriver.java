@@ -8,8 +8,7 @@ import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisRunStatus;
 import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.SpecProblem;
-import dev.weir.api.validation.MetricSettings;
-import dev.weir.api.validation.MetricValidator;
+import dev.weir.api.validation.AnalysisTemplateValidator;
 import dev.weir.observability.WeirMetrics;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -161,18 +160,9 @@ public final class AnalysisRunDriver {
       copy.metrics = new ArrayList<>();
       return copy;
     }
-    var values = new java.util.HashMap<String, String>();
-    var names = new java.util.HashSet<String>();
-    if (copy.args != null) {
-      copy.args.forEach(a -> names.add(a.name));
-      copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
-    }
-    for (int i = 0; i < copy.metrics.size(); i++) {
-      var metric = copy.metrics.get(i);
-      String field = metricField(i, metric);
-      MetricSettings.substitute(field, metric, values, names, problems);
-      MetricValidator.validate(field, metric, problems);
-    }
+    // Checked as a template is, but strictly: a run has no rollout to give its args later.
+    AnalysisTemplateValidator.checkMetrics(
+        copy.metrics, copy.args, false, i -> metricField(i, copy.metrics.get(i)), problems);
     return copy;
   }
 

@@ -14,6 +14,7 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.validation.RolloutValidator;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
@@ -79,6 +80,8 @@ final class ReleaseAnalysis {
   }
 
   private void resolveAll() {
+    // Its runs carry its name as a label value; the webhook refuses the same name.
+    RolloutValidator.validateName(rollout.getMetadata().getName(), problems);
     var resolver = new TemplateResolver(new CachedTemplates());
     var blueGreen =
         rollout.getSpec() == null || rollout.getSpec().strategy == null

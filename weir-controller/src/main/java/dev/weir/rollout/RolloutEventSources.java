@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -50,6 +51,8 @@ record RolloutEventSources(
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
   private static final String REFERENCES = "weir-references";
+  private static final List<String> TRAFFIC_KINDS =
+      List.of("Service", "VirtualService", "DestinationRule");
 
   static RolloutEventSources create(EventSourceContext<Rollout> context) {
     context.getPrimaryCache().addIndexer(REFERENCES, RolloutEventSources::references);
@@ -93,6 +96,19 @@ record RolloutEventSources(
     }
     return new RolloutEventSources(
         replicaSets, analysisRuns, templates, clusterTemplates, secrets, sources);
+  }
+
+  /**
+   * The other rollouts of its namespace that name one of the Services, VirtualServices or
+   * DestinationRules a rollout names, from the informer's index.
+   */
+  static Set<Rollout> namingTheSameTraffic(Context<Rollout> context, Rollout rollout) {
+    var cache = context.getPrimaryCache();
+    return references(rollout).stream()
+        .filter(k -> TRAFFIC_KINDS.stream().anyMatch(kind -> k.startsWith(kind + "/")))
+        .flatMap(k -> cache.byIndex(REFERENCES, k).stream())
+        .filter(r -> !ResourceID.fromResource(r).equals(ResourceID.fromResource(rollout)))
+        .collect(Collectors.toSet());
   }
 
   /** The opted-in Secrets, for the analyses' args and credentials. */

@@ -77,7 +77,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     var client = context.getClient();
     metrics.readRollouts(() -> context.getPrimaryCache().list());
-    var routers = TrafficRouters.forRollout(client, rollout);
+    var routers =
+        TrafficRouters.forRollout(
+            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
     var analysis =
         new ReleaseAnalysis(

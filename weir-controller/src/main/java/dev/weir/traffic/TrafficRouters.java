@@ -6,6 +6,7 @@ import dev.weir.traffic.istio.DestinationRuleRouter;
 import dev.weir.traffic.istio.VirtualServiceRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,24 +14,34 @@ import java.util.Set;
 
 /**
  * The routers a rollout's spec asks for, acting as one: Services always (when named), the Istio
- * VirtualServices and DestinationRule when trafficRouting names them.
+ * VirtualServices and DestinationRule when trafficRouting names them. What another rollout already
+ * writes ({@link TrafficClaims}) is observed as a problem of the spec, like a missing Service.
  */
 public final class TrafficRouters implements TrafficRouter {
 
   private final List<TrafficRouter> routers;
   private final TrafficRouter weights;
+  private final List<SpecProblem> claimed;
 
-  private TrafficRouters(List<TrafficRouter> routers, TrafficRouter weights) {
+  private TrafficRouters(
+      List<TrafficRouter> routers, TrafficRouter weights, List<SpecProblem> claimed) {
     this.routers = routers;
     this.weights = weights;
+    this.claimed = claimed;
   }
 
-  public static TrafficRouters forRollout(KubernetesClient client, Rollout rollout) {
+  /**
+   * @param others rollouts that may write some of the same traffic (of any namespace)
+   */
+  public static TrafficRouters forRollout(
+      KubernetesClient client, Rollout rollout, Collection<Rollout> others) {
     var routers = new ArrayList<TrafficRouter>();
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null) == (strategy.blueGreen == null)) {
-      return new TrafficRouters(routers, null); // an invalid spec: nothing to observe
+      // An invalid spec: nothing to observe.
+      return new TrafficRouters(routers, null, List.of());
     }
+    var claimed = TrafficClaims.problems(rollout, others);
     routers.add(new ServiceRouter(client));
     TrafficRouter weights = null;
     var routing = ReleaseSides.routing(rollout);
@@ -41,13 +52,13 @@ public final class TrafficRouters implements TrafficRouter {
         routers.add(new DestinationRuleRouter(client));
       }
     }
-    return new TrafficRouters(routers, weights);
+    return new TrafficRouters(routers, weights, claimed);
   }
 
   @Override
   public TrafficState observe(Rollout rollout) {
     var pinned = new EnumMap<Side, Set<String>>(Side.class);
-    var problems = new ArrayList<SpecProblem>();
+    var problems = new ArrayList<SpecProblem>(claimed);
     Integer canaryWeight = null;
     for (var router : routers) {
       var state = router.observe(rollout);

@@ -30,6 +30,13 @@ class AdmissionCheckTest {
     }
   }
 
+  /** An AnalysisRun written by hand, with this spec. */
+  private static JsonNode handWrittenRun(String spec) {
+    return yaml(
+        "apiVersion: weir.dev/v1alpha1\nkind: AnalysisRun\nmetadata: {name: by-hand}\nspec:\n"
+            + spec.indent(2));
+  }
+
   private static List<String> fields(List<SpecProblem> problems) {
     return problems.stream().map(SpecProblem::field).toList();
   }
@@ -103,15 +110,11 @@ class AdmissionCheckTest {
   @Test
   void aHandWrittenRunWithoutAProviderIsRefused() {
     var run =
-        yaml(
+        handWrittenRun(
             """
-            apiVersion: weir.dev/v1alpha1
-            kind: AnalysisRun
-            metadata: {name: by-hand}
-            spec:
-              metrics:
-                - name: rate
-                  successCondition: "result[0] > 0.5"
+            metrics:
+              - name: rate
+                successCondition: "result[0] > 0.5"
             """);
 
     assertThat(fields(AdmissionCheck.problems("AnalysisRun", run)))
@@ -131,5 +134,39 @@ class AdmissionCheckTest {
   void otherKindsAndDeletionsAreNotJudged() {
     assertThat(AdmissionCheck.problems("ConfigMap", yaml("spec:\n  replicas: -1\n"))).isEmpty();
     assertThat(AdmissionCheck.problems("Rollout", null)).isEmpty();
+  }
+
+  @Test
+  void aRolloutWhoseNameCannotLabelItsRunsIsRefusedByMetadataName() {
+    var rollout = file("examples/canary-istio/rollout.yaml");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) rollout.path("metadata"))
+        .put("name", "checkout-" + "x".repeat(60));
+
+    assertThat(fields(AdmissionCheck.problems("Rollout", rollout)))
+        .containsExactly("metadata.name");
+  }
+
+  @Test
+  void aHandWrittenRunIsCheckedAsATemplateIs() {
+    var run =
+        handWrittenRun(
+            """
+            args:
+              - {name: service, value: checkout-canary}
+              - {name: service, value: checkout-preview}
+            metrics:
+              - name: rate
+                successCondition: "result[0] > 0.5"
+                provider:
+                  prometheus:
+                    address: http://prometheus:9090
+                    query: sum(rate(x{service="{{args.service}}",job="{{args.job}}"}[2m])
+            """);
+
+    assertThat(fields(AdmissionCheck.problems("AnalysisRun", run)))
+        .containsExactlyInAnyOrder(
+            "spec.args[1].name",
+            "spec.metrics[0] (rate).provider.prometheus.query",
+            "spec.metrics[0] (rate).provider");
   }
 }

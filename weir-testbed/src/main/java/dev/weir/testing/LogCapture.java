@@ -15,6 +15,7 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogCapture extends Handler implements AutoCloseable {
 
   private final List<String> lines = new ArrayList<>();
+  private final List<String> traces = new ArrayList<>();
 
   private LogCapture() {
     setLevel(Level.ALL);
@@ -36,12 +37,22 @@ public final class LogCapture extends Handler implements AutoCloseable {
     }
     synchronized (lines) {
       lines.add(text.toString());
+      if (record.getThrown() != null) {
+        traces.add(text.toString());
+      }
     }
   }
 
   public List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
+    }
+  }
+
+  /** The lines logged with an exception: what {@code kubectl logs} would show as a stack trace. */
+  public List<String> stackTraces() {
+    synchronized (lines) {
+      return List.copyOf(traces);
     }
   }
 

@@ -179,10 +179,14 @@ abstract class CanaryScenarios extends ReleaseStories {
                       });
             });
 
+    // The Event is written after the weights in the same reconcile: wait for both.
     awaitRollout(
         checkout,
         "weight and selectors restored",
-        r -> r.withCanaryWeight(10).hasServiceSelecting("checkout-stable", v1));
+        r ->
+            r.withCanaryWeight(10)
+                .hasServiceSelecting("checkout-stable", v1)
+                .recorded("WeightRestored"));
     assertThatRollout(checkout)
         .isPausedAtStep(2)
         .hasStable(v1)

@@ -187,7 +187,10 @@ public final class ManifestLinter {
     if (rollout.getSpec() == null) {
       return;
     }
-    for (SpecProblem problem : RolloutValidator.validate(rollout.getSpec())) {
+    var problems = new ArrayList<SpecProblem>();
+    RolloutValidator.validateName(rollout.getMetadata().getName(), problems);
+    problems.addAll(RolloutValidator.validate(rollout.getSpec()));
+    for (SpecProblem problem : problems) {
       boolean known =
           schemaErrors.stream()
               .anyMatch(f -> f.startsWith(problem.field()) || problem.field().startsWith(f));

@@ -114,6 +114,13 @@ class ManifestLinterTest {
                 "r.yaml:26:17: warning: spec.strategy.canary.steps[1].pause: is null, which the"
                     + " API server drops; write {} for an empty object, or leave the field out")),
         Arguments.of(
+            "a name longer than the label value it becomes",
+            ROLLOUT.replace("name: checkout\n", "name: checkout-" + "x".repeat(55) + "\n"),
+            List.of(
+                "r.yaml:4:9: error: metadata.name: is 64 characters long, at most 63: it labels"
+                    + " the rollout's AnalysisRuns (weir.dev/rollout), and a label value holds no"
+                    + " more")),
+        Arguments.of(
             "a version the API server does not serve",
             ROLLOUT.replace("weir.dev/v1alpha1", "weir.dev/v1"),
             List.of(

@@ -3,8 +3,10 @@ package dev.weir.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 /**
@@ -16,8 +18,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Metric {
 
-  @JsonPropertyDescription("Name of the metric, unique in the run; messages name it.")
+  /** A metric's name is repeated in every message, Event and label of its measurements. */
+  public static final int MAX_NAME_LENGTH = 253;
+
+  /** Kept measurements live in the run's status, which etcd stores as one object. */
+  public static final int MAX_MEASUREMENT_RETENTION = 100;
+
+  @JsonPropertyDescription(
+      "Name of the metric, unique in the run; messages name it. At most 253 characters.")
   @Required
+  @Size(max = MAX_NAME_LENGTH)
   public String name;
 
   @JsonPropertyDescription(
@@ -93,9 +103,10 @@ public class Metric {
 
   @JsonPropertyDescription(
       "How many of the latest measurements the run's status keeps for this metric. Defaults to"
-          + " 10.")
+          + " 10, at most 100.")
   @Default("10")
   @Min(1)
+  @Max(MAX_MEASUREMENT_RETENTION)
   public Integer measurementRetention;
 
   @JsonPropertyDescription("Where the measurements come from.")

@@ -1,12 +1,15 @@
 package dev.weir.api.validation;
 
+import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
+import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A template checked on its own, as `kubectl weir lint` does before any rollout names it: args,
@@ -29,18 +32,41 @@ public final class AnalysisTemplateValidator {
     if (!metrics && !includes) {
       problems.add(new SpecProblem("spec.metrics", "at least one metric (or included template)"));
     }
+    if (metrics) {
+      checkMetrics(copy.metrics, copy.args, true, i -> "spec.metrics[" + i + "]", problems);
+    } else if (copy.args != null) {
+      AnalysisArguments.validate("spec.args", copy.args, problems);
+    }
+    return problems;
+  }
+
+  /**
+   * The metrics of a template, or of a run written by hand, with the args they may use: the args
+   * well formed, metric names unique, the settings filled in from the args' values (in place), each
+   * metric checked, every placeholder of a query, header or address declared by an arg. A {@code
+   * lenient} check (a template) leaves the placeholders of args declared without a value, which a
+   * rollout gives.
+   *
+   * @param fieldOf the field of the metric at an index, as messages name it
+   */
+  public static void checkMetrics(
+      List<Metric> metrics,
+      List<AnalysisArgument> args,
+      boolean lenient,
+      IntFunction<String> fieldOf,
+      List<SpecProblem> problems) {
     var values = new HashMap<String, String>();
     var names = new HashSet<String>();
-    if (copy.args != null) {
-      AnalysisArguments.validate("spec.args", copy.args, problems);
-      copy.args.forEach(a -> names.add(a.name));
-      copy.args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
+    if (args != null) {
+      AnalysisArguments.validate("spec.args", args, problems);
+      args.forEach(a -> names.add(a.name));
+      args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
     }
-    var declared = new MetricSettings.Declared(values, names, true);
+    var declared = new MetricSettings.Declared(values, names, lenient);
     var seen = new HashSet<String>();
-    for (int i = 0; metrics && i < copy.metrics.size(); i++) {
-      var metric = copy.metrics.get(i);
-      String field = "spec.metrics[" + i + "]";
+    for (int i = 0; i < metrics.size(); i++) {
+      var metric = metrics.get(i);
+      String field = fieldOf.apply(i);
       if (metric.name != null && !seen.add(metric.name)) {
         problems.add(new SpecProblem(field + ".name", "'" + metric.name + "' is defined twice"));
       }
@@ -54,6 +80,5 @@ public final class AnalysisTemplateValidator {
         }
       }
     }
-    return problems;
   }
 }

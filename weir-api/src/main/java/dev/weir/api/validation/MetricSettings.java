@@ -65,7 +65,10 @@ public final class MetricSettings {
             duration(field + ".provider.prometheus.rangeQuery.step", range.step, args, problems);
       }
     }
-    if (metric.count != null) {
+    // A count left as {{args.NAME}} (a template's arg without a value) is checked once filled in.
+    boolean unfilled =
+        metric.count != null && String.valueOf(metric.count.getStrVal()).contains("{{");
+    if (metric.count != null && !unfilled) {
       try {
         if (count(metric.count) < 1) {
           problems.add(new SpecProblem(field + ".count", "must be at least 1"));

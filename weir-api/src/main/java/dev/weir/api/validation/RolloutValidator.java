@@ -5,11 +5,14 @@ import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.CanaryStrategy;
 import dev.weir.api.v1alpha1.Durations;
+import dev.weir.api.v1alpha1.IstioTrafficRouting;
+import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +25,29 @@ import java.util.stream.Stream;
  */
 public final class RolloutValidator {
 
+  /** A label value's length: the rollout's name labels its AnalysisRuns. */
+  public static final int MAX_NAME_LENGTH = 63;
+
   private RolloutValidator() {}
+
+  /**
+   * The problem of a rollout's name, if any. The spec's rules cannot see it; the webhook and the
+   * reconciler check it beside them.
+   */
+  public static void validateName(String name, List<SpecProblem> problems) {
+    if (name != null && name.length() > MAX_NAME_LENGTH) {
+      problems.add(
+          new SpecProblem(
+              "metadata.name",
+              "is "
+                  + name.length()
+                  + " characters long, at most "
+                  + MAX_NAME_LENGTH
+                  + ": it labels the rollout's AnalysisRuns ("
+                  + WellKnownNames.ROLLOUT_LABEL
+                  + "), and a label value holds no more"));
+    }
+  }
 
   public static List<SpecProblem> validate(RolloutSpec spec) {
     var problems = new ArrayList<SpecProblem>();
@@ -40,6 +65,7 @@ public final class RolloutValidator {
               "must be at least 1, was " + spec.progressDeadlineSeconds));
     }
     validateSelector(spec, problems);
+    validateContainers(spec, problems);
     if (spec.analysis != null) {
       nonNegative(
           "spec.analysis.successfulRunHistoryLimit",
@@ -84,6 +110,17 @@ public final class RolloutValidator {
     }
     Map<String, String> labels =
         spec.template.getMetadata() == null ? null : spec.template.getMetadata().getLabels();
+    for (var field : new String[] {"spec.selector.matchLabels", "spec.template.metadata.labels"}) {
+      var given = field.startsWith("spec.selector") ? spec.selector.getMatchLabels() : labels;
+      if (given != null && given.containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
+        problems.add(
+            new SpecProblem(
+                field,
+                "'"
+                    + WellKnownNames.POD_TEMPLATE_HASH_LABEL
+                    + "' is set by Weir for each revision; a fixed one would be overwritten"));
+      }
+    }
     for (var entry : spec.selector.getMatchLabels().entrySet()) {
       if (labels == null || !Objects.equals(labels.get(entry.getKey()), entry.getValue())) {
         problems.add(
@@ -93,6 +130,36 @@ public final class RolloutValidator {
                     + "="
                     + entry.getValue()
                     + " does not match spec.template.metadata.labels"));
+      }
+    }
+  }
+
+  /**
+   * What the API server would refuse when the revision's ReplicaSet is created, caught before:
+   * containers present, each named once and with an image.
+   */
+  private static void validateContainers(RolloutSpec spec, List<SpecProblem> problems) {
+    if (spec.template == null) {
+      return;
+    }
+    String field = "spec.template.spec.containers";
+    var containers =
+        spec.template.getSpec() == null ? null : spec.template.getSpec().getContainers();
+    if (containers == null || containers.isEmpty()) {
+      problems.add(new SpecProblem(field, "at least one container is required"));
+      return;
+    }
+    var names = new HashSet<String>();
+    for (int i = 0; i < containers.size(); i++) {
+      var container = containers.get(i);
+      String at = field + "[" + i + "]";
+      if (blank(container.getName())) {
+        problems.add(new SpecProblem(at + ".name", "is required"));
+      } else if (!names.add(container.getName())) {
+        problems.add(new SpecProblem(at + ".name", "'" + container.getName() + "' is used twice"));
+      }
+      if (blank(container.getImage())) {
+        problems.add(new SpecProblem(at + ".image", "is required"));
       }
     }
   }
@@ -113,7 +180,13 @@ public final class RolloutValidator {
                 canary.analysis.startingStep + " is past the last step (" + steps + " steps)"));
       }
     }
-    if (canary.steps != null) {
+    if (canary.steps != null && canary.steps.size() > CanaryStrategy.MAX_STEPS) {
+      // One problem, not one per step: the message must stay readable.
+      problems.add(
+          new SpecProblem(
+              field + ".steps",
+              canary.steps.size() + " steps, at most " + CanaryStrategy.MAX_STEPS));
+    } else if (canary.steps != null) {
       for (int i = 0; i < canary.steps.size(); i++) {
         String step = field + ".steps[" + i + "]";
         CanaryStep each = canary.steps.get(i);
@@ -145,6 +218,8 @@ public final class RolloutValidator {
     if (istio.virtualService != null && istio.virtualServices != null) {
       problems.add(
           new SpecProblem(routing, "set either virtualService or virtualServices, not both"));
+    } else {
+      validateRoutesOnce(routing, istio, problems);
     }
     if (istio.destinationRule == null) {
       if (blank(canary.stableService)) {
@@ -166,11 +241,55 @@ public final class RolloutValidator {
     }
   }
 
+  /** Each route written once per step: no route of one VirtualService named twice. */
+  private static void validateRoutesOnce(
+      String field, IstioTrafficRouting istio, List<SpecProblem> problems) {
+    var references = new ArrayList<Map.Entry<String, IstioVirtualService>>();
+    if (istio.virtualService != null) {
+      references.add(Map.entry(field + ".virtualService", istio.virtualService));
+    }
+    for (int i = 0; istio.virtualServices != null && i < istio.virtualServices.size(); i++) {
+      references.add(
+          Map.entry(field + ".virtualServices[" + i + "]", istio.virtualServices.get(i)));
+    }
+    var seen = new HashSet<String>();
+    for (var reference : references) {
+      var vs = reference.getValue();
+      if (vs.routes == null || vs.routes.isEmpty()) {
+        // Its only route, whichever it is.
+        if (!seen.add(vs.name + "/")) {
+          problems.add(
+              new SpecProblem(
+                  reference.getKey() + ".name", "VirtualService '" + vs.name + "' is named twice"));
+        }
+        continue;
+      }
+      for (int i = 0; i < vs.routes.size(); i++) {
+        if (!seen.add(vs.name + "/" + vs.routes.get(i))) {
+          problems.add(
+              new SpecProblem(
+                  reference.getKey() + ".routes[" + i + "]",
+                  "route '"
+                      + vs.routes.get(i)
+                      + "' of VirtualService '"
+                      + vs.name
+                      + "' is named twice"));
+        }
+      }
+    }
+  }
+
   private static void validateSurge(CanaryStrategy canary, List<SpecProblem> problems) {
     String field = "spec.strategy.canary.";
     Integer surge = checkIntOrPercent(field + "maxSurge", canary.maxSurge, problems);
     Integer unavailable =
         checkIntOrPercent(field + "maxUnavailable", canary.maxUnavailable, problems);
+    if (unavailable != null && unavailable > 100 && canary.maxUnavailable.getStrVal() != null) {
+      problems.add(
+          new SpecProblem(
+              field + "maxUnavailable",
+              "'" + canary.maxUnavailable.getStrVal() + "' is more than all of the pods (100%)"));
+    }
     if (Integer.valueOf(0).equals(surge) && Integer.valueOf(0).equals(unavailable)) {
       problems.add(new SpecProblem(field + "maxUnavailable", "cannot be 0 when maxSurge is 0"));
     }
@@ -310,6 +429,7 @@ public final class RolloutValidator {
         && (istio.virtualServices == null || istio.virtualServices.isEmpty())) {
       problems.add(new SpecProblem(at, "one of virtualService or virtualServices is required"));
     }
+    validateRoutesOnce(at, istio, problems);
     if (istio.destinationRule != null) {
       problems.add(
           new SpecProblem(

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
+import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.RolloutPause;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SetCanaryScale;
 import dev.weir.api.v1alpha1.SpecProblem;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -239,6 +241,63 @@ class RolloutValidatorTest {
             CANARY + ".steps[0].setCanaryScale",
             "requires trafficRouting"),
         mistake(
+            "a pod template without containers",
+            s -> s.template.getSpec().setContainers(List.of()),
+            "spec.template.spec.containers",
+            "at least one container"),
+        mistake(
+            "a container without an image",
+            s -> s.template.getSpec().getContainers().get(0).setImage(null),
+            "spec.template.spec.containers[0].image",
+            "required"),
+        mistake(
+            "two containers of one name",
+            s ->
+                s.template
+                    .getSpec()
+                    .setContainers(
+                        List.of(
+                            s.template.getSpec().getContainers().get(0),
+                            new ContainerBuilder().withName("app").withImage("proxy:1").build())),
+            "spec.template.spec.containers[1].name",
+            "'app' is used twice"),
+        mistake(
+            "Weir's pod-template-hash label in the template",
+            s -> s.template.getMetadata().getLabels().put("weir.dev/pod-template-hash", "abc"),
+            "spec.template.metadata.labels",
+            "set by Weir for each revision"),
+        mistake(
+            "maxUnavailable 150%",
+            s -> s.strategy.canary.maxUnavailable = new IntOrString("150%"),
+            CANARY + ".maxUnavailable",
+            "more than all of the pods"),
+        mistake(
+            "a route named twice",
+            s ->
+                s.strategy.canary.trafficRouting.istio.virtualService.routes =
+                    List.of("primary", "primary"),
+            ISTIO + ".virtualService.routes[1]",
+            "route 'primary' of VirtualService 'checkout' is named twice"),
+        mistake(
+            "one VirtualService route in virtualServices twice",
+            s -> {
+              var istio = s.strategy.canary.trafficRouting.istio;
+              istio.virtualServices = List.of(istio.virtualService, istio.virtualService);
+              istio.virtualService = null;
+            },
+            ISTIO + ".virtualServices[1].routes[0]",
+            "is named twice"),
+        mistake(
+            "101 steps",
+            s -> {
+              s.strategy.canary.steps = new ArrayList<>();
+              for (int i = 0; i <= 100; i++) {
+                s.strategy.canary.steps.add(step(c -> c.setWeight = 10));
+              }
+            },
+            CANARY + ".steps",
+            "101 steps, at most 100"),
+        mistake(
             "a DestinationRule whose two subsets are one",
             s -> s.strategy.canary.trafficRouting.istio.destinationRule = subsets("v", "v"),
             ISTIO + ".destinationRule.canarySubsetName",
@@ -295,7 +354,10 @@ class RolloutValidatorTest {
             (Consumer<RolloutSpec>)
                 s -> {
                   var istio = s.strategy.canary.trafficRouting.istio;
-                  istio.virtualServices = List.of(istio.virtualService, istio.virtualService);
+                  var gateway = new IstioVirtualService();
+                  gateway.name = "checkout-gateway";
+                  gateway.routes = istio.virtualService.routes;
+                  istio.virtualServices = List.of(istio.virtualService, gateway);
                   istio.virtualService = null;
                 }),
         Arguments.of(
@@ -389,5 +451,17 @@ class RolloutValidatorTest {
             "minReadySeconds -1",
             (Consumer<RolloutSpec>) s -> s.minReadySeconds = -1,
             "spec.minReadySeconds"));
+  }
+
+  @Test
+  void aNameLongerThanALabelValueIsAProblemOfMetadataName() {
+    var problems = new ArrayList<SpecProblem>();
+
+    RolloutValidator.validateName("checkout-" + "x".repeat(55), problems);
+    RolloutValidator.validateName("checkout-" + "x".repeat(54), problems);
+    RolloutValidator.validateName(null, problems);
+
+    assertThat(problems).extracting(SpecProblem::field).containsExactly("metadata.name");
+    assertThat(problems.get(0).message()).startsWith("is 64 characters long, at most 63");
   }
 }
