@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -24,8 +25,10 @@ import java.util.regex.Pattern;
  * ({@code /q/health/ready}: the controllers run and their informers have synced), against the real
  * API server of the tests, under the chart's ClusterRole.
  *
- * <p>Two variants, in turns: the packaged application as {@code ./weir} runs it ({@code java -jar},
- * this machine's JDK), and the controller image run as the chart's pod ({@link ImagePod}: read-only
+ * <p>Variants, in turns: the packaged application as {@code ./weir} runs it ({@code java -jar},
+ * this machine's JDK); the same with a class-data-sharing archive trained against this API server;
+ * where a JDK 25 or later is installed, the same on it without and with its AOT cache (JEP 483),
+ * trained likewise; and the controller image run as the chart's pod ({@link ImagePod}: read-only
  * root, the pod's user, a service account token; needs root, and is reported as not run without
  * it). Leader election is off, so that the figure is the controller's own start.
  *
@@ -43,10 +46,17 @@ public final class ControllerStartupBench {
     String name();
 
     /** Starts the controller with its HTTP port at {@code port}; closing it stops it. */
-    AutoCloseable start(int port, Path log) throws Exception;
+    Running start(int port, Path log) throws Exception;
   }
 
-  record Timing(long readyMillis, double quarkusSeconds) {}
+  /** A started controller: stopped on close; its CPU time so far where its process is ours. */
+  interface Running extends AutoCloseable {
+    default OptionalLong cpuMillis() {
+      return OptionalLong.empty();
+    }
+  }
+
+  record Timing(long readyMillis, double quarkusSeconds, OptionalLong cpuMillis) {}
 
   public static void main(String[] args) {
     BenchMain.run("controller-startup", args, 7, ControllerStartupBench::run);
@@ -63,7 +73,30 @@ public final class ControllerStartupBench {
     Path kubeconfig = logs.resolve("operator.kubeconfig");
     Files.copy(cluster.operatorKubeconfig(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
     var variants = new ArrayList<Variant>();
-    variants.add(packaged(jar, kubeconfig));
+    Path thisJava = Path.of(System.getProperty("java.home"));
+    variants.add(packaged("packaged application (java -jar, this JDK)", thisJava, jar, kubeconfig));
+    variants.add(
+        new TrainedPackage(
+            "packaged, CDS archive trained here (JDK " + Runtime.version().feature() + ")",
+            thisJava,
+            jar,
+            kubeconfig,
+            TrainedPackage.Archive.DYNAMIC_CDS,
+            logs.resolve("weir-controller.jsa")));
+    var newJdk = StartupArchives.jdkWithAotCache();
+    newJdk.ifPresent(
+        jdk -> {
+          String version = StartupArchives.version(jdk);
+          variants.add(packaged("packaged on JDK " + version + ", no cache", jdk, jar, kubeconfig));
+          variants.add(
+              new TrainedPackage(
+                  "packaged on JDK " + version + ", AOT cache trained here",
+                  jdk,
+                  jar,
+                  kubeconfig,
+                  TrainedPackage.Archive.AOT_CACHE,
+                  logs.resolve("weir-controller.aot")));
+        });
     boolean root = "root".equals(System.getProperty("user.name"));
     if (root) {
       variants.add(image(cluster, logs));
@@ -89,8 +122,8 @@ public final class ControllerStartupBench {
             + " runs each, in turns)");
     System.out.println();
     System.out.printf(
-        "%-46s %8s %8s %8s %14s%n", "variant", "median", "min", "max", "Quarkus median");
-    System.out.println("-".repeat(90));
+        "%-52s %8s %8s %8s %10s %9s%n", "variant", "median", "min", "max", "CPU median", "Quarkus");
+    System.out.println("-".repeat(104));
     long headline = 0;
     for (var e : timings.entrySet()) {
       var ready = e.getValue().stream().map(Timing::readyMillis).sorted().toList();
@@ -99,19 +132,33 @@ public final class ControllerStartupBench {
       if (e.getKey() == variants.get(0)) {
         headline = median;
       }
+      var cpu =
+          e.getValue().stream()
+              .map(Timing::cpuMillis)
+              .filter(OptionalLong::isPresent)
+              .map(OptionalLong::getAsLong)
+              .sorted()
+              .toList();
       System.out.printf(
-          "%-46s %6d ms %5d ms %5d ms %11.2f s%n",
+          "%-52s %6d ms %5d ms %5d ms %10s %7.2f s%n",
           e.getKey().name(),
           median,
           ready.get(0),
           ready.get(ready.size() - 1),
+          cpu.isEmpty() ? "-" : cpu.get(cpu.size() / 2) + " ms",
           quarkus.get(quarkus.size() / 2));
     }
     if (!root) {
       System.out.printf(
-          "%-46s %s%n", "controller image as a pod", "not run: needs root (mount namespaces)");
+          "%-52s %s%n", "controller image as a pod", "not run: needs root (mount namespaces)");
     }
-    System.out.println("-".repeat(90));
+    if (newJdk.isEmpty()) {
+      System.out.printf(
+          "%-52s %s%n",
+          "packaged with an AOT cache (JDK 25+)",
+          "not run: no JDK 25 or later under " + StartupArchives.JVM_FOLDER);
+    }
+    System.out.println("-".repeat(104));
     boolean met = headline < TARGET_MS;
     System.out.printf(
         "target: the packaged controller ready within %d ms (median) -> %s%n",
@@ -127,7 +174,11 @@ public final class ControllerStartupBench {
             + (root ? ControllerImage.shared().name() : "not run"));
     System.out.println(
         "  measured   wall clock from the process's start to the first 200 of /q/health/ready,"
-            + " polled every 10 ms; Quarkus: the \"started in\" it logs");
+            + " polled every 10 ms; CPU: the process's user and system time at that moment"
+            + " (all its threads); Quarkus: the \"started in\" it logs");
+    System.out.println(
+        "  archives   trained by the first, uncounted start of their variant against this API"
+            + " server, written when it stops");
     return met ? 0 : 1;
   }
 
@@ -144,36 +195,22 @@ public final class ControllerStartupBench {
         Thread.sleep(10);
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
+      var cpu = running.cpuMillis();
       var m = STARTED.matcher(Files.readString(log));
-      return new Timing(millis, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
+      return new Timing(millis, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN, cpu);
     }
   }
 
-  static Variant packaged(Path jar, Path kubeconfig) {
+  static Variant packaged(String name, Path jdk, Path jar, Path kubeconfig) {
     return new Variant() {
       @Override
       public String name() {
-        return "packaged application (java -jar, this JDK)";
+        return name;
       }
 
       @Override
-      public AutoCloseable start(int port, Path log) throws IOException {
-        var builder =
-            new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString());
-        builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("WEIR_METRICS_PORT", "0");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        var process = builder.start();
-        return () -> {
-          process.destroy();
-          if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-          }
-        };
+      public Running start(int port, Path log) throws IOException {
+        return PackagedController.start(jdk, List.of(), jar, kubeconfig, port, log);
       }
     };
   }
@@ -206,18 +243,20 @@ public final class ControllerStartupBench {
       }
 
       @Override
-      public AutoCloseable start(int port, Path log) throws IOException {
-        return ImagePod.start(
-            image,
-            image.user(),
-            account,
-            Map.of(
-                "KUBERNETES_SERVICE_HOST", server.getHost(),
-                "KUBERNETES_SERVICE_PORT", Integer.toString(server.getPort()),
-                "POD_NAMESPACE", ns,
-                "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "WEIR_METRICS_PORT", "0"),
-            log);
+      public Running start(int port, Path log) throws IOException {
+        var pod =
+            ImagePod.start(
+                image,
+                image.user(),
+                account,
+                Map.of(
+                    "KUBERNETES_SERVICE_HOST", server.getHost(),
+                    "KUBERNETES_SERVICE_PORT", Integer.toString(server.getPort()),
+                    "POD_NAMESPACE", ns,
+                    "QUARKUS_HTTP_PORT", Integer.toString(port),
+                    "WEIR_METRICS_PORT", "0"),
+                log);
+        return pod::close;
       }
     };
   }
