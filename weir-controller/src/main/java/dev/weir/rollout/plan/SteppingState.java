@@ -123,8 +123,8 @@ final class SteppingState implements StateHandler {
    * pods are made again before any step goes on, paused or not; a new spec.replicas (a
    * HorizontalPodAutoscaler's) resizes both sides at once. Neither is progress: no step advances
    * and no pause starts again for it. A step that resizes the sides itself (setWeight,
-   * setCanaryScale) does so from the current spec.replicas; before it, only missing pods are asked
-   * for, so that the hold never undoes what the step began.
+   * setCanaryScale) does so from the current spec.replicas; before it, only missing canary pods are
+   * asked for, so that the hold never undoes what the step began.
    *
    * @return whether both sides have their pods (asked for; the steps wait for availability
    *     themselves)
@@ -136,19 +136,15 @@ final class SteppingState implements StateHandler {
     int canaryHeld = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
     int stableHeld =
         ctx.routed() ? CanaryScaling.stableReplicas(ctx, weight) : ctx.replicas() - canaryHeld;
-    boolean stepResizes = stepResizes(ctx);
     int canaryNow = ctx.desired(canary);
     int stableNow = ctx.desired(stable);
-    boolean missing = canaryNow < canaryHeld || (ctx.routed() && stableNow < stableHeld);
-    boolean held = canaryNow == canaryHeld && stableNow == stableHeld;
-    if (stepResizes ? !missing : held) {
+    if (stepResizes(ctx)) {
+      if (canaryNow >= canaryHeld) {
+        return true;
+      }
+      CanaryScaling.scale(ctx, canaryHeld, Math.max(stableNow, stableHeld));
+    } else if (canaryNow == canaryHeld && stableNow == stableHeld) {
       return true;
-    }
-    if (!ctx.routed()) {
-      CanaryScaling.scale(ctx, canaryHeld);
-    } else if (stepResizes) {
-      ctx.scaleTo(stable, Math.max(stableNow, stableHeld));
-      ctx.scaleTo(canary, Math.max(canaryNow, canaryHeld));
     } else {
       CanaryScaling.scale(ctx, canaryHeld, stableHeld);
     }
