@@ -15,10 +15,12 @@ import dev.weir.testing.ReplicaWatch;
 import dev.weir.testing.ResourceMetricsServer;
 import dev.weir.testing.RolloutScenario;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,24 +99,19 @@ class AutoscalingRealTierTest extends ReleaseStories {
     // dynamicStableScale: stable keeps ceil(replicas * (100 - weight) / 100) pods.
     atStep(2, v1, 2, v2, 1);
 
-    metrics.cpu(pod -> BUSY);
-    awaitReplicas(MAX);
+    whenPodsUse(metrics, BUSY, MAX);
     atStep(2, v1, 6, v2, 1);
 
-    checkout.promote();
-    awaitRollout(checkout, "v2 at 30 %", r -> r.isPausedAtStep(4).withCanaryWeight(30));
+    promoteTo(4, 30);
     atStep(4, v1, 5, v2, 2);
 
-    metrics.cpu(pod -> IDLE);
-    awaitReplicas(MIN);
+    whenPodsUse(metrics, IDLE, MIN);
     atStep(4, v1, 2, v2, 1);
 
-    checkout.promote();
-    awaitRollout(checkout, "v2 at 60 %", r -> r.isPausedAtStep(6).withCanaryWeight(60));
+    promoteTo(6, 60);
     atStep(6, v1, 1, v2, 2);
 
-    metrics.cpu(pod -> BUSY);
-    awaitReplicas(MAX);
+    whenPodsUse(metrics, BUSY, MAX);
     atStep(6, v1, 3, v2, 4);
 
     checkout.promote();
@@ -135,8 +132,8 @@ class AutoscalingRealTierTest extends ReleaseStories {
               canary.stableService = null;
               canary.canaryService = null;
               canary.dynamicStableScale = null;
-              canary.maxSurge = new io.fabric8.kubernetes.api.model.IntOrString(1);
-              canary.maxUnavailable = new io.fabric8.kubernetes.api.model.IntOrString(0);
+              canary.maxSurge = new IntOrString(1);
+              canary.maxUnavailable = new IntOrString(0);
               canary.steps = List.of(canary.steps.get(0), canary.steps.get(1));
               canary.steps.get(0).setWeight = 50;
             });
@@ -149,16 +146,13 @@ class AutoscalingRealTierTest extends ReleaseStories {
         awaitRollout(checkout, "v2 at 50 % of the pods", r -> r.isPausedAtStep(2)).currentPodHash;
     atStep(2, v1, 1, v2, 1);
 
-    metrics.cpu(pod -> BUSY);
-    awaitReplicas(MAX);
+    whenPodsUse(metrics, BUSY, MAX);
     atStep(2, v1, 3, v2, 3);
 
-    metrics.cpu(pod -> IDLE);
-    awaitReplicas(MIN);
+    whenPodsUse(metrics, IDLE, MIN);
     atStep(2, v1, 1, v2, 1);
 
-    metrics.cpu(pod -> BUSY);
-    awaitReplicas(MAX);
+    whenPodsUse(metrics, BUSY, MAX);
     checkout.promote();
     awaitRollout(checkout, "v2 promoted", r -> r.isHealthyOn(v2));
     awaitRollout(checkout, "v1 scaled down", r -> r.hasReplicas(v2, MAX).hasReplicas(v1, 0));
@@ -174,7 +168,7 @@ class AutoscalingRealTierTest extends ReleaseStories {
    * the example's autoscaler, as autoscaling/v2beta2 and without its scale-down stabilization,
    * settled at its minimum with idle pods.
    */
-  private ResourceMetricsServer givenAutoscaledV1(java.util.function.Consumer<Rollout> adjust) {
+  private ResourceMetricsServer givenAutoscaledV1(Consumer<Rollout> adjust) {
     startKubeletAndWeir(Optional.empty(), 0);
     var metrics = ResourceMetricsServer.register(realTier().cluster());
     closeables.add(metrics);
@@ -205,6 +199,22 @@ class AutoscalingRealTierTest extends ReleaseStories {
     client().resource(hpa).create();
     awaitReplicas(MIN);
     return metrics;
+  }
+
+  /**
+   * When every pod uses {@code millicores} of CPU, the autoscaler sets spec.replicas to {@code
+   * count}.
+   */
+  private void whenPodsUse(ResourceMetricsServer metrics, int millicores, int count) {
+    metrics.cpu(pod -> millicores);
+    awaitReplicas(count);
+  }
+
+  /** A promote ends the manual pause; the release stops at the next one, at the weight. */
+  private void promoteTo(int step, int weight) {
+    checkout.promote();
+    awaitRollout(
+        checkout, "v2 at " + weight + " %", r -> r.isPausedAtStep(step).withCanaryWeight(weight));
   }
 
   /** The autoscaler has set spec.replicas to {@code count}. */
