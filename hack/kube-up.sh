@@ -3,7 +3,9 @@
 #
 # Starts a real Kubernetes control plane on loopback, all of its state in DIR:
 #   etcd (3.4, plain HTTP on 127.0.0.1), kube-apiserver (TLS, client-cert auth, RBAC) and
-#   kube-controller-manager (replicaset, garbage collector, namespace, ... controllers).
+#   kube-controller-manager (replicaset, garbage collector, namespace, horizontal pod
+#   autoscaler, ... controllers). The API server's aggregation layer is on, for APIServices
+#   such as the metrics.k8s.io a test serves.
 # There is no kubelet and no container runtime: pods are created but stay Pending.
 #
 # Prints the admin kubeconfig path (DIR/admin.kubeconfig) on stdout when the API server
@@ -135,6 +137,13 @@ if [[ ! -f "$PKI/ca.crt" ]]; then
     openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
     chmod 600 "$PKI/sa.key"
 fi
+# The aggregation layer's client certificate: the API server presents it when it proxies a request
+# for an aggregated API (metrics.k8s.io) to the server registered for it, which trusts the user in
+# its X-Remote-User header only from this name. Minted apart, so that a folder made before it
+# existed gets it too.
+if [[ ! -f "$PKI/front-proxy-client.crt" ]]; then
+    mint_cert "$PKI" "$PKI/front-proxy-client" "/CN=front-proxy-client" client_ext
+fi
 write_kubeconfig "$DIR/admin.kubeconfig" "$SERVER" "$PKI/ca.crt" \
     "$PKI/admin.crt" "$PKI/admin.key" weir-admin
 write_kubeconfig "$DIR/controller-manager.kubeconfig" "$SERVER" "$PKI/ca.crt" \
@@ -244,6 +253,10 @@ EOF
 #                               pods need no token/ServiceAccount to be admitted.
 #  --service-cluster-ip-range   a required config value; nothing is routed there.
 #  --service-account-issuer     an identifier put in tokens, not contacted.
+#  --requestheader-*, --proxy-client-*
+#                               the aggregation layer: APIServices (metrics.k8s.io for the
+#                               HorizontalPodAutoscaler) are proxied with the front-proxy client
+#                               certificate and the user in X-Remote-* headers.
 start kube-apiserver "$KUBE_APISERVER" \
     --etcd-servers "http://127.0.0.1:${ETCD_CLIENT_PORT}" \
     --bind-address 127.0.0.1 \
@@ -263,11 +276,20 @@ start kube-apiserver "$KUBE_APISERVER" \
     --allow-privileged=true \
     --audit-policy-file "$DIR/audit-policy.yaml" \
     --audit-log-path "$DIR/logs/audit.log" \
+    --requestheader-client-ca-file "$PKI/ca.crt" \
+    --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User \
+    --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$PKI/front-proxy-client.crt" \
+    --proxy-client-key-file "$PKI/front-proxy-client.key" \
     --profiling=false
 wait_for kube-apiserver probe "$SERVER" /readyz
 
 # Default controllers (replicaset, deployment, garbagecollector, namespace,
-# serviceaccount, ...). --port=0 closes 1.20's unauthenticated port 10252.
+# serviceaccount, horizontalpodautoscaling, ...). --port=0 closes 1.20's unauthenticated port
+# 10252. The HorizontalPodAutoscaler looks at the metrics every second (15 s by default), and a
+# pod's CPU counts one metrics window after it is ready, not 5 minutes after it started.
 start kube-controller-manager "$KUBE_CONTROLLER_MANAGER" \
     --kubeconfig "$DIR/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$DIR/controller-manager.kubeconfig" \
@@ -284,6 +306,9 @@ start kube-controller-manager "$KUBE_CONTROLLER_MANAGER" \
     --root-ca-file "$PKI/ca.crt" \
     --cluster-signing-cert-file "$PKI/ca.crt" \
     --cluster-signing-key-file "$PKI/ca.key" \
+    --horizontal-pod-autoscaler-sync-period 1s \
+    --horizontal-pod-autoscaler-cpu-initialization-period 1s \
+    --horizontal-pod-autoscaler-initial-readiness-delay 1s \
     --profiling=false
 wait_for kube-controller-manager probe "https://127.0.0.1:${CONTROLLER_MANAGER_PORT}" /healthz
 

@@ -35,9 +35,9 @@ class ConvertCommandTest {
     assertThat(run.err())
         .contains(
             FIXTURES
-                + "flagger-podinfo/input/canary.yaml:18: warning: spec.autoscalerRef: Weir does not"
-                + " scale a Rollout by an HPA yet")
-        .endsWith("converted 7 objects: 3 warnings, 8 notes\n");
+                + "flagger-podinfo/input/canary.yaml:71: warning: spec.analysis.webhooks[1]: Weir"
+                + " calls no webhooks")
+        .endsWith("converted 8 objects: 2 warnings, 9 notes\n");
   }
 
   @Test
@@ -46,7 +46,7 @@ class ConvertCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).endsWith("\nerror: 3 warnings and --strict: nothing written\n");
+    assertThat(run.err()).endsWith("\nerror: 2 warnings and --strict: nothing written\n");
   }
 
   @Test

@@ -39,9 +39,20 @@ public final class KubectlWeir {
 
   private final Path kubeconfig;
   private final Path work;
+  private final boolean withPlugin;
 
   public KubectlWeir(Path kubeconfig) {
+    this(kubeconfig, true);
+  }
+
+  /** The real kubectl alone, for what it does without the plugin ({@code kubectl scale}). */
+  public static KubectlWeir withoutPlugin(Path kubeconfig) {
+    return new KubectlWeir(kubeconfig, false);
+  }
+
+  private KubectlWeir(Path kubeconfig, boolean withPlugin) {
     this.kubeconfig = kubeconfig;
+    this.withPlugin = withPlugin;
     try {
       this.work = Files.createTempDirectory("kubectl-weir-test-");
       Files.createDirectories(work.resolve("home"));
@@ -129,8 +140,7 @@ public final class KubectlWeir {
     env.clear();
     env.put(
         "PATH",
-        pluginDir()
-            + File.pathSeparator
+        (withPlugin ? pluginDir() + File.pathSeparator : "")
             + kubectlBinary().getParent()
             + File.pathSeparator
             + "/usr/local/bin:/usr/bin:/bin");

@@ -22,12 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -35,8 +29,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A real mutating admission webhook for the real API server: an HTTPS server on loopback (a
@@ -68,7 +60,7 @@ public final class MutatingWebhook implements FieldHolder, AutoCloseable {
       var certificate = SelfSignedCertificate.create(dir, List.of("IP:127.0.0.1"));
       var server =
           HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.setHttpsConfigurator(new HttpsConfigurator(tls(certificate)));
+      server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
       server.setExecutor(Executors.newCachedThreadPool(daemon()));
       String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(certificate.certificate()));
       var webhook = new MutatingWebhook(admin, server, ca);
@@ -204,27 +196,6 @@ public final class MutatingWebhook implements FieldHolder, AutoCloseable {
     List.copyOf(holds.values()).forEach(Held::close);
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
-  }
-
-  private static SSLContext tls(SelfSignedCertificate certificate) throws IOException {
-    try {
-      String pem = Files.readString(certificate.key());
-      byte[] der =
-          Base64.getMimeDecoder()
-              .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
-      PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-      char[] password = "webhook".toCharArray();
-      var store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("webhook", key, password, new Certificate[] {certificate.x509()});
-      var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, password);
-      var context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the webhook's certificate cannot serve TLS", e);
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon() {

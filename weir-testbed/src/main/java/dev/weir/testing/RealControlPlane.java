@@ -368,6 +368,7 @@ public final class RealControlPlane {
     if (c.namespaces().withName(namespace).get() == null) {
       return;
     }
+    c.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(namespace).delete();
     c.resources(Rollout.class).inNamespace(namespace).delete();
     c.apps().replicaSets().inNamespace(namespace).delete();
     // No kubelet confirms the end of a bound pod: delete at once, as a kubelet would.

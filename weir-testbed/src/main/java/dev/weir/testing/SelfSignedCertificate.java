@@ -5,11 +5,20 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A self-signed TLS certificate and its private key, PEM files made by {@code openssl} (Debian's
@@ -65,6 +74,31 @@ public record SelfSignedCertificate(Path certificate, Path key) {
       throw new IllegalStateException("interrupted while making a certificate", e);
     }
     return made;
+  }
+
+  /** TLS for a server that presents this certificate. */
+  public SSLContext serverContext() {
+    try {
+      String pem = Files.readString(key);
+      byte[] der =
+          Base64.getMimeDecoder()
+              .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+      PrivateKey privateKey =
+          KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+      char[] password = "weir-test".toCharArray();
+      var store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("server", privateKey, password, new Certificate[] {x509()});
+      var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      var context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the certificate " + certificate + " cannot serve TLS", e);
+    }
   }
 
   /** The certificate, for a client that should trust exactly it. */

@@ -89,7 +89,8 @@ final class ArgoRollout {
               "maxSurge",
               "maxUnavailable",
               "scaleDownDelaySeconds",
-              "abortScaleDownDelaySeconds")
+              "abortScaleDownDelaySeconds",
+              "dynamicStableScale")
           .rule("steps", ArgoRollout::steps)
           .rule("trafficRouting", ArgoRollout::trafficRouting)
           .object("analysis", BACKGROUND_ANALYSIS)
@@ -103,9 +104,6 @@ final class ArgoRollout {
           .unsupported(
               "scaleDownDelayRevisionLimit",
               "a canary's old revisions each wait out scaleDownDelaySeconds in Weir: left out")
-          .unsupported(
-              "dynamicStableScale",
-              "Weir keeps the stable revision at full size until promotion: left out")
           .unsupported("minPodsPerReplicaSet", "Weir scales a canary by its weight alone: left out")
           .unsupported("pingPong", "Weir has no ping-pong Services: left out")
           .unsupported(
@@ -302,6 +300,12 @@ final class ArgoRollout {
   }
 
   private static void withoutScaleStepsWhereReplicasAreTheWeight(Source src, ObjectNode canary) {
+    if (!canary.has("trafficRouting") && canary.remove("dynamicStableScale") != null) {
+      src.warn(
+          "spec.strategy.canary.dynamicStableScale",
+          "without traffic routing the stable side already gives up the pods the canary takes:"
+              + " left out");
+    }
     if (canary.has("trafficRouting") || !(canary.get("steps") instanceof ArrayNode steps)) {
       return;
     }

@@ -3,6 +3,7 @@ package dev.weir.cli.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.api.WellKnownNames;
 import dev.weir.cli.manifest.YamlDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -551,7 +552,7 @@ final class FlaggerCanary {
               + ").");
       deploymentFields(deployment, metadata, rolloutSpec);
     }
-    hpa(rolloutSpec);
+    Converted autoscaler = hpa(rolloutSpec);
     if (spec.has("progressDeadlineSeconds")) {
       rolloutSpec.set("progressDeadlineSeconds", spec.get("progressDeadlineSeconds").deepCopy());
     }
@@ -564,6 +565,9 @@ final class FlaggerCanary {
       strategy.set("canary", canary(istio, analysed, comments));
     }
     out.add(new Converted(comments, WeirObjects.weir("Rollout", metadata, ordered(rolloutSpec))));
+    if (autoscaler != null) {
+      out.add(autoscaler);
+    }
   }
 
   /** The spec's fields in the order Weir's docs write them. */
@@ -616,25 +620,58 @@ final class FlaggerCanary {
             + "); delete the Deployment once the Rollout is Healthy");
   }
 
-  private void hpa(ObjectNode rolloutSpec) {
+  /**
+   * The Canary's HorizontalPodAutoscaler, now scaling the Rollout through its scale subresource;
+   * the Rollout starts at its minReplicas. Returns it to be written after the Rollout, or null.
+   */
+  private Converted hpa(ObjectNode rolloutSpec) {
     String name = spec.path("autoscalerRef").path("name").asText(null);
     if (name == null) {
-      return;
+      return null;
     }
     YamlDocument hpa = inputs.find("HorizontalPodAutoscaler", src.doc.namespace(), name);
-    JsonNode min = hpa == null ? null : hpa.value().path("spec").path("minReplicas");
-    String replicas = "";
-    if (min != null && min.isInt()) {
-      rolloutSpec.put("replicas", min.asInt());
-      replicas = " spec.replicas is its minReplicas (" + min.asInt() + ");";
+    if (hpa == null) {
+      src.warn(
+          "spec.autoscalerRef",
+          "HorizontalPodAutoscaler "
+              + name
+              + " is not among the files given: point its scaleTargetRef at the Rollout"
+              + " (apiVersion "
+              + WellKnownNames.API_VERSION
+              + ", kind Rollout, name "
+              + target
+              + "), or give it with -f");
+      return null;
     }
-    src.warn(
+    JsonNode min = hpa.value().path("spec").path("minReplicas");
+    String replicas = "";
+    if (min.isInt()) {
+      rolloutSpec.put("replicas", min.asInt());
+      replicas = "; spec.replicas starts at its minReplicas (" + min.asInt() + ")";
+    }
+    ObjectNode scaled = hpa.value().deepCopy();
+    ObjectNode hpaSpec =
+        scaled.path("spec") instanceof ObjectNode given ? given : scaled.putObject("spec");
+    ObjectNode ref = hpaSpec.putObject("scaleTargetRef");
+    ref.put("apiVersion", WellKnownNames.API_VERSION);
+    ref.put("kind", "Rollout");
+    ref.put("name", target);
+    src.note(
         "spec.autoscalerRef",
-        "Weir does not scale a Rollout by an HPA yet (the Rollout has no scale subresource):"
-            + replicas
-            + " HorizontalPodAutoscaler "
+        "HorizontalPodAutoscaler "
             + name
-            + " is left out");
+            + " scales the Rollout through its scale subresource, the total that the canary's weight"
+            + " splits"
+            + replicas);
+    return declared(
+        ": HorizontalPodAutoscaler "
+            + name
+            + " ("
+            + hpa.file()
+            + ":"
+            + hpa.line()
+            + "), its target the Rollout.",
+        scaled);
   }
 
   private ObjectNode canary(boolean istio, boolean analysed, List<String> comments) {

@@ -116,6 +116,31 @@ class ArgoConversionTest {
   }
 
   @Test
+  void dynamicStableScaleCarriesOverWithAMeshAndIsLeftOutWithoutOne() {
+    String dynamic =
+        ROLLOUT.replace(
+            "stableService: guestbook-stable",
+            "stableService: guestbook-stable\n      dynamicStableScale: true");
+
+    var meshed = convert(dynamic);
+    var unmeshed =
+        convert(
+            dynamic.replace(
+                "istio:\n          virtualService: {name: guestbook, routes: [primary]}",
+                "nginx:\n          stableIngress: guestbook"));
+
+    assertThat(said(meshed)).isEmpty();
+    assertThat(object(meshed, "Rollout").at("/spec/strategy/canary/dynamicStableScale").asBoolean())
+        .isTrue();
+    assertThat(said(unmeshed))
+        .contains(
+            "in0.yaml:19: warning: spec.strategy.canary.dynamicStableScale: without traffic routing"
+                + " the stable side already gives up the pods the canary takes: left out");
+    assertThat(object(unmeshed, "Rollout").at("/spec/strategy/canary").has("dynamicStableScale"))
+        .isFalse();
+  }
+
+  @Test
   void stepsWeirLacksAreLeftOutWithTheirReason() {
     var conversion =
         convert(

@@ -2,6 +2,7 @@ package dev.weir.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -55,6 +56,15 @@ public class CanaryStrategy {
           + " traffic has moved off it. Defaults to 30.")
   @Min(0)
   public Integer abortScaleDownDelaySeconds;
+
+  @JsonPropertyDescription(
+      "With trafficRouting: the stable side shrinks as the canary's weight grows, to the share"
+          + " of spec.replicas the stable weight needs (rounded up), and grows back before the"
+          + " weight moves to it. The stable side shrinks only once the routes read the new"
+          + " weight back. Requires trafficRouting; defaults to false (stable keeps spec.replicas"
+          + " pods until promotion).")
+  @Default("false")
+  public Boolean dynamicStableScale;
 
   @JsonPropertyDescription(
       "How traffic is split between stable and canary. Without it, the canary's share is"

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /**
  * What the user declares in git: the pod template and how a new revision of it is released. Fields
@@ -15,9 +16,14 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutSpec {
 
-  @JsonPropertyDescription("Number of desired pods of the stable revision. Defaults to 1.")
+  @JsonPropertyDescription(
+      "Number of pods the rollout runs: the stable revision's, and during a release the total"
+          + " the canary's share is taken from. The scale subresource sets it (`kubectl scale`,"
+          + " a HorizontalPodAutoscaler); a change mid-release resizes both sides at once and"
+          + " never advances a step. Defaults to 1.")
   @Default("1")
   @Min(0)
+  @SpecReplicas
   public Integer replicas;
 
   @JsonPropertyDescription(

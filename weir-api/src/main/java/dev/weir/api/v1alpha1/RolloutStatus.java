@@ -3,6 +3,8 @@ package dev.weir.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,8 +88,15 @@ public class RolloutStatus {
   @JsonPropertyDescription("When the release last made progress (a step, a pod available).")
   public String progressedAt;
 
-  @JsonPropertyDescription("Pods of all revisions of this rollout.")
+  @JsonPropertyDescription("Pods of all revisions of this rollout (the scale subresource's count).")
+  @StatusReplicas
   public Integer replicas;
+
+  @JsonPropertyDescription(
+      "spec.selector as a label selector string (app=checkout): the scale subresource's"
+          + " selector, with which a HorizontalPodAutoscaler finds the pods of every revision.")
+  @LabelSelector
+  public String selector;
 
   @JsonPropertyDescription("Pods of the revision spec.template declares now.")
   public Integer updatedReplicas;

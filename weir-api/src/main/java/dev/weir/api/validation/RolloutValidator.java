@@ -202,6 +202,15 @@ public final class RolloutValidator {
       }
     }
     if (canary.trafficRouting == null) {
+      if (Boolean.TRUE.equals(canary.dynamicStableScale)) {
+        // Without a mesh the sides' pods are the weight: stable already gives up what the canary
+        // takes.
+        problems.add(
+            new SpecProblem(
+                field + ".dynamicStableScale",
+                "requires trafficRouting: without a mesh the stable side already shrinks as the"
+                    + " canary grows"));
+      }
       return;
     }
     var istio = canary.trafficRouting.istio;

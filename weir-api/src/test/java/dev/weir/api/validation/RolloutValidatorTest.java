@@ -241,6 +241,14 @@ class RolloutValidatorTest {
             CANARY + ".steps[0].setCanaryScale",
             "requires trafficRouting"),
         mistake(
+            "dynamicStableScale without trafficRouting",
+            s -> {
+              s.strategy.canary.trafficRouting = null;
+              s.strategy.canary.dynamicStableScale = true;
+            },
+            CANARY + ".dynamicStableScale",
+            "requires trafficRouting"),
+        mistake(
             "a pod template without containers",
             s -> s.template.getSpec().setContainers(List.of()),
             "spec.template.spec.containers",

@@ -3,7 +3,11 @@ package dev.weir.rollout.plan;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.SetCanaryScale;
 
-/** Brings the canary (and, without a mesh, the stable side) to the pods a step asks for. */
+/**
+ * Brings the canary (and the stable side) to the pods a step asks for. spec.replicas is the total:
+ * a HorizontalPodAutoscaler that changes it resizes both sides at once, the canary to its share,
+ * the stable side never above the total.
+ */
 final class CanaryScaling {
 
   private CanaryScaling() {}
@@ -27,17 +31,54 @@ final class CanaryScaling {
     return ReplicaArithmetic.canaryReplicas(ctx.replicas(), scale.weight);
   }
 
+  /** Whether the stable side shrinks as the canary's weight grows. */
+  static boolean dynamicStable(PlanContext ctx) {
+    return ctx.routed() && Boolean.TRUE.equals(ctx.canary.dynamicStableScale);
+  }
+
   /**
-   * Asks for {@code canaryTarget} canary pods. With a mesh the stable side keeps all its pods;
-   * without one it gives up as many as the canary takes, within maxSurge and maxUnavailable.
+   * Stable pods, with a mesh, for the canary weights in play (the one held and the one being moved
+   * to): all of spec.replicas, or with dynamicStableScale the share the largest stable traffic
+   * among them needs.
+   */
+  static int stableReplicas(PlanContext ctx, int... canaryWeights) {
+    if (!dynamicStable(ctx)) {
+      return ctx.replicas();
+    }
+    int least = 100;
+    for (int weight : canaryWeights) {
+      least = Math.min(least, weight);
+    }
+    return ReplicaArithmetic.stableReplicas(ctx.replicas(), least);
+  }
+
+  /** The canary weight Weir holds now. */
+  static int heldWeight(PlanContext ctx) {
+    return ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
+  }
+
+  /**
+   * Asks for {@code canaryTarget} canary pods. With a mesh the stable side keeps the pods the held
+   * weight needs; without one it gives up as many as the canary takes, within maxSurge and
+   * maxUnavailable.
    *
    * @return whether both sides are at their targets with all pods available
    */
   static boolean scale(PlanContext ctx, int canaryTarget) {
+    return scale(ctx, canaryTarget, stableReplicas(ctx, heldWeight(ctx)));
+  }
+
+  /**
+   * Asks for {@code canaryTarget} canary pods and, with a mesh, {@code routedStable} stable ones.
+   *
+   * @return whether both sides are at their targets with all pods available (with a mesh: the
+   *     canary)
+   */
+  static boolean scale(PlanContext ctx, int canaryTarget, int routedStable) {
     String stable = ctx.status.stableRS;
     String canary = ctx.status.currentPodHash;
     if (ctx.routed()) {
-      ctx.scaleTo(stable, ctx.replicas());
+      ctx.scaleTo(stable, routedStable);
       return ctx.scaleTo(canary, canaryTarget);
     }
     int replicas = ctx.replicas();
@@ -66,11 +107,37 @@ final class CanaryScaling {
         && next.canary() == canaryTarget;
   }
 
+  /**
+   * With dynamicStableScale, before the canary's weight goes down to {@code weight}: the stable
+   * side grows to the share it will carry, and the weight waits for its pods. Scale-up before
+   * traffic.
+   *
+   * @return whether the stable side can take the traffic (always, without dynamicStableScale)
+   */
+  static boolean stableCarries(PlanContext ctx, int weight) {
+    if (!dynamicStable(ctx)) {
+      return true;
+    }
+    int target = stableReplicas(ctx, weight, heldWeight(ctx));
+    String stable = ctx.status.stableRS;
+    return ctx.scaleTo(stable, target) || ctx.available(stable) >= target;
+  }
+
   static String progress(PlanContext ctx, int canaryTarget) {
     return "waiting for canary pods: "
         + ctx.available(ctx.status.currentPodHash)
         + "/"
         + canaryTarget
+        + " available";
+  }
+
+  static String stableProgress(PlanContext ctx, int weight) {
+    return "waiting for stable pods before the canary weight goes down to "
+        + weight
+        + "%: "
+        + ctx.available(ctx.status.stableRS)
+        + "/"
+        + stableReplicas(ctx, weight, heldWeight(ctx))
         + " available";
   }
 }

@@ -37,7 +37,13 @@ final class PromotingState implements StateHandler {
     } else if (!SteppingState.holdTraffic(ctx)) {
       return;
     }
-    if (!CanaryScaling.scale(ctx, ctx.replicas())) {
+    // The new stable is brought to spec.replicas as it is now (an autoscaler's count) before any
+    // traffic moves; the old stable gives up no pod before the switch.
+    int oldStablePods =
+        CanaryScaling.dynamicStable(ctx)
+            ? Math.min(ctx.desired(oldStable), ctx.replicas())
+            : ctx.replicas();
+    if (!CanaryScaling.scale(ctx, ctx.replicas(), oldStablePods)) {
       ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, ctx.replicas()));
       return;
     }

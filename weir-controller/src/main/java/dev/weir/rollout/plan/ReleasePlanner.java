@@ -38,6 +38,7 @@ public final class ReleasePlanner {
   public Plan plan(RolloutSpec spec, long generation, RolloutStatus current, Observation observed) {
     RolloutStatus status = copy(current);
     status.observedGeneration = generation;
+    status.selector = ScaleSelector.of(spec);
     var problems = new ArrayList<SpecProblem>(RolloutValidator.validate(spec));
     if (problems.isEmpty()) {
       problems.addAll(observed.traffic().problems());
@@ -184,7 +185,7 @@ public final class ReleasePlanner {
             || !Objects.equals(status.currentStepIndex, previous.currentStepIndex)
             || !Objects.equals(status.currentPodHash, previous.currentPodHash)
             || !Objects.equals(status.stableRS, previous.stableRS)
-            || !Objects.equals(status.availableReplicas, previous.availableReplicas)
+            || morePodsAvailable(ctx, previous)
             || !Objects.equals(status.pauseConditions, previous.pauseConditions);
     if (progressed) {
       status.progressedAt = ctx.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
@@ -195,6 +196,16 @@ public final class ReleasePlanner {
             ctx.phase, ctx.reason, ctx.message, Boolean.TRUE.equals(status.abort), false),
         generation,
         ctx.now());
+  }
+
+  /**
+   * Pods that became available count as progress only for a wait for pods: pods an autoscaler added
+   * or took away while the release waits for something else (a weight, a measurement) move no
+   * deadline.
+   */
+  private static boolean morePodsAvailable(PlanContext ctx, RolloutStatus previous) {
+    int before = previous.availableReplicas == null ? 0 : previous.availableReplicas;
+    return PlanContext.WAITING_FOR_PODS.equals(ctx.reason) && ctx.status.availableReplicas > before;
   }
 
   private static Integer verifiedWeight(PlanContext ctx) {

@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 /**
  * Replica counts of a canary, as pure functions.
  *
- * <p>With traffic routing the stable revision keeps all its pods and the canary gets {@code
- * ceil(replicas * weight / 100)}: 5 replicas at 10 % give 1 canary pod, at 30 % 2, at 60 % 3.
+ * <p>{@code replicas} is the rollout's total (spec.replicas, which a HorizontalPodAutoscaler sets
+ * through the scale subresource). With traffic routing the stable revision keeps that many pods and
+ * the canary gets {@code ceil(replicas * weight / 100)}: 5 replicas at 10 % give 1 canary pod, at
+ * 30 % 2, at 60 % 3. With dynamicStableScale the stable side keeps only its own share, {@code
+ * ceil(replicas * (100 - weight) / 100)}.
  *
  * <p>Without traffic routing the canary's share of the traffic is its share of the pods, so the two
  * sides trade pods within maxSurge and maxUnavailable, like a Deployment's rolling update. Example,
@@ -21,6 +24,15 @@ public final class ReplicaArithmetic {
   /** Canary pods for a traffic weight: rounded up, so that any weight above 0 gets a pod. */
   public static int canaryReplicas(int replicas, int weight) {
     return (int) Math.ceil(replicas * weight / 100.0);
+  }
+
+  /**
+   * Stable pods for the traffic the stable side carries while the canary has {@code canaryWeight}:
+   * rounded up, so that the two sides together never have fewer pods than replicas. 5 replicas at
+   * 10 % keep 5 stable pods, at 30 % 4, at 60 % 2, at 100 % none.
+   */
+  public static int stableReplicas(int replicas, int canaryWeight) {
+    return (int) Math.ceil(replicas * (100 - canaryWeight) / 100.0);
   }
 
   /** A number or a percentage of replicas; percentages round up for surge, down otherwise. */

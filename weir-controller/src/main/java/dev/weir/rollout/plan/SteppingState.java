@@ -14,10 +14,11 @@ import java.util.Set;
 
 /**
  * Carries the new revision through the steps. Before any step, what the steps already did is held
- * ({@link #holdTraffic}, {@link #holdCanaryPods}): stable stays whole, the canary side is
- * re-pointed only while it carries no traffic, the weight of the steps already done is put back if
- * someone else changed it (a GitOps sync), and a canary whose ReplicaSet was deleted or scaled down
- * gets its pods back, so an outside change never advances a step.
+ * ({@link #holdTraffic}, {@link #holdReplicas}): stable stays whole (or, with dynamicStableScale,
+ * at its weight's share), the canary side is re-pointed only while it carries no traffic, the
+ * weight of the steps already done is put back if someone else changed it (a GitOps sync), and a
+ * canary whose ReplicaSet was deleted or scaled down gets its pods back, so an outside change never
+ * advances a step.
  */
 final class SteppingState implements StateHandler {
 
@@ -34,7 +35,7 @@ final class SteppingState implements StateHandler {
   public void plan(PlanContext ctx) {
     var status = ctx.status;
     String canary = status.currentPodHash;
-    if (!holdTraffic(ctx) || !holdCanaryPods(ctx)) {
+    if (!holdTraffic(ctx) || !holdReplicas(ctx)) {
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
@@ -117,29 +118,67 @@ final class SteppingState implements StateHandler {
   }
 
   /**
-   * Holds the canary's pods at what the steps already done asked for: a canary whose ReplicaSet was
-   * deleted or scaled down by someone else still takes traffic, so its pods are made again before
-   * any step goes on, paused or not.
+   * Holds both sides at what the steps already done asked for, out of spec.replicas as it is now: a
+   * canary whose ReplicaSet was deleted or scaled down by someone else still takes traffic, so its
+   * pods are made again before any step goes on, paused or not; a new spec.replicas (a
+   * HorizontalPodAutoscaler's) resizes both sides at once. Neither is progress: no step advances
+   * and no pause starts again for it. A step that resizes the sides itself (setWeight,
+   * setCanaryScale) does so from the current spec.replicas; before it, only missing canary pods are
+   * asked for, so that the hold never undoes what the step began.
    *
-   * @return whether the canary has them (asked for; the steps wait for availability themselves)
+   * @return whether both sides have their pods (asked for; the steps wait for availability
+   *     themselves)
    */
-  private static boolean holdCanaryPods(PlanContext ctx) {
+  private static boolean holdReplicas(PlanContext ctx) {
     String canary = ctx.status.currentPodHash;
-    int weight = ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
-    int held = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
-    if (weight == 0 || ctx.desired(canary) >= held) {
+    String stable = ctx.status.stableRS;
+    int weight = CanaryScaling.heldWeight(ctx);
+    int canaryHeld = CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight);
+    int stableHeld =
+        ctx.routed() ? CanaryScaling.stableReplicas(ctx, weight) : ctx.replicas() - canaryHeld;
+    int canaryNow = ctx.desired(canary);
+    int stableNow = ctx.desired(stable);
+    if (stepResizes(ctx)) {
+      if (canaryNow >= canaryHeld) {
+        return true;
+      }
+      CanaryScaling.scale(ctx, canaryHeld, Math.max(stableNow, stableHeld));
+    } else if (canaryNow == canaryHeld && stableNow == stableHeld) {
       return true;
+    } else {
+      CanaryScaling.scale(ctx, canaryHeld, stableHeld);
     }
-    CanaryScaling.scale(ctx, held);
-    ctx.waitForPodsOrAbort(
-        "restoring the canary's pods at "
-            + weight
-            + "%, changed outside Weir: "
+    String sides =
+        "canary "
             + ctx.available(canary)
             + "/"
-            + held
-            + " available");
+            + canaryHeld
+            + " available at "
+            + weight
+            + "%, stable "
+            + ctx.available(stable)
+            + "/"
+            + stableHeld;
+    ctx.waitForPodsOrAbort(
+        stableNow == stableHeld
+            ? "restoring the canary's pods at "
+                + weight
+                + "%, changed outside Weir: "
+                + ctx.available(canary)
+                + "/"
+                + canaryHeld
+                + " available"
+            : "resizing both sides to spec.replicas " + ctx.replicas() + ": " + sides);
     return false;
+  }
+
+  /** Whether the step in progress sets the canary's pods itself. */
+  private static boolean stepResizes(PlanContext ctx) {
+    if (ctx.stepIndex() >= ctx.steps().size()) {
+      return false;
+    }
+    CanaryStep step = ctx.steps().get(ctx.stepIndex());
+    return step != null && (step.setWeight != null || step.setCanaryScale != null);
   }
 
   /** Carries out one step; true when it is done and the next may begin. */
@@ -151,6 +190,10 @@ final class SteppingState implements StateHandler {
       boolean shrinking = target < ctx.desired(ctx.status.currentPodHash);
       if (!shrinking && !CanaryScaling.scale(ctx, target)) {
         ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
+        return false;
+      }
+      if (!CanaryScaling.stableCarries(ctx, weight)) {
+        ctx.waitForPodsOrAbort(CanaryScaling.stableProgress(ctx, weight));
         return false;
       }
       // The wanted weight is recorded before it is verified, so that the next pass (or a

@@ -199,6 +199,8 @@ final class RolloutArbitraries {
         .inSetter((c, v) -> c.abortScaleDownDelaySeconds = v)
         .use(backgroundAnalyses(fault))
         .inSetter((c, v) -> c.analysis = v)
+        .use(Arbitraries.of(true, false).injectNull(0.5))
+        .inSetter((c, v) -> c.dynamicStableScale = v)
         .build();
   }
 
