@@ -133,12 +133,12 @@ final class AnalysisTemplateRule implements RiskRule {
       JsonNode before,
       JsonNode after,
       Risks risks) {
-    String textBefore = before.path(field).asText(null);
-    String textAfter = after.path(field).asText(null);
-    if (textBefore == null || textBefore.isBlank()) {
+    String rawBefore = before.path(field).asText(null);
+    String rawAfter = after.path(field).asText(null);
+    if (rawBefore == null || rawBefore.isBlank()) {
       return;
     }
-    if (textAfter == null || textAfter.isBlank()) {
+    if (rawAfter == null || rawAfter.isBlank()) {
       risks.add(
           Severity.HIGH,
           change,
@@ -146,20 +146,28 @@ final class AnalysisTemplateRule implements RiskRule {
           metric
               + field
               + " `"
-              + textBefore.strip()
+              + rawBefore.strip()
               + "` is removed: "
               + (verdict == Verdict.SUCCESS
                   ? "measurements no longer need to meet it to pass"
                   : "no measurement fails by it any more"));
       return;
     }
+    // A threshold is often an arg of the template ({{args.threshold}}): judged with its default.
+    String textBefore = TemplateArgs.expand(rawBefore, change.before("spec", "args")).strip();
+    String textAfter = TemplateArgs.expand(rawAfter, change.after("spec", "args")).strip();
+    String at =
+        rawBefore.equals(rawAfter)
+            ? TemplateArgs.changedArg(
+                rawAfter, change.before("spec", "args"), change.after("spec", "args"))
+            : path + "." + field;
     Direction direction = ThresholdDirection.compare(textBefore, textAfter, verdict);
-    String edit = " `" + textBefore.strip() + "` → `" + textAfter.strip() + "`";
+    String edit = " `" + textBefore + "` → `" + textAfter + "`";
     if (direction == Direction.LOOSER) {
       risks.add(
           Severity.WARNING,
           change,
-          path + "." + field,
+          at,
           metric
               + field
               + " loosened,"
@@ -172,7 +180,7 @@ final class AnalysisTemplateRule implements RiskRule {
       risks.add(
           Severity.INFO,
           change,
-          path + "." + field,
+          at,
           metric + field + " changed," + edit + ": check that it is not looser");
     }
   }

@@ -89,13 +89,9 @@ public enum ReviewFormat {
             case INFO -> "notice";
           };
       String title =
-          "Weir review, "
-              + risk.severity().word()
-              + (risk.object().isEmpty()
-                  ? ""
-                  : ": "
-                      + risk.object()
-                      + (risk.build().isEmpty() ? "" : " (" + risk.build() + ")"));
+          risk.object().isEmpty()
+              ? "Weir review"
+              : risk.object() + (risk.build().isEmpty() ? "" : " (" + risk.build() + ")");
       out.append("::")
           .append(command)
           .append(" file=")
