@@ -9,6 +9,7 @@ import dev.weir.cli.review.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,6 +83,7 @@ final class LintCommand implements Callable<Integer> {
       paramLabel = "SEVERITY",
       defaultValue = "high",
       converter = FailOn.class,
+      completionCandidates = FailOn.Names.class,
       description =
           "With --diff: exit 2 when a risk of this severity or worse is found: info, warning,"
               + " high (default), or none.")
@@ -153,6 +155,13 @@ final class LintCommand implements Callable<Integer> {
     record Threshold(Severity severity) {}
 
     static final List<String> NAMES = List.of("info", "warning", "high", "none");
+
+    /** For completion. */
+    static final class Names extends ArrayList<String> {
+      Names() {
+        super(NAMES);
+      }
+    }
 
     @Override
     public Threshold convert(String value) {
