@@ -147,19 +147,37 @@ class LintDiffCommandTest {
   }
 
   @Test
+  void anOverlayThatNoLongerBuildsIsHighAndTheScopeIsWhatFilenameNames() throws Exception {
+    edit(
+        "overlays/staging/kustomization.yaml",
+        "  - ../../base\n",
+        "  - ../../base\n  - gone.yaml\n");
+    edit("overlays/production/kustomization.yaml", "value: 10\n", "value: 0\n");
+
+    var run = run("lint", "--diff", "main", "-f", "overlays/staging", "--repo", repo.toString());
+
+    assertThat(run.out())
+        .startsWith(
+            "overlays/staging/kustomization.yaml:1: high: the Kustomize overlay overlays/staging no"
+                + " longer builds, so nothing in it can be applied: ")
+        .contains(
+            "accumulating resources from 'gone.yaml': evalsymlink failure on"
+                + " 'overlays/staging/gone.yaml' : lstat overlays/staging/gone.yaml: no such file"
+                + " or directory")
+        .doesNotContain("overlays/production")
+        .endsWith(" to the working tree: 1 high, 0 warnings, 0 info\n");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.RISKY);
+  }
+
+  @Test
   void reviewsTwoFoldersAsJson(@TempDir Path folders) throws Exception {
-    Path before = Files.createDirectories(folders.resolve("before"));
-    Path after = Files.createDirectories(folders.resolve("after"));
-    Files.copy(repo.resolve("argocd/application.yaml"), before.resolve("app.yaml"));
-    Files.writeString(
-        after.resolve("app.yaml"),
-        Files.readString(before.resolve("app.yaml"))
-            .replace("{prune: true, selfHeal: true}", "{}")
-            .replace("automated: {}", "automated: {prune: true}"));
-    Files.writeString(
-        before.resolve("app.yaml"),
-        Files.readString(before.resolve("app.yaml"))
-            .replace("{prune: true, selfHeal: true}", "{}"));
+    Path before = folders.resolve("before");
+    Path after = folders.resolve("after");
+    edit("argocd/application.yaml", "{prune: true, selfHeal: true}", "{}");
+    copyWorkingTree(before);
+    edit("argocd/application.yaml", "automated: {}", "automated: {prune: true}");
+    edit("overlays/staging/kustomization.yaml", "value: 2\n", "value: 0\n");
+    copyWorkingTree(after);
 
     var run =
         run(
@@ -174,16 +192,34 @@ class LintDiffCommandTest {
 
     var report = Json.parse(run.out());
     assertThat(report.path("base").asText()).isEqualTo(before.toString());
-    assertThat(report.path("failed").asBoolean()).isFalse();
-    assertThat(report.path("counts").toString()).isEqualTo("{\"high\":0,\"warning\":1,\"info\":0}");
-    var risk = report.path("risks").get(0);
-    assertThat(risk.path("file").asText()).isEqualTo(after + "/app.yaml");
-    assertThat(risk.path("line").asInt()).isEqualTo(19);
-    assertThat(risk.path("severity").asText()).isEqualTo("warning");
-    assertThat(risk.path("object").asText()).isEqualTo("Application argocd/checkout-production");
-    assertThat(risk.path("field").asText()).isEqualTo("spec.syncPolicy.automated.prune");
-    assertThat(risk.path("message").asText()).startsWith("automated prune is turned on");
-    assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
+    assertThat(report.path("failed").asBoolean()).isTrue();
+    assertThat(report.path("counts").toString()).isEqualTo("{\"high\":1,\"warning\":1,\"info\":0}");
+    var prune = report.path("risks").get(0);
+    assertThat(prune.path("file").asText()).isEqualTo(after + "/argocd/application.yaml");
+    assertThat(prune.path("line").asInt()).isEqualTo(19);
+    assertThat(prune.path("severity").asText()).isEqualTo("warning");
+    assertThat(prune.path("object").asText()).isEqualTo("Application argocd/checkout-production");
+    assertThat(prune.path("build").asText()).isEmpty();
+    assertThat(prune.path("field").asText()).isEqualTo("spec.syncPolicy.automated.prune");
+    assertThat(prune.path("message").asText()).startsWith("automated prune is turned on");
+    var replicas = report.path("risks").get(1);
+    assertThat(replicas.path("file").asText())
+        .isEqualTo(after + "/overlays/staging/kustomization.yaml");
+    assertThat(replicas.path("build").asText()).isEqualTo("overlays/staging");
+    assertThat(replicas.path("severity").asText()).isEqualTo("high");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.RISKY);
+  }
+
+  private void copyWorkingTree(Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(repo)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Path relative = repo.relativize(file);
+        if (!relative.startsWith(".git")) {
+          Files.createDirectories(to.resolve(relative).getParent());
+          Files.copy(file, to.resolve(relative));
+        }
+      }
+    }
   }
 
   @Test

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds a Kustomize overlay with the real Kustomize: {@code kubectl kustomize}, which every
@@ -25,6 +27,8 @@ final class KustomizeBuild {
   static final String ORIGIN = "config.kubernetes.io/origin";
 
   private static final long TIMEOUT_MINUTES = 5;
+
+  private static final Pattern LOGGED_ERROR = Pattern.compile("(?s)err=\"(.*)\"\\s*$");
 
   private final List<String> command;
 
@@ -59,8 +63,7 @@ final class KustomizeBuild {
    */
   String build(Path tree, String overlay, Path wrapper) throws Failed, IOException {
     Files.createDirectories(wrapper);
-    String resource =
-        wrapper.relativize(tree.resolve(overlay)).toString().replace(File.separatorChar, '/');
+    String resource = slashes(wrapper.relativize(tree.resolve(overlay)).toString());
     Files.writeString(
         wrapper.resolve("kustomization.yaml"),
         "resources:\n- " + resource + "\nbuildMetadata: [originAnnotations]\n");
@@ -84,12 +87,30 @@ final class KustomizeBuild {
       throw new Failed("interrupted");
     }
     if (process.exitValue() != 0) {
-      String message = Files.readString(errors).strip();
-      // Kustomize names files by their path in the review's folder: say them as the user's.
-      throw new Failed(
-          message.replace(tree + File.separator, "").replace(wrapper + File.separator, ""));
+      String treeFromWrapper = slashes(wrapper.relativize(tree).toString()) + "/";
+      throw new Failed(message(Files.readString(errors), tree, wrapper, treeFromWrapper));
     }
     return new String(out, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Kustomize's own words, without kubectl's log prefix ({@code E1203 ... "command failed"
+   * err="..."}) and with the user's paths for the review's folders.
+   */
+  static String message(String stderr, Path tree, Path wrapper, String treeFromWrapper) {
+    String message = stderr.strip();
+    Matcher logged = LOGGED_ERROR.matcher(message);
+    if (logged.find()) {
+      message = logged.group(1).replace("\\\"", "\"");
+    }
+    return message
+        .replace(treeFromWrapper, "")
+        .replace(tree + File.separator, "")
+        .replace(wrapper + File.separator, "");
+  }
+
+  private static String slashes(String path) {
+    return path.replace(File.separatorChar, '/');
   }
 
   private static boolean onPath(String program) {

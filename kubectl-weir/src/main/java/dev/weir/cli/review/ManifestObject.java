@@ -7,7 +7,8 @@ import dev.weir.cli.manifest.YamlDocument;
  * One object of one side of a review: as a plain manifest declares it, or as a Kustomize overlay
  * builds it.
  *
- * @param build the overlay that built it (a folder of the repository), or empty for a plain file
+ * @param build the overlay that built it (its folder in the side's tree, the same on both sides),
+ *     or empty for a plain file
  * @param document the document it was read from (a file of the repository, or the overlay's output)
  * @param value the object, without what the review itself added to build it
  * @param locator where its fields are declared in the repository's files

@@ -3,9 +3,11 @@ package dev.weir.cli.review;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -60,7 +62,11 @@ public final class PullRequestReview {
       throws IOException {
     SideReader.Content before = new SideReader(base, kustomize, scope).read();
     SideReader.Content after = new SideReader(head, kustomize, scope).read();
-    List<Change> changes = pair(before.objects(), after.objects());
+    // An overlay that did not build on one side is not compared: its objects are not gone.
+    var unbuilt = new HashSet<String>();
+    before.brokenBuilds().keySet().forEach(o -> unbuilt.add(o.isEmpty() ? "." : o));
+    after.brokenBuilds().keySet().forEach(o -> unbuilt.add(o.isEmpty() ? "." : o));
+    List<Change> changes = pair(built(before.objects(), unbuilt), built(after.objects(), unbuilt));
     var risks = new Risks();
     for (Change change : changes) {
       if (change.changed()) {
@@ -101,15 +107,11 @@ public final class PullRequestReview {
             (overlay, message) -> {
               boolean alreadyBroken = before.brokenBuilds().containsKey(overlay);
               risks.add(
-                  new Risk(
+                  overlayRisk(
                       alreadyBroken ? Severity.INFO : Severity.HIGH,
-                      new Location(head.shown(kustomization(head, overlay)), 1),
-                      "",
-                      "",
-                      "",
-                      "the Kustomize overlay "
-                          + head.shown(overlay.isEmpty() ? "." : overlay)
-                          + (alreadyBroken
+                      head,
+                      overlay,
+                      (alreadyBroken
                               ? " did not build before either, and is not reviewed: "
                               : " no longer builds, so nothing in it can be applied: ")
                           + message));
@@ -120,19 +122,31 @@ public final class PullRequestReview {
             (overlay, message) -> {
               if (!after.brokenBuilds().containsKey(overlay)) {
                 risks.add(
-                    new Risk(
+                    overlayRisk(
                         Severity.INFO,
-                        new Location(head.shown(kustomization(head, overlay)), 1),
-                        "",
-                        "",
-                        "",
-                        "the Kustomize overlay "
-                            + head.shown(overlay.isEmpty() ? "." : overlay)
-                            + " did not build before: its objects are reviewed as new ("
+                        head,
+                        overlay,
+                        " did not build before: its objects are reviewed as new ("
                             + message
                             + ")"));
               }
             });
+  }
+
+  /** A risk about a whole overlay, at the top of its kustomization. */
+  private static Risk overlayRisk(Severity severity, SideFiles head, String overlay, String what) {
+    return new Risk(
+        severity,
+        new Location(head.shown(kustomization(head, overlay)), 1),
+        "",
+        "",
+        "",
+        "the Kustomize overlay " + head.shown(overlay.isEmpty() ? "." : overlay) + what);
+  }
+
+  /** The objects, without those of the overlays that did not build on either side. */
+  private static List<ManifestObject> built(List<ManifestObject> objects, Set<String> unbuilt) {
+    return objects.stream().filter(o -> !unbuilt.contains(o.build())).toList();
   }
 
   private static String kustomization(SideFiles side, String overlay) {

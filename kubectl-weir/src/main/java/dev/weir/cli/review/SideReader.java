@@ -151,7 +151,7 @@ final class SideReader {
             origin(origin, wrapper),
             value.path("kind").asText(""),
             value.path("metadata").path("name").asText(""));
-    return new ManifestObject(files.shown(overlay.isEmpty() ? "." : overlay), doc, value, locator);
+    return new ManifestObject(overlay.isEmpty() ? "." : overlay, doc, value, locator);
   }
 
   /** Kustomize's origin annotation: {@code path: ...}, or {@code configuredIn: ...} and a kind. */
