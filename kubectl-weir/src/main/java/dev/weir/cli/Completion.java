@@ -2,6 +2,7 @@ package dev.weir.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +78,7 @@ final class Completion {
       }
     }
     if (pendingValue != null) {
-      return value(pendingValue.longestName(), partial, flags, lookup);
+      return value(pendingValue, partial, flags, lookup);
     }
     if (partial.startsWith("-")) {
       var lines = new ArrayList<String>();
@@ -111,18 +112,29 @@ final class Completion {
     return new Candidates(List.of(), NO_FILE_COMPLETION);
   }
 
+  /**
+   * The values of an option: from the cluster or the kubeconfig, files, or the values the option
+   * itself lists (an enum's constants, or its {@code completionCandidates}), in lower case.
+   */
   private static Candidates value(
-      String option, String partial, Map<String, String> flags, Lookup lookup) {
-    return switch (option) {
-      case "--namespace" ->
-          new Candidates(matching(safely(lookup::namespaces, flags), partial), NO_FILE_COMPLETION);
-      case "--context" ->
-          new Candidates(matching(safely(lookup::contexts, flags), partial), NO_FILE_COMPLETION);
-      case "--output" ->
-          new Candidates(matching(List.of("json", "yaml"), partial), NO_FILE_COMPLETION);
-      case "--kubeconfig", "--filename" -> new Candidates(List.of(), DEFAULT);
-      default -> new Candidates(List.of(), NO_FILE_COMPLETION);
-    };
+      OptionSpec option, String partial, Map<String, String> flags, Lookup lookup) {
+    switch (option.longestName()) {
+      case "--namespace":
+        return new Candidates(
+            matching(safely(lookup::namespaces, flags), partial), NO_FILE_COMPLETION);
+      case "--context":
+        return new Candidates(
+            matching(safely(lookup::contexts, flags), partial), NO_FILE_COMPLETION);
+      case "--kubeconfig", "--filename", "--diff", "--repo":
+        return new Candidates(List.of(), DEFAULT);
+      default:
+        break;
+    }
+    var values = new ArrayList<String>();
+    if (option.completionCandidates() != null) {
+      option.completionCandidates().forEach(v -> values.add(v.toLowerCase(Locale.ROOT)));
+    }
+    return new Candidates(matching(values, partial), NO_FILE_COMPLETION);
   }
 
   private static boolean takesRolloutName(CommandSpec command) {

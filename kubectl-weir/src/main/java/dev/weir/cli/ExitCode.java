@@ -17,6 +17,9 @@ public final class ExitCode {
   /** {@code status}: the rollout is Paused (a pause step, or spec.paused). */
   public static final int PAUSED = 2;
 
+  /** {@code lint --diff}: a risky change at or above {@code --fail-on}. */
+  public static final int RISKY = 2;
+
   /** {@code status}: the timeout passed while the rollout was still Progressing. */
   public static final int TIMEOUT = 3;
 

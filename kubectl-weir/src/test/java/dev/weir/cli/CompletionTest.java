@@ -84,4 +84,18 @@ class CompletionTest {
     assertThat(names(complete("convert", "-f", "rollout.yaml", "-o", "")))
         .containsExactly("json", "yaml");
   }
+
+  @Test
+  void theRiskReviewsOptions() {
+    assertThat(names(complete("lint", "--d"))).containsExactly("--diff");
+    assertThat(names(complete("lint", "--diff", "main", "--f")))
+        .containsExactly("--filename", "--fail-on");
+    assertThat(names(complete("lint", "--diff", "main", "-o", "")))
+        .containsExactly("text", "json", "github");
+    assertThat(names(complete("lint", "--diff", "main", "--fail-on", "")))
+        .containsExactly("info", "warning", "high", "none");
+    // A revision or a folder: the shell completes folders.
+    assertThat(complete("lint", "--diff", "").directive()).isEqualTo(Completion.DEFAULT);
+    assertThat(complete("lint", "--repo", "").directive()).isEqualTo(Completion.DEFAULT);
+  }
 }

@@ -144,6 +144,39 @@ class PluginOfflineIT {
   }
 
   @Test
+  void lintDiffReviewsAPullRequestOfARealGitRepository() throws IOException {
+    Path repo = Files.createTempDirectory("config-repo-");
+    String commit = "git -c user.name=Dev -c user.email=dev@example.com commit -q";
+    var made =
+        kubectl.shell(
+            String.join(
+                " && ",
+                "cd " + repo,
+                "git init -q -b main",
+                "cp -r " + Path.of("examples/gitops").toAbsolutePath() + "/. .",
+                "git add -A",
+                commit + " -m 'the config of checkout'",
+                "git checkout -q -b no-staging",
+                "sed -i 's/value: 2$/value: 0/' overlays/staging/kustomization.yaml",
+                commit + " -am 'no staging'"));
+    assertThat(made.exitCode()).as(made.both()).isZero();
+
+    // In the repository's folder, as a CI job runs it; Kustomize is kubectl's own.
+    var review =
+        kubectl.shell("cd " + repo + " && kubectl weir lint --diff main no-staging -o github");
+
+    assertThat(review.err()).isEmpty();
+    assertThat(review.out())
+        .matches(
+            "::error file=overlays/staging/kustomization.yaml,line=15,title=Rollout"
+                + " shop-staging/checkout \\(overlays/staging\\)::replicas set to 0 \\(was 2\\):"
+                + " every pod stops\n"
+                + "1 risky change from main \\(\\w{7}\\) to no-staging \\(\\w{7}\\): 1 high, 0"
+                + " warnings, 0 info\n");
+    assertThat(review.exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void kubectlCompletesTheCommandsThroughThePlugin() {
     var commands = kubectl.kubectl("__complete", "weir", "pro");
     var nouns = kubectl.kubectl("__complete", "weir", "get", "");

@@ -13,11 +13,12 @@ public record Finding(
     String file, int line, int column, Severity severity, String field, String message)
     implements Comparable<Finding> {
 
-  enum Severity {
+  /** How bad: an error fails lint; a warning leaves its exit code alone. */
+  public enum Severity {
     ERROR,
     WARNING;
 
-    String word() {
+    public String word() {
       return this == ERROR ? "error" : "warning";
     }
   }
