@@ -36,4 +36,26 @@ public class AbortedRevision {
 
   @JsonPropertyDescription("That metric's last measured value.")
   public String value;
+
+  /**
+   * Why the revision was aborted, in a few words, as Weir's messages and {@code kubectl weir get}
+   * say it: {@code AnalysisFailed: metric success-rate = 0.8, AnalysisRun checkout-7f9c-2-step-2},
+   * {@code Aborted on request}.
+   */
+  public String cause() {
+    var why = new StringBuilder(reason == null ? "Aborted" : reason);
+    if ("Aborted".equals(reason)) {
+      why.append(" on request");
+    }
+    if (metric != null) {
+      why.append(": metric ").append(metric);
+      if (value != null) {
+        why.append(" = ").append(value);
+      }
+    }
+    if (analysisRun != null) {
+      why.append(metric != null ? ", " : ": ").append("AnalysisRun ").append(analysisRun);
+    }
+    return why.toString();
+  }
 }

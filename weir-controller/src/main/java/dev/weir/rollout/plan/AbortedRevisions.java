@@ -99,28 +99,9 @@ final class AbortedRevisions {
         + " was aborted at "
         + aborted.abortedAt
         + " ("
-        + why(aborted)
+        + aborted.cause()
         + ") and is not released again: `kubectl weir retry "
         + ctx.observed.analysis().rollout()
         + "` releases it, a new commit declares another revision";
-  }
-
-  /** Why a revision was aborted, in a few words: the cause and what was measured. */
-  static String why(AbortedRevision aborted) {
-    var why = new StringBuilder(Objects.toString(aborted.reason, "Aborted"));
-    if (AbortCause.Aborted.name().equals(aborted.reason)) {
-      why.append(" on request");
-    }
-    if (aborted.metric != null) {
-      why.append(": metric ").append(aborted.metric);
-      if (aborted.value != null) {
-        why.append(" = ").append(aborted.value);
-      }
-    }
-    if (aborted.analysisRun != null) {
-      why.append(aborted.metric != null ? ", " : ": ").append("AnalysisRun ");
-      why.append(aborted.analysisRun);
-    }
-    return why.toString();
   }
 }
