@@ -88,6 +88,17 @@ abstract class AbortedRevisionScenarios extends MeshStories {
         .saying("kubectl weir retry checkout", "AnalysisFailed: metric " + aborted.metric)
         .recordedOnce("NewRevision");
     assertThat(analysisRuns()).as("no analysis started for it").hasSize(runs);
+    var rollout = Map.of("namespace", namespace, "rollout", "checkout");
+    assertThat(scrape().value("weir_rollout_declares_aborted_revision", rollout)).contains(1.0);
+    assertThat(scrape().value("weir_rollout_aborted_revisions", rollout)).contains(1.0);
+    assertThat(
+            scrape()
+                .value(
+                    "weir_rollout_aborts_total",
+                    Map.of(
+                        "namespace", namespace, "rollout", "checkout", "reason", "AnalysisFailed")))
+        .as("a held revision is not another abort")
+        .contains(1.0);
 
     // kubectl weir retry: the status patch the plugin sends.
     Instant firstAbort = Instant.parse(aborted.abortedAt);
