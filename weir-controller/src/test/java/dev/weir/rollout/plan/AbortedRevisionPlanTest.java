@@ -288,6 +288,33 @@ class AbortedRevisionPlanTest {
     assertThat(cluster.violations).isEmpty();
   }
 
+  @Test
+  void aBlueGreenRevisionAbortedInPreviewIsHeldWithoutAPreviewWhenDeclaredAgain() {
+    var cluster =
+        SimulatedCluster.stableOn(
+                PlannerFixtures.blueGreenSpec(bg -> bg.autoPromotionEnabled = false), V1)
+            .declare(V2)
+            .reconcile();
+    assertThat(cluster.replicas(V2)).as("the preview is up").isEqualTo(5);
+    cluster.abort().reconcile().declare(V1).reconcile();
+    cluster.advance(Duration.ofSeconds(30));
+    cluster.reconcile();
+    assertThat(cluster.replicas(V2)).as("scaled down after the rollback").isZero();
+
+    cluster.log.clear();
+    cluster.declare(V2).reconcile();
+
+    assertThat(cluster.actions())
+        .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals(V2) && s.replicas() > 0);
+    assertThat(cluster.replicas(V2)).isZero();
+    assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Degraded);
+    assertThat(reasonOf(cluster.status, StatusConditions.STALLED)).isEqualTo("RevisionAborted");
+    assertThat(cluster.status.abortedRevisions)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason).isEqualTo("Aborted"));
+    assertThat(cluster.violations).isEmpty();
+  }
+
   private static AbortedRevision only(RolloutStatus status) {
     assertThat(status.abortedRevisions).hasSize(1);
     return status.abortedRevisions.get(0);
