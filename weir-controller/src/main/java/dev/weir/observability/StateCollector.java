@@ -1,6 +1,7 @@
 package dev.weir.observability;
 
 import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AbortedRevision;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Metric;
@@ -49,6 +50,15 @@ final class StateCollector implements MultiCollector {
     var replicas =
         new Family("weir_rollout_replicas", "Desired replicas of each side (stable, canary).");
     var ready = new Family("weir_rollout_ready_replicas", "Ready replicas of each side.");
+    var aborted =
+        new Family(
+            "weir_rollout_aborted_revisions",
+            "Revisions the rollout remembers as aborted (status.abortedRevisions).");
+    var declaresAborted =
+        new Family(
+            "weir_rollout_declares_aborted_revision",
+            "1 while the declared template is a revision remembered as aborted: git still declares"
+                + " what Weir rolled back.");
 
     var sides = replicaSetsByOwner();
     for (Rollout rollout : rollouts.get().toList()) {
@@ -75,6 +85,20 @@ final class StateCollector implements MultiCollector {
             p == status.phase ? 1 : 0);
       }
       var labels = Labels.of("namespace", ns, "rollout", name);
+      var remembered =
+          status.abortedRevisions == null ? List.<AbortedRevision>of() : status.abortedRevisions;
+      aborted.gauge(labels, remembered.size());
+      declaresAborted.gauge(
+          labels,
+          remembered.stream()
+                  .anyMatch(
+                      r ->
+                          r != null
+                              && r.podTemplateHash != null
+                              && r.podTemplateHash.equals(status.currentPodHash)
+                              && !r.podTemplateHash.equals(status.stableRS))
+              ? 1
+              : 0);
       if (!blueGreen && strategy != null && strategy.canary != null) {
         steps.gauge(labels, strategy.canary.steps == null ? 0 : strategy.canary.steps.size());
         if (status.currentStepIndex != null) {
@@ -159,6 +183,8 @@ final class StateCollector implements MultiCollector {
             weight,
             replicas,
             ready,
+            aborted,
+            declaresAborted,
             runPhase,
             value,
             metricPhase,
@@ -178,6 +204,8 @@ final class StateCollector implements MultiCollector {
         "weir_rollout_canary_weight_percent",
         "weir_rollout_replicas",
         "weir_rollout_ready_replicas",
+        "weir_rollout_aborted_revisions",
+        "weir_rollout_declares_aborted_revision",
         "weir_analysisrun_phase",
         "weir_analysisrun_metric_value",
         "weir_analysisrun_metric_phase",

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.analysis.ResolvedAnalysis;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisArgument;
+import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisRunStatus;
 import dev.weir.api.v1alpha1.ArgumentValueFrom;
+import dev.weir.api.v1alpha1.MetricResult;
 import dev.weir.api.v1alpha1.PodTemplateHashValue;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
@@ -127,17 +129,43 @@ final class AnalysisRuns {
     var status = run.getStatus();
     var labels = run.getMetadata().getLabels();
     String created = run.getMetadata().getCreationTimestamp();
+    Optional<MetricResult> deciding = deciding(status);
     return new AnalysisRunView(
         run.getMetadata().getName(),
         labels == null ? null : labels.get(WellKnownNames.POD_TEMPLATE_HASH_LABEL),
-        status == null || status.phase == null
-            ? dev.weir.api.v1alpha1.AnalysisPhase.Pending
-            : status.phase,
+        status == null || status.phase == null ? AnalysisPhase.Pending : status.phase,
         status == null ? null : status.message,
         Boolean.TRUE.equals(run.getSpec().terminate),
         created == null ? Instant.now() : Instant.parse(created),
         status == null ? null : measuredAt(status),
-        nextDue);
+        nextDue,
+        deciding.map(r -> r.name).orElse(null),
+        deciding.flatMap(AnalysisRuns::lastValue).orElse(null));
+  }
+
+  /**
+   * The metric that decided an unsuccessful verdict: the first that decides (not a dry run) and
+   * ended as the run did, as the run's own verdict picks it.
+   */
+  private static Optional<MetricResult> deciding(AnalysisRunStatus status) {
+    if (status == null
+        || status.phase == null
+        || !status.phase.completed()
+        || status.phase == AnalysisPhase.Successful
+        || status.metricResults == null) {
+      return Optional.empty();
+    }
+    return status.metricResults.stream()
+        .filter(r -> r != null && r.phase == status.phase && !Boolean.TRUE.equals(r.dryRun))
+        .findFirst();
+  }
+
+  private static Optional<String> lastValue(MetricResult result) {
+    if (result.measurements == null || result.measurements.isEmpty()) {
+      return Optional.empty();
+    }
+    var last = result.measurements.get(result.measurements.size() - 1);
+    return Optional.ofNullable(last == null ? null : last.value);
   }
 
   /** When the latest measurement of a run finished; null before the first. */

@@ -160,6 +160,39 @@ public final class RolloutAssert extends AbstractAssert<RolloutAssert, Rollout> 
         s -> Arrays.stream(types).allMatch(t -> trueConditions(s).contains(t)));
   }
 
+  /** The condition is True, for this reason. */
+  public RolloutAssert hasConditionFor(String type, String reason) {
+    return expect(
+        "to have condition " + type + " True with reason " + reason,
+        s ->
+            s.conditions.stream()
+                .anyMatch(
+                    c ->
+                        type.equals(c.getType())
+                            && "True".equals(c.getStatus())
+                            && reason.equals(c.getReason())));
+  }
+
+  /**
+   * A revision whose declaration is held: it was aborted before, so it is declared and aborted, no
+   * traffic goes to it, and the rollout says why (reason RevisionAborted).
+   */
+  public RolloutAssert holds(String revision) {
+    return declares(revision)
+        .isAborted()
+        .hasConditionFor("Stalled", "RevisionAborted")
+        .saying("revision " + revision + " was aborted at");
+  }
+
+  /** status.abortedRevisions remembers the revision as aborted for this reason. */
+  public RolloutAssert remembersAborted(String revision, String reason) {
+    return expect(
+        "to remember revision " + revision + " as aborted (" + reason + ")",
+        s ->
+            s.abortedRevisions.stream()
+                .anyMatch(r -> revision.equals(r.podTemplateHash) && reason.equals(r.reason)));
+  }
+
   // Traffic and replicas, from the objects Weir manages.
 
   /**
@@ -264,6 +297,12 @@ public final class RolloutAssert extends AbstractAssert<RolloutAssert, Rollout> 
         "  step:       " + step,
         "  revisions:  stable " + s.stableRS + ", declared " + s.currentPodHash,
         "  aborted:    " + (s.abortMessage == null ? "no" : s.abortMessage),
+        "  aborted before: "
+            + (s.abortedRevisions.isEmpty()
+                ? "none"
+                : s.abortedRevisions.stream()
+                    .map(r -> r.podTemplateHash + " (" + r.reason + ")")
+                    .collect(Collectors.joining(", "))),
         "  weight:     canary "
             + readable(() -> canaryWeight() + " %")
             + " in the mesh, "

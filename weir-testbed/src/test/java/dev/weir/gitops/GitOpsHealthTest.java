@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Argo CD health check and actions of gitops/argocd, run by lua5.1, and the kstatus rule that
  * Flux's healthChecks apply, over the Rollout objects Weir wrote in a real release: v1 healthy, v2
- * paused for a person, v2 stepping on, v2 aborted.
+ * paused for a person, v2 stepping on, v2 aborted, and v2 synced again after a revert (held on
+ * stable because it was aborted), then released again by the retry action.
  */
 @EnableKubernetesMockClient(crud = true)
 class GitOpsHealthTest {
@@ -73,6 +74,13 @@ class GitOpsHealthTest {
     assertThat(enabledActions(recorded.get("Progressing")))
         .containsExactlyInAnyOrder("promote", "promote-full", "abort");
     assertThat(enabledActions(recorded.get("Degraded"))).containsExactly("retry");
+
+    String v2 = recorded.get("Held").path("status").path("currentPodHash").asText();
+    assertThat(health(recorded.get("Held")))
+        .startsWith("Degraded\trevision " + v2 + " was aborted at ")
+        .contains("`kubectl weir retry checkout` releases it");
+    assertThat(kstatus(recorded.get("Held"))).isEqualTo("Failed");
+    assertThat(enabledActions(recorded.get("Held"))).containsExactly("retry");
   }
 
   /** v1 healthy, v2 at its manual pause, v2 promoted on to a timed pause, v2 aborted. */
@@ -92,6 +100,7 @@ class GitOpsHealthTest {
 
     checkout.awaitStatus("v1 healthy", s -> s.phase == RolloutPhase.Healthy);
     recorded.put("Healthy", json(checkout.rollout()));
+    String v1 = checkout.rollout().getSpec().template.getSpec().getContainers().get(0).getImage();
     checkout.setImage("registry.example/checkout:2.5.0");
     checkout.awaitStatus("v2 at the manual pause", s -> s.phase == RolloutPhase.Paused);
     var paused = json(checkout.rollout());
@@ -112,6 +121,16 @@ class GitOpsHealthTest {
     checkout.patchStatus(statusPatch(action("abort", progressing)));
     checkout.awaitStatus("v2 aborted", s -> s.phase == RolloutPhase.Degraded);
     recorded.put("Degraded", json(checkout.rollout()));
+
+    // The revert synced, then v2's commit synced again: held on stable.
+    checkout.setImage(v1);
+    checkout.awaitStatus("v1 healthy again", s -> s.phase == RolloutPhase.Healthy);
+    checkout.setImage("registry.example/checkout:2.5.0");
+    checkout.awaitStatus("v2 held", s -> s.phase == RolloutPhase.Degraded);
+    var held = json(checkout.rollout());
+    recorded.put("Held", held);
+    checkout.patchStatus(statusPatch(action("retry", held)));
+    checkout.awaitStatus("v2 released again", s -> s.phase == RolloutPhase.Paused);
     return recorded;
   }
 

@@ -19,7 +19,6 @@ import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Dashboards;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
-import dev.weir.testing.Scrape;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -229,10 +228,6 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(success.path("data").path("result"))
         .extracting(r -> r.path("metric").path("destination_service_name").asText())
         .containsExactlyInAnyOrder("checkout-canary", "checkout-stable");
-  }
-
-  Scrape scrape() {
-    return new Scrape(weir.scrapeMetrics());
   }
 
   static Map<String, String> with(Map<String, String> labels, String name, String value) {

@@ -6,6 +6,7 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.PrometheusServer;
 import dev.weir.testing.RolloutScenario;
+import dev.weir.testing.Scrape;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import java.io.IOException;
@@ -93,6 +94,11 @@ abstract class MeshStories extends ReleaseStories {
         "sum(rate(istio_requests_total{destination_service_namespace=\""
             + namespace
             + "\"}[10s])) > 0");
+  }
+
+  /** Weir's own metrics, as Prometheus would scrape them now. */
+  Scrape scrape() {
+    return new Scrape(weir.scrapeMetrics());
   }
 
   /** When v2 is declared, its pods answering as the annotations say; returns v2's hash. */

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "retry",
     description = {
-      "Retry an aborted release: it starts again at the first step.",
+      "Retry an aborted release: it starts again at the first step. A revision that was aborted"
+          + " before and is declared again (a sync of its commit, an undo) is held on stable"
+          + " until retried: retry releases it, and Weir forgets that it was aborted.",
       "Sends the status patch {\"status\":{\"abort\":false}}."
     },
     mixinStandardHelpOptions = true)

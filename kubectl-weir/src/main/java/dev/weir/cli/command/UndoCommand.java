@@ -7,8 +7,11 @@ import dev.weir.cli.CliException;
 import dev.weir.cli.ExitCode;
 import dev.weir.cli.Json;
 import dev.weir.cli.cluster.Rollouts;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +29,10 @@ import picocli.CommandLine.Spec;
           + " a release is an instant rollback (traffic to stable, no steps); any other revision is"
           + " released through the canary steps.",
       "Under GitOps, git wins: the next sync puts back the template git declares. Revert the"
-          + " commit in git instead, or pause the sync first."
+          + " commit in git instead, or pause the sync first.",
+      "Without --to-revision, revisions whose release was aborted are passed over. Going back to"
+          + " one with --to-revision holds it on stable, as Weir holds any aborted revision that is"
+          + " declared again, until `kubectl weir retry`."
     },
     mixinStandardHelpOptions = true)
 final class UndoCommand implements Callable<Integer> {
@@ -51,25 +57,17 @@ final class UndoCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  /** A revision kept on a ReplicaSet. */
-  record Revision(long number, String hash, JsonNode template) {}
+  /** A revision kept on a ReplicaSet; aborted when status remembers its release as aborted. */
+  record Revision(long number, String hash, JsonNode template, boolean aborted) {}
 
   static Outcome undo(Rollouts rollouts, String name, long toRevision) {
     JsonNode rollout = rollouts.get(name);
+    var aborted = new HashSet<String>();
+    Json.at(rollout, "status", "abortedRevisions")
+        .forEach(r -> aborted.add(r.path("podTemplateHash").asText()));
     List<Revision> revisions =
         rollouts.replicaSets(rollout).stream()
-            .map(
-                rs ->
-                    new Revision(
-                        Long.parseLong(
-                            Json.at(
-                                    rs,
-                                    "metadata",
-                                    "annotations",
-                                    WellKnownNames.REVISION_ANNOTATION)
-                                .asText("0")),
-                        Json.text(rs, "metadata", "labels", WellKnownNames.POD_TEMPLATE_HASH_LABEL),
-                        Json.at(rs, "spec", "template")))
+            .map(rs -> revision(rs, aborted))
             .sorted(Comparator.comparingLong(Revision::number).reversed())
             .toList();
     String current = RevisionTemplate.hash(Json.at(rollout, "spec", "template"));
@@ -97,19 +95,36 @@ final class UndoCommand implements Callable<Integer> {
         .put("path", "/spec/template")
         .set("value", restored.template());
     rollouts.jsonPatch(name, patch.toString());
-    List<String> warnings =
-        restored.exact()
-            ? List.of()
-            : List.of(
-                "the template of revision "
-                    + target.number()
-                    + " could not be restored exactly from its ReplicaSet: Weir releases it as a"
-                    + " new revision");
+    var warnings = new ArrayList<String>();
+    if (!restored.exact()) {
+      warnings.add(
+          "the template of revision "
+              + target.number()
+              + " could not be restored exactly from its ReplicaSet: Weir releases it as a"
+              + " new revision");
+    } else if (target.aborted()) {
+      warnings.add(
+          "revision "
+              + target.number()
+              + " was aborted before: Weir holds it on stable until `kubectl weir retry "
+              + name
+              + "`");
+    }
     return new Outcome(
         Rollouts.ref(name) + " rolled back to revision " + target.number(), warnings);
   }
 
-  /** The requested revision, else the newest older than the current one. */
+  private static Revision revision(JsonNode rs, Set<String> aborted) {
+    String hash = Json.text(rs, "metadata", "labels", WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    return new Revision(
+        Long.parseLong(
+            Json.at(rs, "metadata", "annotations", WellKnownNames.REVISION_ANNOTATION).asText("0")),
+        hash,
+        Json.at(rs, "spec", "template"),
+        aborted.contains(hash));
+  }
+
+  /** The requested revision, else the newest older than the current one that was not aborted. */
   static Revision target(List<Revision> revisions, String current, long toRevision, String name) {
     if (toRevision > 0) {
       return revisions.stream()
@@ -127,7 +142,7 @@ final class UndoCommand implements Callable<Integer> {
             .findFirst()
             .orElse(Long.MAX_VALUE);
     return revisions.stream()
-        .filter(r -> !current.equals(r.hash()) && r.number() < currentNumber)
+        .filter(r -> !current.equals(r.hash()) && r.number() < currentNumber && !r.aborted())
         .findFirst()
         .orElseThrow(
             () -> CliException.error("no rollout history found for " + Rollouts.quoted(name)));

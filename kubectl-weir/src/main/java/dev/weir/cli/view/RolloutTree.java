@@ -39,9 +39,40 @@ public final class RolloutTree {
             .append('\n');
       }
     }
+    if (!view.abortedRevisions().isEmpty()) {
+      out.append('\n').append(style.bold("Aborted revisions:")).append('\n');
+      abortedRevisions(view, now, out);
+    }
     out.append('\n');
     tree(view, style, now, out);
     return out.toString();
+  }
+
+  /** One line each, aligned: hash, images, how long ago, why. */
+  private static void abortedRevisions(RolloutView view, Instant now, StringBuilder out) {
+    var rows =
+        view.abortedRevisions().stream()
+            .map(
+                a ->
+                    List.of(
+                        a.hash(),
+                        String.join(", ", a.images()),
+                        ago(a.abortedAt(), now),
+                        a.cause()))
+            .toList();
+    int[] widths = new int[3];
+    for (var row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    for (var row : rows) {
+      var line = new StringBuilder("  ");
+      for (int i = 0; i < widths.length; i++) {
+        line.append(pad(row.get(i), widths[i])).append("  ");
+      }
+      out.append(line.append(row.get(3)).toString().stripTrailing()).append('\n');
+    }
   }
 
   private static void summary(RolloutView view, Style style, StringBuilder out) {
@@ -146,7 +177,7 @@ public final class RolloutTree {
             "",
             null,
             "",
-            String.join(", ", revision.roles())));
+            info(revision)));
     var rs = revision.replicaSet();
     int count = 1 + revision.analysisRuns().size();
     rows.add(
@@ -168,6 +199,20 @@ public final class RolloutTree {
           pipe + style.pipe(last),
           rows);
     }
+  }
+
+  private static String ago(String timestamp, Instant now) {
+    String age = Ages.since(timestamp, now);
+    return age.isEmpty() ? "" : age + " ago";
+  }
+
+  /** The revision's roles, and whether it was aborted. */
+  private static String info(RolloutView.RevisionView revision) {
+    var words = new ArrayList<>(revision.roles());
+    if (revision.aborted()) {
+      words.add("aborted");
+    }
+    return String.join(", ", words);
   }
 
   private static String replicaSetInfo(RolloutView.ReplicaSetView rs, Instant now) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param steps the canary steps while a release is in progress; empty otherwise
  * @param revisions newest first
  * @param analysisRuns runs that name no revision (label {@code weir.dev/pod-template-hash})
+ * @param abortedRevisions the revisions status remembers as aborted, newest first
  */
 public record RolloutView(
     String name,
@@ -33,6 +34,7 @@ public record RolloutView(
     List<Step> steps,
     List<RevisionView> revisions,
     List<AnalysisRunView> analysisRuns,
+    List<AbortedRevisionView> abortedRevisions,
     String created) {
 
   record Replicas(int desired, int current, int updated, int ready, int available) {}
@@ -57,13 +59,22 @@ public record RolloutView(
    * One revision of the rollout: its ReplicaSet and the analysis that judged it.
    *
    * @param roles stable, canary, or none for an older revision
+   * @param aborted whether status remembers the revision as aborted
    */
   record RevisionView(
       long number,
       String hash,
       List<String> roles,
+      boolean aborted,
       ReplicaSetView replicaSet,
       List<AnalysisRunView> analysisRuns) {}
+
+  /**
+   * A revision whose release was aborted, which Weir will not release again unless retried.
+   *
+   * @param cause why, in a few words: the reason, the metric and its value, the AnalysisRun
+   */
+  record AbortedRevisionView(String hash, List<String> images, String abortedAt, String cause) {}
 
   record ReplicaSetView(
       String name,

@@ -2,6 +2,7 @@ package dev.weir.cli.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.AbortedRevision;
 import dev.weir.cli.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +50,7 @@ public final class RolloutViews {
               }
             });
 
+    var aborted = abortedRevisions(status);
     var revisions = new ArrayList<RolloutView.RevisionView>();
     for (JsonNode rs : replicaSets) {
       String hash = Json.text(rs, "metadata", "labels", WellKnownNames.POD_TEMPLATE_HASH_LABEL);
@@ -65,6 +67,7 @@ public final class RolloutViews {
               number == null ? 0 : Long.parseLong(number),
               hash,
               roles,
+              aborted.stream().anyMatch(a -> a.hash().equals(hash)),
               replicaSet(rs),
               byHash.getOrDefault(hash, List.of())));
     }
@@ -99,7 +102,24 @@ public final class RolloutViews {
         releasing ? steps(stepsNode, index == null ? 0 : index) : List.of(),
         revisions,
         unattached,
+        aborted,
         Json.text(rollout, "metadata", "creationTimestamp"));
+  }
+
+  private static List<RolloutView.AbortedRevisionView> abortedRevisions(JsonNode status) {
+    var aborted = new ArrayList<RolloutView.AbortedRevisionView>();
+    for (JsonNode node : status.path("abortedRevisions")) {
+      var revision = Json.bind(node, AbortedRevision.class);
+      if (revision.podTemplateHash != null) {
+        aborted.add(
+            new RolloutView.AbortedRevisionView(
+                revision.podTemplateHash,
+                revision.images == null ? List.of() : revision.images,
+                revision.abortedAt,
+                revision.cause()));
+      }
+    }
+    return aborted;
   }
 
   /** Canary or BlueGreen, as spec.strategy declares. */

@@ -146,6 +146,47 @@ class RolloutTreeTest {
     assertThat(RolloutTree.render(view, Style.PLAIN, NOW)).contains("Strategy:        BlueGreen\n");
   }
 
+  @Test
+  void aRevisionHeldBecauseItWasAbortedBeforeIsListedWithWhyAndMarkedInTheTree() {
+    var rollout = (ObjectNode) Fixtures.rollout();
+    var status = (ObjectNode) rollout.path("status");
+    status.put("phase", "Degraded").put("abort", true);
+    status.put("message", "revision 7c5b9d6f8 was aborted at 2026-01-01T00:00:00Z (...)");
+    var aborted = status.putArray("abortedRevisions");
+    var v2 = aborted.addObject().put("podTemplateHash", "7c5b9d6f8");
+    v2.putArray("images").add("registry.example/checkout:2.5.0");
+    v2.put("abortedAt", "2026-01-01T00:00:00Z").put("reason", "AnalysisFailed");
+    v2.put("analysisRun", "checkout-7c5b9d6f8-1").put("metric", "success-rate").put("value", "0.8");
+    var older = aborted.addObject().put("podTemplateHash", "6f7e8d9c0");
+    older.putArray("images").add("registry.example/checkout:2.4.9");
+    older.put("abortedAt", "2025-12-30T00:10:00Z").put("reason", "Aborted");
+
+    var view = RolloutViews.of(rollout, Fixtures.replicaSets(), List.of());
+    String shown = RolloutTree.render(view, Style.PLAIN, NOW);
+
+    assertThat(shown)
+        .contains(
+            String.join(
+                "\n",
+                "",
+                "Aborted revisions:",
+                "  7c5b9d6f8  registry.example/checkout:2.5.0  10m ago  AnalysisFailed: metric"
+                    + " success-rate = 0.8, AnalysisRun checkout-7c5b9d6f8-1",
+                "  6f7e8d9c0  registry.example/checkout:2.4.9  2d ago   Aborted on request",
+                ""))
+        .contains("|-- revision:2                                         canary, aborted\n");
+    assertThat(view.abortedRevisions())
+        .extracting(RolloutView.AbortedRevisionView::hash)
+        .containsExactly("7c5b9d6f8", "6f7e8d9c0");
+  }
+
+  @Test
+  void withoutAbortedRevisionsThereIsNoSuchSection() {
+    var view = RolloutViews.of(Fixtures.rollout(), Fixtures.replicaSets(), List.of());
+
+    assertThat(RolloutTree.render(view, Style.PLAIN, NOW)).doesNotContain("Aborted revisions");
+  }
+
   private static String lineWith(String text, String part) {
     return text.lines().filter(l -> l.contains(part)).findFirst().orElseThrow();
   }

@@ -60,9 +60,17 @@ public class RolloutStatus {
   public String abortedAt;
 
   @JsonPropertyDescription(
-      "Why the release in progress was aborted: on request, or what failed (the progress"
-          + " deadline, later an analysis measurement).")
+      "Why the release in progress was aborted: on request, or what failed (an analysis"
+          + " measurement, the progress deadline); or, for a template equal to a revision in"
+          + " abortedRevisions, when and why that revision was aborted and how to go on.")
   public String abortMessage;
+
+  @JsonPropertyDescription(
+      "Revisions whose release was aborted, newest first, at most 10: a template equal to one of"
+          + " them is not released again (the rollout stays on stable, Degraded with reason"
+          + " RevisionAborted) until `kubectl weir retry`, which takes it off this list.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public List<AbortedRevision> abortedRevisions = new ArrayList<>();
 
   @JsonPropertyDescription(
       "A promotion request: Step skips the current step (ends a pause), Full skips all the"
@@ -81,8 +89,9 @@ public class RolloutStatus {
   public RolloutAnalysisRunStatus backgroundAnalysisRun;
 
   @JsonPropertyDescription(
-      "AnalysisRuns started for the revision in progress; numbers their names, so that a run"
-          + " is created once even if this status was not written.")
+      "AnalysisRuns started for the revision in progress, counted on from the finished runs of"
+          + " its earlier releases that are still kept; numbers their names, so that a run is"
+          + " created once even if this status was not written.")
   public Integer analysisRunCount;
 
   @JsonPropertyDescription("When the release last made progress (a step, a pod available).")

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The release was aborted. Traffic first: the weight goes to 0 and is read back before the canary
  * side is re-pointed at stable and the canary scales down (after abortScaleDownDelaySeconds). The
- * rollout stays Degraded until retried or a new revision is declared.
+ * rollout stays Degraded until retried or a new revision is declared. A declared revision that was
+ * aborted before is held here from the start (reason RevisionAborted): it never had traffic.
  */
 final class AbortedState implements StateHandler {
 
@@ -21,13 +22,14 @@ final class AbortedState implements StateHandler {
     }
     String why =
         ctx.status.abortMessage != null ? ctx.status.abortMessage : "rollout aborted: " + onRequest;
+    String reason = AbortedRevisions.held(ctx.status) ? AbortedRevisions.HELD : "Aborted";
     ctx.status.promote = null;
     ctx.status.pauseConditions.clear();
     boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
     ctx.pin(Side.STABLE, stable);
     ctx.status.currentWeight = 0;
     if (!ctx.holdWeight(0)) {
-      stillMoving(ctx, why + "; moving traffic to stable: " + ctx.readBack());
+      stillMoving(ctx, reason, why + "; moving traffic to stable: " + ctx.readBack());
       return;
     }
     if (ctx.status.blueGreen != null) {
@@ -36,6 +38,7 @@ final class AbortedState implements StateHandler {
     if ((ctx.routed() || ctx.blueGreen != null) && !ctx.pin(Side.CANARY, stable)) {
       stillMoving(
           ctx,
+          reason,
           why
               + "; pointing the "
               + ctx.sideName(Side.CANARY)
@@ -46,7 +49,7 @@ final class AbortedState implements StateHandler {
     if (ctx.routed() || stableAvailable) {
       ctx.retireAllBut(Set.of(stable), ctx.abortScaleDownDelaySeconds());
     }
-    ctx.outcome(RolloutPhase.Degraded, "Aborted", why + "; all traffic on stable");
+    ctx.outcome(RolloutPhase.Degraded, reason, why + "; all traffic on stable");
   }
 
   /**
@@ -54,9 +57,9 @@ final class AbortedState implements StateHandler {
    * the very thing someone else keeps undoing; past the deadline the message says so, and the
    * canary keeps its pods, since traffic may still reach them.
    */
-  private static void stillMoving(PlanContext ctx, String what) {
-    if (!ctx.waitFor("Aborted", what)) {
-      ctx.outcome(RolloutPhase.Degraded, "Aborted", what);
+  private static void stillMoving(PlanContext ctx, String reason, String what) {
+    if (!ctx.waitFor(reason, what)) {
+      ctx.outcome(RolloutPhase.Degraded, reason, what);
     }
   }
 }

@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param created when it was created, for the history limits
  * @param measuredAt when its latest measurement finished; null before the first
  * @param nextMeasurementAt when its next measurement is due; null when none is to come
+ * @param decidingMetric the metric whose verdict decided an unsuccessful run; null otherwise
+ * @param decidingValue that metric's last measured value, or null
  */
 public record AnalysisRunView(
     String name,
@@ -23,7 +25,32 @@ public record AnalysisRunView(
     boolean terminating,
     Instant created,
     Instant measuredAt,
-    Instant nextMeasurementAt) {
+    Instant nextMeasurementAt,
+    String decidingMetric,
+    String decidingValue) {
+
+  /** A run whose deciding metric the planner is not told about. */
+  public AnalysisRunView(
+      String name,
+      String hash,
+      AnalysisPhase phase,
+      String message,
+      boolean terminating,
+      Instant created,
+      Instant measuredAt,
+      Instant nextMeasurementAt) {
+    this(
+        name,
+        hash,
+        phase,
+        message,
+        terminating,
+        created,
+        measuredAt,
+        nextMeasurementAt,
+        null,
+        null);
+  }
 
   /** A run whose measurements the planner is not told about. */
   public AnalysisRunView(
@@ -33,7 +60,7 @@ public record AnalysisRunView(
       String message,
       boolean terminating,
       Instant created) {
-    this(name, hash, phase, message, terminating, created, null, null);
+    this(name, hash, phase, message, terminating, created, null, null, null, null);
   }
 
   public boolean completed() {

@@ -24,6 +24,8 @@ public enum EventReason {
   AnalysisAccepted(false),
   InconclusiveAnalysis(true),
   Aborted(true),
+  /** The declared template is a revision aborted before: it is held on stable, not released. */
+  RevisionAborted(true),
   InvalidSpec(true),
   /** The API server refused Weir a request (a missing permission). */
   Forbidden(true),

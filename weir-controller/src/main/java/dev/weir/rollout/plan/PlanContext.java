@@ -392,13 +392,22 @@ final class PlanContext {
     return pinned.isEmpty() || pinned.equals(Set.of(hash));
   }
 
-  /** Aborts the release in progress; the cause is the reason the status and metrics give. */
+  /**
+   * Aborts the release in progress; the cause is the reason the status and metrics give. The
+   * revision is remembered as aborted ({@link AbortedRevisions}).
+   */
   void abort(AbortCause cause, String why) {
+    abort(cause, why, null);
+  }
+
+  /** Aborts the release in progress on the verdict of {@code run}, which is remembered with it. */
+  void abort(AbortCause cause, String why, AnalysisRunView run) {
     status.abort = true;
     status.abortedAt = now().toString();
     status.abortMessage = "rollout aborted: " + why;
     outcome(RolloutPhase.Degraded, cause.name(), status.abortMessage);
     event(RolloutEvent.aborted(cause, status.abortMessage));
+    AbortedRevisions.record(this, cause, run);
   }
 
   /** Records progress now: a step ended or a pause was lifted, so the deadline starts afresh. */

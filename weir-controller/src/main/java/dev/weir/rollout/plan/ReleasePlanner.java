@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
 /**
  * The pure heart of Weir: {@code (spec, status, observation) -> plan}, for canary and blue-green
  * releases alike. No I/O, no clock: the time is part of the observation. One pass looks at the
- * user's requests (a new template, promote, abort, retry), derives the {@link ReleaseState} and
- * lets that state's handler decide; after the passes, {@link #decorations} says which pods must
- * wear which side's labels.
+ * user's requests (a new template, promote, abort, retry; a template aborted before is held, see
+ * {@link AbortedRevisions}), derives the {@link ReleaseState} and lets that state's handler decide;
+ * after the passes, {@link #decorations} says which pods must wear which side's labels.
  */
 public final class ReleasePlanner {
 
@@ -93,8 +93,11 @@ public final class ReleasePlanner {
                   EventReason.Superseded,
                   "revision " + status.currentPodHash + " superseded by " + declared));
         }
-        ctx.event(
-            RolloutEvent.of(EventReason.NewRevision, "revision " + declared + " starts at step 0"));
+        if (AbortedRevisions.of(status, declared).isEmpty()) {
+          ctx.event(
+              RolloutEvent.of(
+                  EventReason.NewRevision, "revision " + declared + " starts at step 0"));
+        }
       }
       status.currentPodHash = declared;
       status.currentStepIndex = 0;
@@ -104,13 +107,15 @@ public final class ReleasePlanner {
       status.abortMessage = null;
       status.promote = null;
       status.pauseConditions.clear();
-      status.analysisRunCount = null;
+      status.analysisRunCount = RolloutAnalyses.finishedRunsOf(ctx, declared);
       status.blueGreen = null;
       RolloutAnalyses.forget(status);
+      AbortedRevisions.hold(ctx);
     }
     boolean releasing = !Objects.equals(status.currentPodHash, status.stableRS);
     if (releasing && !Boolean.TRUE.equals(status.abort) && status.abortedAt != null) {
       ctx.event(RolloutEvent.of(EventReason.Retried, "retrying revision " + status.currentPodHash));
+      AbortedRevisions.forget(status, status.currentPodHash);
       status.abortedAt = null;
       status.abortMessage = null;
       status.currentStepIndex = 0;
@@ -251,6 +256,9 @@ public final class ReleasePlanner {
     }
     if (copy.conditions == null) {
       copy.conditions = new ArrayList<>();
+    }
+    if (copy.abortedRevisions == null) {
+      copy.abortedRevisions = new ArrayList<>();
     }
     return copy;
   }

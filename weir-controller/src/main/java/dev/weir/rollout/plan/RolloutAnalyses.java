@@ -136,10 +136,10 @@ final class RolloutAnalyses {
     String said = run.message() == null ? "" : ": " + run.message();
     String choice = "; promote to go on, abort to roll back";
     if (run.phase() == AnalysisPhase.Failed) {
-      ctx.abort(AbortCause.AnalysisFailed, where + " failed" + said);
+      ctx.abort(AbortCause.AnalysisFailed, where + " failed" + said, run);
     } else if (run.phase() == AnalysisPhase.Error
         && errorPolicy(ctx) == AnalysisErrorPolicy.Abort) {
-      ctx.abort(AbortCause.AnalysisError, where + " ended in Error" + said);
+      ctx.abort(AbortCause.AnalysisError, where + " ended in Error" + said, run);
     } else if (run.phase() == AnalysisPhase.Error) {
       ctx.pauseFor(ERROR_PAUSE);
       ctx.outcome(RolloutPhase.Paused, ERROR_PAUSE, where + " ended in Error" + said + choice);
@@ -196,6 +196,27 @@ final class RolloutAnalyses {
   private static boolean held(RolloutAnalysisRunStatus ref) {
     return ref != null
         && (ref.phase == AnalysisPhase.Inconclusive || ref.phase == AnalysisPhase.Error);
+  }
+
+  /**
+   * The highest number among the finished runs of a revision that the cluster still keeps, null
+   * when none: a revision declared again (after a rollback, or held as aborted and then retried)
+   * numbers its runs on from there, so that a new run never repeats the name of its earlier
+   * release's run and takes up that run's verdict. Runs still under way are left out: one may be
+   * this very release's, started by a pass whose status was not written, and must be found again by
+   * its name.
+   */
+  static Integer finishedRunsOf(PlanContext ctx, String hash) {
+    String prefix = ctx.observed.analysis().rollout() + "-" + hash + "-";
+    return ctx.observed.analysis().runs().values().stream()
+        .filter(r -> r.completed() || r.terminating())
+        .map(AnalysisRunView::name)
+        .filter(name -> name.startsWith(prefix))
+        .map(name -> name.substring(prefix.length()).split("-", 2)[0])
+        .filter(number -> number.matches("\\d{1,9}"))
+        .map(Integer::valueOf)
+        .max(Integer::compare)
+        .orElse(null);
   }
 
   /** Forgets the runs of a release that starts over (a new revision, a retry). */

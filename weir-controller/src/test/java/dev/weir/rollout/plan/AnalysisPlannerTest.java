@@ -7,14 +7,13 @@ import static dev.weir.rollout.plan.PlannerFixtures.classicSpec;
 import static dev.weir.rollout.plan.PlannerFixtures.pauseStep;
 import static dev.weir.rollout.plan.PlannerFixtures.steps;
 import static dev.weir.rollout.plan.PlannerFixtures.weightStep;
+import static dev.weir.rollout.plan.PlannerFixtures.withAnalysisStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.AnalysisErrorPolicy;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.BackgroundAnalysis;
-import dev.weir.api.v1alpha1.CanaryStep;
-import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutAnalysisSettings;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.api.v1alpha1.RolloutSpec;
@@ -33,19 +32,6 @@ import org.junit.jupiter.api.Test;
  * %, an analysis, 50 %, then promotion; v1 stable, v2 released.
  */
 class AnalysisPlannerTest {
-
-  private static RolloutSpec withAnalysisStep() {
-    var spec = classicSpec();
-    spec.strategy.canary.steps = steps(weightStep(20), analysisStep(), weightStep(50));
-    return spec;
-  }
-
-  private static CanaryStep analysisStep() {
-    var step = new CanaryStep();
-    step.analysis = new RolloutAnalysis();
-    step.analysis.templates = List.of(new AnalysisTemplateRef("istio-success-rate"));
-    return step;
-  }
 
   /** v1 stable, then v2 declared and carried to its analysis step. */
   private static SimulatedCluster v2AtItsAnalysis(RolloutSpec spec) {

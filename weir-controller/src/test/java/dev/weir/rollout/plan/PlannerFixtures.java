@@ -1,13 +1,16 @@
 package dev.weir.rollout.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.api.v1alpha1.AbortedRevision;
 import dev.weir.api.v1alpha1.AnalysisPhase;
+import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.BlueGreenStatus;
 import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutAnalysisRunStatus;
 import dev.weir.api.v1alpha1.RolloutPause;
 import dev.weir.api.v1alpha1.RolloutPhase;
@@ -149,6 +152,21 @@ final class PlannerFixtures {
     var step = pauseStep();
     step.pause.duration = new IntOrString(duration);
     return step;
+  }
+
+  /** {@code - analysis: {templates: [{templateName: istio-success-rate}]}} */
+  static CanaryStep analysisStep() {
+    var step = new CanaryStep();
+    step.analysis = new RolloutAnalysis();
+    step.analysis.templates = List.of(new AnalysisTemplateRef("istio-success-rate"));
+    return step;
+  }
+
+  /** The classic spec with its steps replaced: 20 %, an analysis, 50 %, then promotion. */
+  static RolloutSpec withAnalysisStep() {
+    var spec = classicSpec();
+    spec.strategy.canary.steps = steps(weightStep(20), analysisStep(), weightStep(50));
+    return spec;
   }
 
   /** {@code - setCanaryScale: {replicas: N}} */
@@ -518,6 +536,24 @@ final class PlannerFixtures {
     StatusBuilder abortedAt(Instant at) {
       status.abort = true;
       status.abortedAt = at.toString();
+      return this;
+    }
+
+    /**
+     * A revision whose release failed its analysis at that time, in status.abortedRevisions (newest
+     * first: call it for the oldest first).
+     */
+    StatusBuilder abortedBefore(String hash, Instant at) {
+      var aborted = new AbortedRevision();
+      aborted.podTemplateHash = hash;
+      aborted.images = List.of("registry.example/checkout:" + hash);
+      aborted.abortedAt = at.toString();
+      aborted.reason = "AnalysisFailed";
+      aborted.analysisRun = "checkout-" + hash + "-2-step-2";
+      aborted.metric = "success-rate";
+      aborted.value = "0.8";
+      aborted.message = "rollout aborted: analysis at step 3 (" + aborted.analysisRun + ") failed";
+      status.abortedRevisions.add(0, aborted);
       return this;
     }
 

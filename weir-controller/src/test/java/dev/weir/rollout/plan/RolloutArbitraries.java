@@ -1,5 +1,6 @@
 package dev.weir.rollout.plan;
 
+import dev.weir.api.v1alpha1.AbortedRevision;
 import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisTemplateRef;
@@ -698,11 +699,38 @@ final class RolloutArbitraries {
         .inSetter((s, v) -> s.backgroundAnalysisRun = v)
         .use(Arbitraries.integers().between(0, 5).injectNull(0.5))
         .inSetter((s, v) -> s.analysisRunCount = v)
+        .use(abortedRevisions(currents, times))
+        .inSetter((s, v) -> s.abortedRevisions = v)
         .use(times)
         .inSetter((s, v) -> s.progressedAt = v)
         .use(Arbitraries.of(RolloutPhase.values()).injectNull(0.3))
         .inSetter((s, v) -> s.phase = v)
         .build();
+  }
+
+  /**
+   * Revisions remembered as aborted: any hash (the declared one, the stable one, none), any time, a
+   * reason or none, up to more than status keeps.
+   */
+  private static Arbitrary<List<AbortedRevision>> abortedRevisions(
+      Arbitrary<String> hashes, Arbitrary<String> times) {
+    return Combinators.combine(
+            hashes,
+            times,
+            Arbitraries.of("AnalysisFailed", "Aborted", "ProgressDeadlineExceeded").injectNull(0.2),
+            Arbitraries.of("success-rate").injectNull(0.5))
+        .as(
+            (hash, time, reason, metric) -> {
+              var aborted = new AbortedRevision();
+              aborted.podTemplateHash = hash;
+              aborted.abortedAt = time;
+              aborted.reason = reason;
+              aborted.metric = metric;
+              return aborted;
+            })
+        .list()
+        .ofMaxSize(12)
+        .map(ArrayList::new);
   }
 
   private static Arbitrary<List<PauseCondition>> pauseConditions(Arbitrary<String> times) {

@@ -173,6 +173,12 @@ final class SimulatedCluster {
 
   /** The run of a site (step-2, background) of the current release reaches a verdict. */
   SimulatedCluster verdict(String site, AnalysisPhase phase, String message) {
+    return verdict(site, phase, message, null, null);
+  }
+
+  /** A verdict decided by a metric, whose last measurement was {@code value}. */
+  SimulatedCluster verdict(
+      String site, AnalysisPhase phase, String message, String metric, String value) {
     var run =
         runs.values().stream()
             .filter(r -> r.name().endsWith("-" + site) && !r.completed())
@@ -180,7 +186,17 @@ final class SimulatedCluster {
             .orElseThrow(() -> new AssertionError("no run under way at " + site + ": " + runs));
     runs.put(
         run.name(),
-        new AnalysisRunView(run.name(), run.hash(), phase, message, false, run.created()));
+        new AnalysisRunView(
+            run.name(),
+            run.hash(),
+            phase,
+            message,
+            false,
+            run.created(),
+            now,
+            null,
+            metric,
+            value));
     return this;
   }
 
