@@ -189,12 +189,30 @@ public final class ReleasePlanner {
     if (progressed) {
       status.progressedAt = ctx.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
+    boolean aborted = Boolean.TRUE.equals(status.abort);
+    String deadline = AbortCause.ProgressDeadlineExceeded.name();
+    if (!aborted
+        && ctx.phase == RolloutPhase.Degraded
+        && deadline.equals(ctx.reason)
+        && !stalledBy(previous, deadline)) {
+      ctx.event(RolloutEvent.of(EventReason.ProgressDeadlineExceeded, ctx.message));
+    }
     StatusConditions.describe(
         status,
-        new StatusConditions.Outcome(
-            ctx.phase, ctx.reason, ctx.message, Boolean.TRUE.equals(status.abort), false),
+        new StatusConditions.Outcome(ctx.phase, ctx.reason, ctx.message, aborted, false),
         generation,
         ctx.now());
+  }
+
+  private static boolean stalledBy(RolloutStatus status, String reason) {
+    return status != null
+        && status.conditions != null
+        && status.conditions.stream()
+            .anyMatch(
+                c ->
+                    StatusConditions.STALLED.equals(c.getType())
+                        && "True".equals(c.getStatus())
+                        && reason.equals(c.getReason()));
   }
 
   private static Integer verifiedWeight(PlanContext ctx) {
