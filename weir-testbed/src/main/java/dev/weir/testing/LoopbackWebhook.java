@@ -104,11 +104,7 @@ public final class LoopbackWebhook implements AutoCloseable {
                         "clusteranalysistemplates",
                         "analysisruns"),
                     webhook(
-                        "notifications.weir.dev",
-                        url,
-                        objects,
-                        namespaces,
-                        "notificationpolicies"))
+                        "notifications.weir.dev", url, objects, namespaces, "notificationpolicies"))
                 .build())
         .createOr(NonDeletingOperation::update);
     var webhook =
