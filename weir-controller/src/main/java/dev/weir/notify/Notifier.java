@@ -112,6 +112,7 @@ public final class Notifier implements AutoCloseable {
                   + NotificationLedger.nameOf(meta.getName())
                   + " cannot be written ("
                   + e.getCode()
+                  + (e.getStatus() == null ? "" : " " + e.getStatus().getMessage())
                   + "): sending without it");
         }
         queue(entry, 1, Duration.ZERO);

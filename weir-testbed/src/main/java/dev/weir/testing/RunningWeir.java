@@ -141,11 +141,13 @@ public final class RunningWeir implements AutoCloseable {
 
   @Override
   public void close() {
+    // The notifier first: while the operator stops (seconds, on a real API server) it would go on
+    // retrying and might give up what a restart should send. What it had not sent stays pending
+    // in the rollouts' ledgers.
+    notifier.close();
     try {
       operator.stop();
     } finally {
-      // What it had not sent stays pending in the rollouts' ledgers.
-      notifier.close();
       // The counting client shares its connections with the test's client, which closes them.
       metricsServer.close();
     }

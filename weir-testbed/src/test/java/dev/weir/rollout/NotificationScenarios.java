@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,9 +119,19 @@ abstract class NotificationScenarios extends ReleaseStories {
   }
 
   RecordingReceiver.Received awaitTold(String trigger) {
-    await(trigger + " told to the receiver")
-        .atMost(RolloutScenario.PATIENCE)
-        .until(() -> !told(trigger).isEmpty());
+    try {
+      await(trigger + " told to the receiver")
+          .atMost(RolloutScenario.PATIENCE)
+          .until(() -> !told(trigger).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          trigger
+              + " never told; the receiver got "
+              + receiver.received()
+              + "\nwhat users see:\n"
+              + whatUsersSee(),
+          e);
+    }
     return told(trigger).get(0);
   }
 
