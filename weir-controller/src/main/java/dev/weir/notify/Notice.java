@@ -5,13 +5,11 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.NotificationTrigger;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
-import dev.weir.rollout.plan.RolloutEvent;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One event of a release as notifications tell it: what happened, to which rollout, at which
@@ -43,42 +41,47 @@ public record Notice(
   /** The annotation a pipeline may set on the rollout to name the commit that declared it. */
   public static final String COMMIT_ANNOTATION = WellKnownNames.GROUP + "/commit";
 
-  /** The notice of a planner's event, when notifications listen for it. */
-  public static Optional<Notice> of(
-      Rollout rollout, RolloutEvent event, RolloutStatus status, Instant at) {
-    return NoticeTriggers.of(event)
-        .map(
-            trigger -> {
-              var meta = rollout.getMetadata();
-              String revision = status.currentPodHash == null ? "" : status.currentPodHash;
-              int steps = stepsOf(rollout);
-              int step = status.currentStepIndex == null ? 0 : status.currentStepIndex;
-              // The step a human sees: the one the release stands at (a pause, an analysis), or
-              // the one just done when all are.
-              int shown =
-                  trigger == NotificationTrigger.StepReached ? step : Math.min(step + 1, steps);
-              if (trigger == NotificationTrigger.ReleaseStarted) {
-                shown = 0;
-              }
-              String id = meta.getUid() + "." + revision + "." + trigger + "." + shown;
-              var annotations = meta.getAnnotations();
-              return new Notice(
-                  id,
-                  trigger,
-                  event.reason().name(),
-                  event.message(),
-                  at.truncatedTo(ChronoUnit.SECONDS).toString(),
-                  meta.getNamespace(),
-                  meta.getName(),
-                  meta.getUid(),
-                  revision,
-                  status.stableRS,
-                  shown,
-                  steps,
-                  status.currentWeight,
-                  status.phase == null ? null : status.phase.name(),
-                  annotations == null ? null : annotations.get(COMMIT_ANNOTATION));
-            });
+  /**
+   * The notice of an event of the release, told as {@code trigger}, after which the rollout's
+   * status is {@code status}.
+   */
+  public static Notice of(
+      Rollout rollout,
+      NotificationTrigger trigger,
+      String reason,
+      String message,
+      RolloutStatus status,
+      Instant at) {
+    var meta = rollout.getMetadata();
+    String revision = status.currentPodHash == null ? "" : status.currentPodHash;
+    int steps = stepsOf(rollout);
+    int step = status.currentStepIndex == null ? 0 : status.currentStepIndex;
+    // The step a human sees: the one just done for a weight, the one the release stands at
+    // otherwise (a pause, an analysis), none before the first.
+    int shown =
+        switch (trigger) {
+          case StepReached -> step;
+          case ReleaseStarted -> 0;
+          default -> Math.min(step + 1, steps);
+        };
+    String id = meta.getUid() + "." + revision + "." + trigger + "." + shown;
+    var annotations = meta.getAnnotations();
+    return new Notice(
+        id,
+        trigger,
+        reason,
+        message,
+        at.truncatedTo(ChronoUnit.SECONDS).toString(),
+        meta.getNamespace(),
+        meta.getName(),
+        meta.getUid(),
+        revision,
+        status.stableRS,
+        shown,
+        steps,
+        status.currentWeight,
+        status.phase == null ? null : status.phase.name(),
+        annotations == null ? null : annotations.get(COMMIT_ANNOTATION));
   }
 
   private static int stepsOf(Rollout rollout) {

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -223,10 +222,5 @@ public final class NotificationLedger {
       LOG.warnf("ledger entry %s is unreadable, left alone: %s", key, e.getMessage());
       return Optional.empty();
     }
-  }
-
-  /** The keys held for a rollout, for tests. */
-  Set<String> keys(String uid) {
-    return known.getOrDefault(uid, Map.of()).keySet();
   }
 }

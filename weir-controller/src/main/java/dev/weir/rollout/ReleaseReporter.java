@@ -44,7 +44,17 @@ final class ReleaseReporter {
   void report(Rollout rollout, KubernetesClient client) {
     var notices = new ArrayList<Notice>();
     for (Happened h : happened) {
-      Notice.of(rollout, h.event(), h.status(), h.at()).ifPresent(notices::add);
+      NoticeTriggers.of(h.event())
+          .map(
+              trigger ->
+                  Notice.of(
+                      rollout,
+                      trigger,
+                      h.event().reason().name(),
+                      h.event().message(),
+                      h.status(),
+                      h.at()))
+          .ifPresent(notices::add);
     }
     notifier.tell(rollout, notices, client);
     var recorder = new EventRecorder(client);

@@ -1,4 +1,4 @@
-package dev.weir.notify;
+package dev.weir.rollout;
 
 import dev.weir.api.v1alpha1.NotificationTrigger;
 import dev.weir.rollout.plan.RolloutEvent;
@@ -9,11 +9,11 @@ import java.util.Optional;
  * event is at most one trigger: an abort at the progress deadline is an {@code Aborted} (its
  * message says why), the deadline passing without an abort is {@code ProgressDeadlineExceeded}.
  */
-public final class NoticeTriggers {
+final class NoticeTriggers {
 
   private NoticeTriggers() {}
 
-  public static Optional<NotificationTrigger> of(RolloutEvent event) {
+  static Optional<NotificationTrigger> of(RolloutEvent event) {
     return Optional.ofNullable(
         switch (event.reason()) {
           case NewRevision -> NotificationTrigger.ReleaseStarted;
