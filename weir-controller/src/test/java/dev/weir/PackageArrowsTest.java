@@ -29,6 +29,8 @@ class PackageArrowsTest {
   static Stream<Arguments> rules() {
     return Stream.of(
         Arguments.of("dev.weir.traffic", "dev.weir.rollout"),
+        Arguments.of("dev.weir.notify", "dev.weir.rollout"),
+        Arguments.of("dev.weir.notify", "dev.weir.app"),
         Arguments.of("dev.weir.analysis", "dev.weir.rollout"),
         Arguments.of("dev.weir.observability", "dev.weir.rollout"),
         Arguments.of("dev.weir.observability", "dev.weir.analysis"),

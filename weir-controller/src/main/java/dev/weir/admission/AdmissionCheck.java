@@ -6,9 +6,11 @@ import dev.weir.analysis.AnalysisRunDriver;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
+import dev.weir.api.v1alpha1.NotificationPolicySpec;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.AnalysisTemplateValidator;
+import dev.weir.api.validation.NotificationPolicyValidator;
 import dev.weir.api.validation.RolloutValidator;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ public final class AdmissionCheck {
         case "AnalysisTemplate", "ClusterAnalysisTemplate" ->
             AnalysisTemplateValidator.check(bind(spec, AnalysisTemplateSpec.class));
         case "AnalysisRun" -> analysisRun(bind(spec, AnalysisRunSpec.class));
+        case "NotificationPolicy" ->
+            NotificationPolicyValidator.check(bind(spec, NotificationPolicySpec.class));
         default -> List.of();
       };
     } catch (IllegalArgumentException e) {

@@ -14,12 +14,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -251,14 +249,9 @@ public final class AnalysisRunDriver {
               .find(namespace, name)
               .orElseThrow(
                   () -> new ArgumentValues.MissingValue(SecretPolicy.notOptedIn(namespace, name)));
-      if (secret.getData() != null && secret.getData().containsKey(key)) {
-        return new String(
-            Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-      }
-      if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-        return secret.getStringData().get(key);
-      }
-      throw new ArgumentValues.MissingValue("Secret " + name + " has no key " + key);
+      return OptedInSecrets.value(secret, key)
+          .orElseThrow(
+              () -> new ArgumentValues.MissingValue("Secret " + name + " has no key " + key));
     }
   }
 }

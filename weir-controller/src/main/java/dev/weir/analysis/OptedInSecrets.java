@@ -8,6 +8,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -38,6 +40,19 @@ public interface OptedInSecrets {
             .withSecondaryToPrimaryMapper(mapper)
             .build(),
         context);
+  }
+
+  /** The value of a key of a Secret, decoded; empty when the Secret has no such key. */
+  static Optional<String> value(Secret secret, String key) {
+    if (secret.getData() != null && secret.getData().containsKey(key)) {
+      return Optional.of(
+          new String(
+              Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
+    }
+    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+      return Optional.of(secret.getStringData().get(key));
+    }
+    return Optional.empty();
   }
 
   /** The Secrets in an informer's cache. */

@@ -4,9 +4,12 @@ import dev.weir.admission.AdmissionWebhook;
 import dev.weir.admission.CertificateSource;
 import dev.weir.admission.IssuedCertificates;
 import dev.weir.admission.MountedCertificates;
+import dev.weir.analysis.AllowedAddresses;
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.PrometheusSettings;
 import dev.weir.analysis.provider.prometheus.PrometheusTls;
+import dev.weir.notify.NotificationSettings;
+import dev.weir.notify.Notifier;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
@@ -73,6 +76,27 @@ public class ControllerWiring {
             .withTls(new PrometheusTls(tls.caFile(), tls.certFile(), tls.keyFile()));
     LOG.infof("values from Secrets go only to the Prometheus addresses %s", settings.allowed());
     return new AnalysisRunDrivers(settings, clock, metrics);
+  }
+
+  /** The notifier, with the operator's allowed addresses and delivery timings. */
+  @Produces
+  @Singleton
+  Notifier notifier(Clock clock, WeirMetrics metrics) {
+    var n = config.notifications();
+    var settings =
+        new NotificationSettings(
+            AllowedAddresses.of(n.allowedAddresses().orElse(List.of())),
+            n.timeout(),
+            n.firstRetry(),
+            n.longestRetry(),
+            n.attempts(),
+            n.dedupWindow());
+    LOG.infof("values from Secrets go only to the notification addresses %s", settings.allowed());
+    return new Notifier(settings, clock, metrics);
+  }
+
+  void closeNotifier(@Disposes Notifier notifier) {
+    notifier.close();
   }
 
   @Produces

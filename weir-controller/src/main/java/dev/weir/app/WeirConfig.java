@@ -23,6 +23,38 @@ public interface WeirConfig {
 
   Webhook webhook();
 
+  Notifications notifications();
+
+  /** Where and how notices of NotificationPolicies are sent (docs/notifications.md). */
+  interface Notifications {
+
+    /**
+     * URL prefixes ({@code WEIR_NOTIFICATIONS_ALLOWED_ADDRESSES}, comma-separated) that a
+     * destination carrying values from Secrets (a signature, a header) may be sent to: to any
+     * other, nothing is sent and the rollout gets a NotificationRefused Event.
+     */
+    Optional<List<String>> allowedAddresses();
+
+    /** How long one delivery may take before it counts as failed and is retried. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** The wait before the first retry; each later one doubles, up to {@code longest-retry}. */
+    @WithDefault("1s")
+    Duration firstRetry();
+
+    @WithDefault("5m")
+    Duration longestRetry();
+
+    /** How many times a notice is tried before it is given up. */
+    @WithDefault("10")
+    int attempts();
+
+    /** How long a notice already recorded for a rollout is not sent again. */
+    @WithDefault("1h")
+    Duration dedupWindow();
+  }
+
   /** The Prometheus that metrics naming no address ask. */
   interface Prometheus {
 

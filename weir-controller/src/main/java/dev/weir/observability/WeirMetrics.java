@@ -26,6 +26,7 @@ public final class WeirMetrics {
   private final Counter measurementErrors;
   private final Counter apiRequests;
   private final Histogram reconcileDuration;
+  private final Counter notifications;
   private final StateCollector state = new StateCollector();
 
   public WeirMetrics(PrometheusRegistry registry) {
@@ -63,6 +64,15 @@ public final class WeirMetrics {
             .labelNames("controller", "result")
             .classicOnly()
             .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    notifications =
+        Counter.builder()
+            .name("weir_notifications_total")
+            .help(
+                "Notices to each destination of each NotificationPolicy, by outcome: sent"
+                    + " (accepted), retried (failed, tried again later), failed (given up),"
+                    + " refused (not sent: a policy problem, a Secret, an address).")
+            .labelNames("namespace", "policy", "destination", "outcome")
             .register(registry);
     registry.register(state);
   }
@@ -104,6 +114,10 @@ public final class WeirMetrics {
 
   public void apiRequest(String verb, String code) {
     apiRequests.labelValues(verb, code).inc();
+  }
+
+  public void notification(String namespace, String policy, String destination, String outcome) {
+    notifications.labelValues(namespace, policy, destination, outcome).inc();
   }
 
   public void reconciled(String controller, boolean success, double seconds) {

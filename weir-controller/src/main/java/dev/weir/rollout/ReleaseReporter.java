@@ -1,6 +1,9 @@
 package dev.weir.rollout;
 
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.notify.Notice;
+import dev.weir.notify.Notifier;
 import dev.weir.observability.EventRecorder;
 import dev.weir.observability.WeirMetrics;
 import dev.weir.rollout.plan.EventReason;
@@ -13,26 +16,47 @@ import java.util.List;
 /**
  * Tells what happened in a reconcile, once its actions are done (an abort's weight write must not
  * wait on the audit trail): each event as a Kubernetes Event on the rollout, promotions and aborts
- * counted in Weir's metrics by their typed reason and cause.
+ * counted in Weir's metrics by their typed reason and cause, and the events notification policies
+ * listen for handed to the {@link Notifier}.
  */
 final class ReleaseReporter {
 
-  private record Happened(RolloutEvent event, Instant at) {}
+  private record Happened(RolloutEvent event, RolloutStatus status, Instant at) {}
 
   private final WeirMetrics metrics;
+  private final Notifier notifier;
   private final List<Happened> happened = new ArrayList<>();
 
-  ReleaseReporter(WeirMetrics metrics) {
+  ReleaseReporter(WeirMetrics metrics, Notifier notifier) {
     this.metrics = metrics;
+    this.notifier = notifier;
   }
 
-  /** Keeps the events of one planning pass, made at {@code at}. */
-  void add(List<RolloutEvent> events, Instant at) {
-    events.forEach(e -> happened.add(new Happened(e, at)));
+  /** Keeps the events of one planning pass, made at {@code at}, that led to {@code status}. */
+  void add(List<RolloutEvent> events, RolloutStatus status, Instant at) {
+    events.forEach(e -> happened.add(new Happened(e, status, at)));
   }
 
-  /** Records and counts everything kept. */
+  /**
+   * Records and counts everything kept, and hands the notices to the notifier (recorded in the
+   * rollout's ledger before the status is written; sent on the notifier's threads).
+   */
   void report(Rollout rollout, KubernetesClient client) {
+    var notices = new ArrayList<Notice>();
+    for (Happened h : happened) {
+      NoticeTriggers.of(h.event())
+          .map(
+              trigger ->
+                  Notice.of(
+                      rollout,
+                      trigger,
+                      h.event().reason().name(),
+                      h.event().message(),
+                      h.status(),
+                      h.at()))
+          .ifPresent(notices::add);
+    }
+    notifier.tell(rollout, notices, client);
     var recorder = new EventRecorder(client);
     String namespace = rollout.getMetadata().getNamespace();
     String name = rollout.getMetadata().getName();

@@ -7,11 +7,15 @@ import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
 import dev.weir.api.v1alpha1.ClusterAnalysisTemplate;
+import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.TrafficRouting;
+import dev.weir.notify.NotificationLedger;
+import dev.weir.notify.NotificationSources;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -27,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -47,6 +52,8 @@ record RolloutEventSources(
     InformerEventSource<AnalysisTemplate, Rollout> templates,
     InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterTemplates,
     InformerEventSource<Secret, Rollout> secrets,
+    Optional<InformerEventSource<NotificationPolicy, Rollout>> policies,
+    InformerEventSource<ConfigMap, Rollout> ledgers,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -94,8 +101,66 @@ record RolloutEventSources(
     if (installed(context, "destinationrules.networking.istio.io")) {
       sources.add(referenced(context, DestinationRule.class, "destinationrules"));
     }
+    // Notification policies and ledgers wake no rollout: they are read when a rollout's events
+    // are told. Without the policies' CRD (an upgrade that skipped it) nothing is told.
+    Optional<InformerEventSource<NotificationPolicy, Rollout>> policies = Optional.empty();
+    if (installed(context, "notificationpolicies." + WellKnownNames.GROUP)) {
+      policies =
+          Optional.of(unmapped(context, NotificationPolicy.class, "notificationpolicies", null));
+      sources.add(policies.get());
+    } else {
+      LOG.warnf("the NotificationPolicy CRD is not installed: no notifications are sent");
+    }
+    var ledgers =
+        unmapped(
+            context, ConfigMap.class, "notification-ledgers", NotificationLedger.LABEL + "=true");
+    sources.add(ledgers);
     return new RolloutEventSources(
-        replicaSets, analysisRuns, templates, clusterTemplates, secrets, sources);
+        replicaSets,
+        analysisRuns,
+        templates,
+        clusterTemplates,
+        secrets,
+        policies,
+        ledgers,
+        sources);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Rollout> unmapped(
+      EventSourceContext<Rollout> context, Class<R> kind, String name, String labelSelector) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, Rollout.class)
+            .withName(name)
+            .withLabelSelector(labelSelector)
+            .withSecondaryToPrimaryMapper(object -> Set.of())
+            .build(),
+        context);
+  }
+
+  /** What the notifier reads: policies, opted-in Secrets, ledgers, from these informers. */
+  NotificationSources notificationSources() {
+    var secrets = optedInSecrets();
+    return new NotificationSources() {
+      @Override
+      public List<NotificationPolicy> policies(String namespace) {
+        return policies.map(p -> p.list(namespace).toList()).orElse(List.of());
+      }
+
+      @Override
+      public Optional<NotificationPolicy> policy(String namespace, String name) {
+        return policies.flatMap(p -> p.get(new ResourceID(name, namespace)));
+      }
+
+      @Override
+      public Optional<String> secret(String namespace, String name, String key) {
+        return secrets.find(namespace, name).flatMap(s -> OptedInSecrets.value(s, key));
+      }
+
+      @Override
+      public Optional<ConfigMap> ledger(String namespace, String name) {
+        return ledgers.get(new ResourceID(name, namespace));
+      }
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.notify.Notifier;
 import dev.weir.observability.WeirMetrics;
 import dev.weir.rollout.plan.Observation;
 import dev.weir.rollout.plan.Plan;
@@ -56,13 +57,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   private final Clock clock;
   private final AnalysisRunDrivers drivers;
   private final WeirMetrics metrics;
+  private final Notifier notifier;
   private RolloutEventSources sources;
 
   @Inject
-  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers) {
+  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers, Notifier notifier) {
     this.clock = clock;
     this.drivers = drivers;
     this.metrics = drivers.metrics();
+    this.notifier = notifier;
   }
 
   @Override
@@ -70,6 +73,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     sources = RolloutEventSources.create(context);
     metrics.readReplicaSets(sources.replicaSets()::list);
     metrics.readAnalysisRuns(NAME, sources.analysisRuns()::list);
+    notifier.readFrom(sources.notificationSources());
     return sources.all();
   }
 
@@ -88,7 +92,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     var dispatcher =
         new ActionDispatcher(
             rollout, owned, new ReplicaSets(client), routers, analysis, sources.replicaSets());
-    var reporter = new ReleaseReporter(metrics);
+    var reporter = new ReleaseReporter(metrics, notifier);
     // A spec without a template is reported by the planner as InvalidSpec; it has no revision.
     var template = rollout.getSpec() == null ? null : rollout.getSpec().template;
     String hash = template == null ? "" : PodTemplateHash.of(template);
@@ -111,7 +115,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       }
       analysis.planned(plan.status());
       boolean touchedTraffic = dispatcher.carryOut(plan.actions());
-      reporter.add(plan.events(), observation.now());
+      reporter.add(plan.events(), plan.status(), observation.now());
       boolean settled = plan.actions().isEmpty() && StatusWriter.same(status, plan.status());
       status = plan.status();
       if (settled) {

@@ -9,6 +9,8 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.bench.ApiTimings.Call;
 import dev.weir.bench.TimedPrometheus.Query;
+import dev.weir.notify.NotificationSettings;
+import dev.weir.notify.Notifier;
 import dev.weir.observability.WeirMetrics;
 import dev.weir.rollout.RolloutReconciler;
 import dev.weir.testing.Manifests;
@@ -287,7 +289,11 @@ public final class AnalysisReactionBench {
             RunningWeir.QUERY_TIMEOUT,
             clock,
             new WeirMetrics(new PrometheusRegistry()));
-    operator.register(new RolloutReconciler(clock, drivers));
+    operator.register(
+        new RolloutReconciler(
+            clock,
+            drivers,
+            new Notifier(NotificationSettings.defaults(), clock, drivers.metrics())));
     operator.register(new AnalysisRunReconciler(drivers));
     operator.start();
     return operator;

@@ -102,7 +102,9 @@ public final class LoopbackWebhook implements AutoCloseable {
                         namespaces,
                         "analysistemplates",
                         "clusteranalysistemplates",
-                        "analysisruns"))
+                        "analysisruns"),
+                    webhook(
+                        "notifications.weir.dev", url, objects, namespaces, "notificationpolicies"))
                 .build())
         .createOr(NonDeletingOperation::update);
     var webhook =

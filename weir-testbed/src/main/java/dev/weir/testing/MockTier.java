@@ -1,5 +1,7 @@
 package dev.weir.testing;
 
+import dev.weir.analysis.PrometheusSettings;
+import dev.weir.notify.NotificationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -53,8 +55,13 @@ public final class MockTier implements Tier {
   }
 
   @Override
-  public RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
-    return RunningWeir.start(client, prometheusAddress, metricsPort);
+  public RunningWeir startWeir(
+      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications) {
+    return RunningWeir.start(
+        client,
+        PrometheusSettings.of(prometheusAddress, RunningWeir.QUERY_TIMEOUT),
+        notifications,
+        metricsPort);
   }
 
   @Override

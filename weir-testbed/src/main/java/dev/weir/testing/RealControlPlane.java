@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
+import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.notify.NotificationLedger;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -378,6 +380,8 @@ public final class RealControlPlane {
     c.resources(DestinationRule.class).inNamespace(namespace).delete();
     c.resources(AnalysisRun.class).inNamespace(namespace).delete();
     c.resources(AnalysisTemplate.class).inNamespace(namespace).delete();
+    c.resources(NotificationPolicy.class).inNamespace(namespace).delete();
+    c.configMaps().inNamespace(namespace).withLabel(NotificationLedger.LABEL).delete();
     c.v1().events().inNamespace(namespace).delete();
     try {
       await("namespace " + namespace + " emptied")

@@ -1,5 +1,7 @@
 package dev.weir.testing;
 
+import dev.weir.analysis.PrometheusSettings;
+import dev.weir.notify.NotificationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 
@@ -34,8 +36,13 @@ public final class RealTier implements Tier {
   }
 
   @Override
-  public RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
-    return RunningWeir.start(cluster.operator(), prometheusAddress, metricsPort);
+  public RunningWeir startWeir(
+      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications) {
+    return RunningWeir.start(
+        cluster.operator(),
+        PrometheusSettings.of(prometheusAddress, RunningWeir.QUERY_TIMEOUT),
+        notifications,
+        metricsPort);
   }
 
   @Override

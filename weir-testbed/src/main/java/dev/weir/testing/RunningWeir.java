@@ -3,6 +3,8 @@ package dev.weir.testing;
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.AnalysisRunReconciler;
 import dev.weir.analysis.PrometheusSettings;
+import dev.weir.notify.NotificationSettings;
+import dev.weir.notify.Notifier;
 import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
@@ -33,10 +35,12 @@ public final class RunningWeir implements AutoCloseable {
 
   private final Operator operator;
   private final MetricsServer metricsServer;
+  private final Notifier notifier;
 
-  private RunningWeir(Operator operator, MetricsServer metricsServer) {
+  private RunningWeir(Operator operator, MetricsServer metricsServer, Notifier notifier) {
     this.operator = operator;
     this.metricsServer = metricsServer;
+    this.notifier = notifier;
   }
 
   public static RunningWeir start(KubernetesClient client) {
@@ -60,6 +64,18 @@ public final class RunningWeir implements AutoCloseable {
    */
   public static RunningWeir start(
       KubernetesClient client, PrometheusSettings prometheus, int metricsPort) {
+    return start(client, prometheus, NotificationSettings.defaults(), metricsPort);
+  }
+
+  /**
+   * Weir with the operator's Prometheus and notification settings, serving its metrics on {@code
+   * 127.0.0.1:metricsPort} (0: a free port).
+   */
+  public static RunningWeir start(
+      KubernetesClient client,
+      PrometheusSettings prometheus,
+      NotificationSettings notifications,
+      int metricsPort) {
     // Metrics of its own, served on a free loopback port, as the application serves them.
     var metrics = new WeirMetrics(new PrometheusRegistry());
     // The same client (its interceptors too: a test may log the requests), counting requests.
@@ -91,10 +107,12 @@ public final class RunningWeir implements AutoCloseable {
                     .withMetrics(new ReconcileTimer(metrics))
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
     var drivers = new AnalysisRunDrivers(prometheus, Clock.systemUTC(), metrics);
-    operator.register(new RolloutReconciler(Clock.systemUTC(), drivers));
+    var notifier = new Notifier(notifications, Clock.systemUTC(), metrics);
+    operator.register(new RolloutReconciler(Clock.systemUTC(), drivers, notifier));
     operator.register(new AnalysisRunReconciler(drivers));
     operator.start();
-    return new RunningWeir(operator, MetricsServer.start(metrics, "127.0.0.1", metricsPort));
+    return new RunningWeir(
+        operator, MetricsServer.start(metrics, "127.0.0.1", metricsPort), notifier);
   }
 
   /** Where Prometheus scrapes Weir's metrics: {@code 127.0.0.1:port}. */
@@ -123,6 +141,10 @@ public final class RunningWeir implements AutoCloseable {
 
   @Override
   public void close() {
+    // The notifier first: while the operator stops (seconds, on a real API server) it would go on
+    // retrying and might give up what a restart should send. What it had not sent stays pending
+    // in the rollouts' ledgers.
+    notifier.close();
     try {
       operator.stop();
     } finally {

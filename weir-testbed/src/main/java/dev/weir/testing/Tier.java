@@ -1,5 +1,6 @@
 package dev.weir.testing;
 
+import dev.weir.notify.NotificationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 
@@ -30,7 +31,13 @@ public interface Tier {
    * Weir's controller, started, with the default Prometheus address of metrics naming none, its own
    * metrics served on {@code metricsPort} (0: a free one).
    */
-  RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort);
+  default RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
+    return startWeir(prometheusAddress, metricsPort, NotificationSettings.defaults());
+  }
+
+  /** Weir's controller, started as above, sending notices with these settings. */
+  RunningWeir startWeir(
+      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications);
 
   /** Clears up after a story that ran in {@code namespace}, once Weir has stopped. */
   void afterStory(String namespace);

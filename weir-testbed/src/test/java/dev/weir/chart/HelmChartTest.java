@@ -188,6 +188,40 @@ class HelmChartTest {
   }
 
   @Test
+  void theAllowedNotificationAddressesAreTheControllersSetting() {
+    var env =
+        only(
+                Helm.template(
+                    "weir",
+                    "weir-system",
+                    "notifications.allowedAddresses={https://hooks.slack.com,https://releases.example/hooks}"),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .filteredOn(e -> e.getName().equals("WEIR_NOTIFICATIONS_ALLOWED_ADDRESSES"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValue())
+                    .isEqualTo("https://hooks.slack.com,https://releases.example/hooks"));
+    assertThat(
+            only(Helm.template("weir", "weir-system"), Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .as("none allowed by default")
+        .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_NOTIFICATIONS"));
+  }
+
+  @Test
   void theAllowedPrometheusAddressesIncludeTheDefaultAndTheTlsFilesAreMounted() {
     var objects =
         Helm.template(

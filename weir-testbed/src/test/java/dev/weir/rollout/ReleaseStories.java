@@ -1,5 +1,6 @@
 package dev.weir.rollout;
 
+import dev.weir.notify.NotificationSettings;
 import dev.weir.testing.Kubelet;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
@@ -33,6 +34,7 @@ abstract class ReleaseStories {
 
   private Optional<String> prometheusAddress = Optional.empty();
   private int weirMetricsPort;
+  private NotificationSettings notifications = NotificationSettings.defaults();
 
   ReleaseStories(Tier tier) {
     this.tier = tier;
@@ -56,13 +58,29 @@ abstract class ReleaseStories {
     this.prometheusAddress = prometheusAddress;
     this.weirMetricsPort = metricsPort;
     kubelet = tier.kubelet().start();
-    weir = tier.startWeir(prometheusAddress, metricsPort);
+    weir = tier.startWeir(prometheusAddress, metricsPort, notifications);
+  }
+
+  /** Starts the kubelet stand-in, and Weir sending notices with these settings. */
+  void startKubeletAndWeir(NotificationSettings notifications) {
+    this.notifications = notifications;
+    startKubeletAndWeir(Optional.empty(), 0);
+  }
+
+  /** Stops Weir (what it had not sent stays in the ledgers); {@link #startWeirAgain} follows. */
+  void stopWeir() {
+    weir.close();
+    weir = null;
+  }
+
+  void startWeirAgain() {
+    weir = tier.startWeir(prometheusAddress, weirMetricsPort, notifications);
   }
 
   /** Stops Weir and starts it again: it keeps nothing but what is in the cluster. */
   void restartWeir() {
     weir.close();
-    weir = tier.startWeir(prometheusAddress, weirMetricsPort);
+    weir = tier.startWeir(prometheusAddress, weirMetricsPort, notifications);
   }
 
   @AfterEach

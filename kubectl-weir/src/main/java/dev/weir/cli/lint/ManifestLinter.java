@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.AnalysisTemplateValidator;
+import dev.weir.api.validation.NotificationPolicyValidator;
 import dev.weir.api.validation.RolloutValidator;
 import dev.weir.cli.Json;
 import dev.weir.cli.manifest.YamlDocument;
@@ -120,6 +122,8 @@ public final class ManifestLinter {
     } else if (doc.kind().equals("AnalysisTemplate")
         || doc.kind().equals("ClusterAnalysisTemplate")) {
       checkTemplate(doc);
+    } else if (doc.kind().equals("NotificationPolicy")) {
+      checkNotificationPolicy(doc);
     }
     if (doc.kind().endsWith("AnalysisTemplate") || doc.kind().equals("AnalysisRun")) {
       warnInsecure(doc);
@@ -154,6 +158,19 @@ public final class ManifestLinter {
       return; // the schema check has said why
     }
     for (SpecProblem problem : AnalysisTemplateValidator.check(template.getSpec())) {
+      report(doc, problem.field(), problem.message(), true);
+    }
+  }
+
+  /** A notification policy as Weir checks it: destinations, URLs, templates, Secret references. */
+  private void checkNotificationPolicy(YamlDocument doc) {
+    NotificationPolicy policy;
+    try {
+      policy = Json.MAPPER.convertValue(doc.value(), NotificationPolicy.class);
+    } catch (IllegalArgumentException e) {
+      return; // the schema check has said why
+    }
+    for (SpecProblem problem : NotificationPolicyValidator.check(policy.getSpec())) {
       report(doc, problem.field(), problem.message(), true);
     }
   }

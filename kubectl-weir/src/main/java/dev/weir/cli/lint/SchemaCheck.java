@@ -46,7 +46,12 @@ final class SchemaCheck {
    * META-INF/fabric8/<plural>.weir.dev-v1.yml}); null when this build has no CRD for it.
    */
   static SchemaCheck forKind(String kind) {
-    String resource = "/META-INF/fabric8/" + kind.toLowerCase(Locale.ROOT) + "s.weir.dev-v1.yml";
+    String singular = kind.toLowerCase(Locale.ROOT);
+    String plural =
+        singular.endsWith("y")
+            ? singular.substring(0, singular.length() - 1) + "ies"
+            : singular + "s";
+    String resource = "/META-INF/fabric8/" + plural + ".weir.dev-v1.yml";
     try (InputStream in = SchemaCheck.class.getResourceAsStream(resource)) {
       if (in == null) {
         return null;

@@ -28,7 +28,12 @@ class GeneratedCrdsTest {
 
   /** Every CRD Weir defines, by its plural name. */
   static final List<String> CRDS =
-      List.of("rollouts", "analysistemplates", "clusteranalysistemplates", "analysisruns");
+      List.of(
+          "rollouts",
+          "analysistemplates",
+          "clusteranalysistemplates",
+          "analysisruns",
+          "notificationpolicies");
 
   private static Path generated(String plural) {
     return Path.of(System.getProperty("weir.generated.crds", "target/classes/META-INF/fabric8"))

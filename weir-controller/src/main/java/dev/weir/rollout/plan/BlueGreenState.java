@@ -175,8 +175,7 @@ final class BlueGreenState implements StateHandler {
   private boolean autoApproved(PlanContext ctx, BlueGreenStatus state) {
     var blueGreen = ctx.blueGreen;
     if (Boolean.FALSE.equals(blueGreen.autoPromotionEnabled)) {
-      ctx.pauseFor(PAUSE);
-      ctx.outcome(RolloutPhase.Paused, PAUSE, "preview ready: waiting for promote");
+      ctx.awaitPromotion(PAUSE, "preview ready: waiting for promote");
       return false;
     }
     if (blueGreen.autoPromotionSeconds != null) {

@@ -17,12 +17,16 @@ public enum EventReason {
   /** Someone else pointed a Service or subset elsewhere; Weir pointed it back. */
   SelectorRestored(true),
   PreviewReady(false),
+  /** The release waits at a pause without a duration for a promote. */
+  AwaitingPromotion(false),
   Switched(false),
   Promoted(false),
   AnalysisRunStarted(false),
   AnalysisPassed(false),
   AnalysisAccepted(false),
   InconclusiveAnalysis(true),
+  /** A wait outlasted progressDeadlineSeconds; without progressDeadlineAbort the release holds. */
+  ProgressDeadlineExceeded(true),
   Aborted(true),
   /** The declared template is a revision aborted before: it is held on stable, not released. */
   RevisionAborted(true),

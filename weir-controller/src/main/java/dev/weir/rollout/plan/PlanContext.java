@@ -427,6 +427,19 @@ final class PlanContext {
     return pause;
   }
 
+  /**
+   * Pauses for a human's promote: the first pass that pauses says so with an {@link
+   * EventReason#AwaitingPromotion} event, telling the command that goes on.
+   */
+  void awaitPromotion(String pauseReason, String message) {
+    boolean fresh = status.pauseConditions.stream().noneMatch(p -> pauseReason.equals(p.reason));
+    pauseFor(pauseReason);
+    outcome(RolloutPhase.Paused, pauseReason, message);
+    if (fresh) {
+      event(RolloutEvent.of(EventReason.AwaitingPromotion, message));
+    }
+  }
+
   /** Lifts a pause; true when there was one. */
   boolean unpause(String reason) {
     boolean lifted = status.pauseConditions.removeIf(p -> reason.equals(p.reason));

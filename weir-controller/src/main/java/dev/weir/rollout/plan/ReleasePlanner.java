@@ -195,10 +195,17 @@ public final class ReleasePlanner {
     if (progressed) {
       status.progressedAt = ctx.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
+    boolean aborted = Boolean.TRUE.equals(status.abort);
+    String deadline = AbortCause.ProgressDeadlineExceeded.name();
+    if (!aborted
+        && ctx.phase == RolloutPhase.Degraded
+        && deadline.equals(ctx.reason)
+        && !stalledBy(previous, deadline)) {
+      ctx.event(RolloutEvent.of(EventReason.ProgressDeadlineExceeded, ctx.message));
+    }
     StatusConditions.describe(
         status,
-        new StatusConditions.Outcome(
-            ctx.phase, ctx.reason, ctx.message, Boolean.TRUE.equals(status.abort), false),
+        new StatusConditions.Outcome(ctx.phase, ctx.reason, ctx.message, aborted, false),
         generation,
         ctx.now());
   }
@@ -211,6 +218,17 @@ public final class ReleasePlanner {
   private static boolean morePodsAvailable(PlanContext ctx, RolloutStatus previous) {
     int before = previous.availableReplicas == null ? 0 : previous.availableReplicas;
     return PlanContext.WAITING_FOR_PODS.equals(ctx.reason) && ctx.status.availableReplicas > before;
+  }
+
+  private static boolean stalledBy(RolloutStatus status, String reason) {
+    return status != null
+        && status.conditions != null
+        && status.conditions.stream()
+            .anyMatch(
+                c ->
+                    StatusConditions.STALLED.equals(c.getType())
+                        && "True".equals(c.getStatus())
+                        && reason.equals(c.getReason()));
   }
 
   private static Integer verifiedWeight(PlanContext ctx) {

@@ -235,14 +235,11 @@ final class SteppingState implements StateHandler {
   }
 
   private boolean pause(PlanContext ctx, CanaryStep step) {
-    PauseCondition pause = ctx.pauseFor(PAUSE_STEP);
     if (step.pause.duration == null) {
-      ctx.outcome(
-          RolloutPhase.Paused,
-          PAUSE_STEP,
-          "paused at step " + stepLabel(ctx) + ": waiting for promote");
+      ctx.awaitPromotion(PAUSE_STEP, "paused at step " + stepLabel(ctx) + ": waiting for promote");
       return false;
     }
+    PauseCondition pause = ctx.pauseFor(PAUSE_STEP);
     Duration duration = Durations.parse(step.pause.duration);
     Instant end = Instant.parse(pause.startTime).plus(duration);
     if (!ctx.now().isBefore(end)) {

@@ -160,7 +160,15 @@ class ProgressDeadlinePlanTest {
       assertThat(status.message).startsWith("rollout aborted: ");
       assertThat(plan.events()).extracting(e -> e.reason().name()).containsExactly("Aborted");
     } else {
-      assertThat(plan.events()).isEmpty();
+      assertThat(plan.events())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.reason()).isEqualTo(EventReason.ProgressDeadlineExceeded);
+                assertThat(e.message()).isEqualTo(status.message);
+              });
+      // Told once: the next pass finds the rollout stalled already.
+      assertThat(plan(spec, status, seen.build()).events()).isEmpty();
     }
   }
 

@@ -170,7 +170,7 @@ class PromotionPlanTest {
         .containsEntry(Side.CANARY, Set.of(V2));
     assertThat(cluster.events)
         .extracting(e -> e.reason().name())
-        .containsExactly("NewRevision", "WeightSet");
+        .containsExactly("NewRevision", "WeightSet", "AwaitingPromotion");
 
     cluster.promote().reconcile();
     assertThat(cluster.status.currentStepIndex).isEqualTo(3);
@@ -214,7 +214,13 @@ class PromotionPlanTest {
     assertThat(cluster.events)
         .extracting(e -> e.reason().name())
         .containsExactly(
-            "NewRevision", "WeightSet", "StepPromoted", "WeightSet", "WeightSet", "Promoted");
+            "NewRevision",
+            "WeightSet",
+            "AwaitingPromotion",
+            "StepPromoted",
+            "WeightSet",
+            "WeightSet",
+            "Promoted");
     assertThat(cluster.violations).isEmpty();
   }
 }

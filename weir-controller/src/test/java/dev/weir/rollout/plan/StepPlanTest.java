@@ -88,7 +88,7 @@ class StepPlanTest {
                     .phase(RolloutPhase.Paused)
                     .step(1)
                     .weight(10)
-                    .events("WeightSet")));
+                    .events("WeightSet", "AwaitingPromotion")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -205,7 +205,15 @@ class StepPlanTest {
 
     expect(
         plan,
-        asksForNothing().phase(RolloutPhase.Paused).step(next).weight(weight).events("WeightSet"));
+        asksForNothing()
+            .phase(RolloutPhase.Paused)
+            .step(next)
+            .weight(weight)
+            // A pause without a duration waits for a human, and says so once.
+            .events(
+                requeue.isPresent()
+                    ? new String[] {"WeightSet"}
+                    : new String[] {"WeightSet", "AwaitingPromotion"}));
     assertThat(plan.events().get(0).message()).contains(weight + "%");
     assertThat(plan.status().verifiedWeight).isEqualTo(weight);
     assertThat(plan.status().pauseConditions)

@@ -110,7 +110,7 @@ class SupersedePlanTest {
         .noneMatch(a -> a instanceof ScaleRevision s && s.hash().equals(V1));
     assertThat(cluster.events)
         .extracting(e -> e.reason().name())
-        .containsExactly("Superseded", "NewRevision", "WeightSet");
+        .containsExactly("Superseded", "NewRevision", "WeightSet", "AwaitingPromotion");
 
     cluster.advance(Duration.ofSeconds(30));
     cluster.reconcile();
