@@ -56,13 +56,18 @@ abstract class ReleaseStories {
     this.prometheusAddress = prometheusAddress;
     this.weirMetricsPort = metricsPort;
     kubelet = tier.kubelet().start();
-    weir = tier.startWeir(prometheusAddress, metricsPort);
+    weir = startWeir(prometheusAddress, metricsPort);
+  }
+
+  /** Weir as the tier runs it; a story that puts something between Weir and its world says so. */
+  RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
+    return tier.startWeir(prometheusAddress, metricsPort);
   }
 
   /** Stops Weir and starts it again: it keeps nothing but what is in the cluster. */
   void restartWeir() {
     weir.close();
-    weir = tier.startWeir(prometheusAddress, weirMetricsPort);
+    weir = startWeir(prometheusAddress, weirMetricsPort);
   }
 
   @AfterEach
