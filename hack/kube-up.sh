@@ -101,8 +101,10 @@ port_free() {
 if [[ -f "$DIR/env" ]]; then
     # shellcheck disable=SC1091
     source "$DIR/env"
-    if [[ ${#RUNNING[@]} -gt 0 ]] || port_free "${ETCD_CLIENT_PORT:-0}" && port_free "${ETCD_PEER_PORT:-0}" &&
-        port_free "${APISERVER_PORT:-0}" && port_free "${CONTROLLER_MANAGER_PORT:-0}"; then
+    if [[ ${#RUNNING[@]} -gt 0 ]] || {
+        port_free "${ETCD_CLIENT_PORT:-0}" && port_free "${ETCD_PEER_PORT:-0}" &&
+            port_free "${APISERVER_PORT:-0}" && port_free "${CONTROLLER_MANAGER_PORT:-0}"
+    }; then
         :
     else
         unset ETCD_CLIENT_PORT

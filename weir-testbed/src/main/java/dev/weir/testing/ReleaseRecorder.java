@@ -128,6 +128,11 @@ public final class ReleaseRecorder implements AutoCloseable {
   private final List<Seen> seen = new ArrayList<>();
   private final List<Watch> watches = new ArrayList<>();
   private final List<String> broken = new ArrayList<>();
+  private volatile boolean closed;
+
+  /** "too old resource version: 579 (601)": the oldest version the server can watch from. */
+  private static final java.util.regex.Pattern OLDEST_KEPT =
+      java.util.regex.Pattern.compile("too old resource version: \\d+ \\((\\d+)\\)");
 
   private ReleaseRecorder(KubernetesClient client, Rollout rollout) {
     this.client = client;
@@ -214,27 +219,47 @@ public final class ReleaseRecorder implements AutoCloseable {
     if (present) {
       list.getItems().forEach(record);
     }
-    String from = list.getMetadata().getResourceVersion();
-    watches.add(
-        kind.inNamespace(namespace)
-            .watch(
-                new ListOptionsBuilder().withResourceVersion(from).build(),
-                new Watcher<T>() {
-                  @Override
-                  public void eventReceived(Action action, T object) {
-                    if (action == Action.ADDED || action == Action.MODIFIED) {
-                      record.accept(object);
-                    }
-                  }
+    watch(kind, record, list.getMetadata().getResourceVersion());
+  }
 
-                  @Override
-                  public void onClose(WatcherException cause) {
-                    // Past the API server's memory of changes: the record has a hole.
-                    synchronized (broken) {
-                      broken.add(kind + ": " + cause.getMessage());
-                    }
-                  }
-                }));
+  /**
+   * Watches from a resourceVersion on. A restarted API server remembers changes only from its own
+   * start (its watch cache begins at etcd's revision then), so a watch resuming from before it ends
+   * with 410 Gone, naming the oldest version it can serve; nothing changed between the two (the
+   * server was down), and the watch goes on from there without a hole.
+   */
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+      void watch(MixedOperation<T, L, R> kind, Consumer<T> record, String from) {
+    var last = new java.util.concurrent.atomic.AtomicReference<>(from);
+    Watcher<T> watcher =
+        new Watcher<T>() {
+          @Override
+          public void eventReceived(Action action, T object) {
+            if (action == Action.ADDED || action == Action.MODIFIED) {
+              record.accept(object);
+            }
+            last.set(object.getMetadata().getResourceVersion());
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+            var oldest = OLDEST_KEPT.matcher(String.valueOf(cause.getMessage()));
+            if (cause.isHttpGone() && oldest.find() && !closed) {
+              watch(kind, record, oldest.group(1));
+              return;
+            }
+            synchronized (broken) {
+              broken.add(kind.getClass().getSimpleName() + ": " + cause.getMessage());
+            }
+          }
+        };
+    synchronized (watches) {
+      if (!closed) {
+        watches.add(
+            kind.inNamespace(namespace)
+                .watch(new ListOptionsBuilder().withResourceVersion(from).build(), watcher));
+      }
+    }
   }
 
   private static long rv(HasMetadata object) {
@@ -474,6 +499,9 @@ public final class ReleaseRecorder implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(Watch::close);
+    synchronized (watches) {
+      closed = true;
+      watches.forEach(Watch::close);
+    }
   }
 }
