@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * analysis, asks the {@link ReleasePlanner}, has the {@link ActionDispatcher} carry out the actions
  * in the order given, observes again and asks again until the plan is empty (a step whose weight is
  * verified moves straight on to the next), decorates pods as the planner says, reports what
- * happened, and writes the whole status once, only if it changed ({@link StatusWriter}).
+ * happened, and writes the whole status, only if it changed ({@link StatusWriter}): at the end, and
+ * before any action that moves traffic, so that a controller killed in between finds what it did
+ * recorded.
  *
  * <p>Status holds the progress (step, hashes, pause start), so a restarted controller resumes where
  * it was.
@@ -95,6 +97,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     TrafficState traffic = routers.observe(rollout);
     RolloutStatus status = rollout.getStatus();
+    // The rollout as last written: the status of this reconcile may be written before traffic
+    // moves.
+    Rollout recorded = rollout;
     Plan plan = null;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
@@ -110,6 +115,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         break;
       }
       analysis.planned(plan.status());
+      if (StatusWriter.recordsFirst(plan.actions(), plan.status())) {
+        recorded = StatusWriter.write(recorded, plan.status(), context);
+      }
       boolean touchedTraffic = dispatcher.carryOut(plan.actions());
       reporter.add(plan.events(), observation.now());
       boolean settled = plan.actions().isEmpty() && StatusWriter.same(status, plan.status());
@@ -124,7 +132,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     reporter.report(rollout, client);
     var settledView = new Observation(clock.instant(), hash, owned.revisions(), traffic);
     dispatcher.carryOut(planner.decorations(rollout.getSpec(), status, settledView));
-    StatusWriter.write(rollout, status, context);
+    StatusWriter.write(recorded, status, context);
     return requeue(plan, analysis);
   }
 
