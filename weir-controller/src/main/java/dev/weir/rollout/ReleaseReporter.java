@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tells what happened in a reconcile, once its actions are done (an abort's weight write must not
- * wait on the audit trail): each event as a Kubernetes Event on the rollout, promotions and aborts
- * counted in Weir's metrics by their typed reason and cause.
+ * Tells what happened in a reconcile, once the status that records it is written (and an abort's
+ * weight write, which must not wait on the audit trail, is done): each event as a Kubernetes Event
+ * on the rollout, promotions and aborts counted in Weir's metrics by their typed reason and cause.
+ * A controller killed between the two loses the Events; one that told them first would tell them
+ * again, when it finds the same step done a second time.
  */
 final class ReleaseReporter {
 
@@ -31,7 +33,7 @@ final class ReleaseReporter {
     events.forEach(e -> happened.add(new Happened(e, at)));
   }
 
-  /** Records and counts everything kept. */
+  /** Records and counts everything kept, and forgets it. */
   void report(Rollout rollout, KubernetesClient client) {
     var recorder = new EventRecorder(client);
     String namespace = rollout.getMetadata().getNamespace();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The controller dies after a reconcile moved traffic and before it wrote the status that records
  * it ({@link LostStatusWrite} refuses that status write). The next reconcile must take the weight
- * in the cluster for its own: a restarted controller never moves traffic back and does no step
- * twice.
+ * in the cluster for its own: a restarted controller never moves traffic back, and tells no step's
+ * Event twice.
  */
 class LostStatusWriteMockTierTest extends ReleaseStories {
 
@@ -45,5 +45,14 @@ class LostStatusWriteMockTierTest extends ReleaseStories {
     assertThat(weights)
         .as("the canary weights written, in order")
         .isEqualTo(List.of(10, 30, 60, 100, 0));
+    assertThat(
+            client().v1().events().inNamespace("shop").list().getItems().stream()
+                .filter(e -> "WeightSet".equals(e.getReason()))
+                .map(e -> e.getMessage())
+                .toList())
+        .as("each step's weight told once")
+        .containsExactlyInAnyOrder(
+            "canary weight 10% at step 1/6",
+            "canary weight 30% at step 3/6", "canary weight 60% at step 5/6");
   }
 }
