@@ -11,7 +11,6 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -452,24 +451,15 @@ public final class ReleaseRecorder implements AutoCloseable {
   }
 
   private void checkEnd(String stable, String released, Outcome outcome, List<String> out) {
-    var now = client.resources(Rollout.class).inNamespace(namespace).withName(rollout).get();
-    RolloutStatus status = now == null ? null : now.getStatus();
-    if (status == null) {
+    var user = new RolloutScenario(client, namespace, rollout);
+    RolloutStatus status = user.status();
+    if (status.phase == null) {
       out.add("the rollout has no status");
       return;
     }
     String expected = outcome == Outcome.PROMOTED ? released : stable;
-    var vs =
-        client
-            .resources(VirtualService.class)
-            .inNamespace(namespace)
-            .withName(virtualService)
-            .get();
-    int weight = RolloutScenario.canaryWeight(vs, route, canary.canaryService);
-    Service stableService =
-        client.services().inNamespace(namespace).withName(canary.stableService).get();
-    String selected =
-        stableService.getSpec().getSelector().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    int weight = user.canaryWeight(virtualService, route, canary.canaryService);
+    String selected = user.serviceSelectorHash(canary.stableService);
     boolean phaseRight =
         outcome == Outcome.PROMOTED
             ? status.phase == RolloutPhase.Healthy && released.equals(status.currentPodHash)
