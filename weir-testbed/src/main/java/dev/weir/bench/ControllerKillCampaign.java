@@ -31,9 +31,10 @@ import java.util.function.Predicate;
  * controller ({@link PackagedController}) carries the multi-step canary of examples/canary-analysis
  * (judged by the real Prometheus scraping the simulated mesh) on the real control plane, and is
  * killed and started again one to three times in each release, each time right after a randomly
- * chosen number of the release's own writes, seen by a {@link ReleaseRecorder}, plus a random
- * fraction of a second. One release in four has a failing canary (20 % errors), which must end
- * aborted. Each release is judged by the recorder's four invariants.
+ * chosen one of the release's own writes (drawn over the writes a release of its kind makes, as a
+ * {@link ReleaseRecorder} sees them), polled at a random fraction of a second. One release in four
+ * has a failing canary (20 % errors), which must end aborted. Each release is judged by the
+ * recorder's four invariants.
  *
  * <p>Every random choice of a run comes from its seed, printed with it: {@code --seed S --runs 1}
  * (or {@code -Dweir.faults.seed=S -Dweir.faults.runs=1} for the test) replays the choices of that
@@ -54,8 +55,12 @@ public final class ControllerKillCampaign {
 
   static final String V2 = "registry.example/checkout:2.5.0";
 
-  /** Writes of the release between two kills, at most: a release makes about a hundred. */
-  private static final int SPREAD = 45;
+  /**
+   * About how many writes a release makes after v2 is declared (as the recorder sees them): the
+   * kill points are drawn over them, so that every part of a release, an aborted one too, is hit.
+   */
+  private static final Map<Outcome, Integer> RELEASE_WRITES =
+      Map.of(Outcome.PROMOTED, 44, Outcome.ABORTED, 14);
 
   private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(150);
 
@@ -228,8 +233,14 @@ public final class ControllerKillCampaign {
             s ->
                 s.phase == RolloutPhase.Healthy && v2.equals(s.stableRS)
                     || s.phase == RolloutPhase.Degraded && Boolean.TRUE.equals(s.abort);
-        for (int k = 0; k < plannedKills; k++) {
-          int at = recorder.changes() + 1 + random.nextInt(SPREAD);
+        int declared = recorder.changes();
+        int[] points =
+            random
+                .ints(plannedKills, 1, RELEASE_WRITES.get(expected) + 1)
+                .map(p -> declared + p)
+                .sorted()
+                .toArray();
+        for (int at : points) {
           long poll = 5 + random.nextInt(150);
           await("the release's write " + at)
               .atMost(RELEASE_PATIENCE)
