@@ -116,7 +116,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
       }
       analysis.planned(plan.status());
       reporter.add(plan.events(), observation.now());
-      if (StatusWriter.recordsFirst(plan.actions(), plan.status())) {
+      if (StatusWriter.recordsFirst(plan.actions())) {
         recorded = StatusWriter.write(recorded, plan.status(), context);
         reporter.report(rollout, client);
       }

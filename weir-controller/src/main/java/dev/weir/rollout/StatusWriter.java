@@ -46,14 +46,13 @@ final class StatusWriter {
    * Whether the planned status must be written before these actions are carried out: they move
    * traffic, and a controller that dies after them would otherwise restart from a status that knows
    * nothing of it, take the weight or selector it wrote for someone else's change, and put the old
-   * one back (traffic backwards, the step done twice). Written first, the status says what the
-   * traffic is about to be, which the planner already reads as Weir's own. An abort is the
-   * exception: it moves traffic at once, and what caused it (a verdict, a request, the deadline) is
-   * in the cluster for a restarted controller to abort again.
+   * one back (traffic backwards, the step done twice, or a canary given its traffic back after its
+   * abort). Written first, the status says what the traffic is about to be, which the planner
+   * already reads as Weir's own. An abort's return to stable waits for this one write too: it is
+   * still made in the reconcile that decided it.
    */
-  static boolean recordsFirst(List<Action> actions, RolloutStatus planned) {
-    return !Boolean.TRUE.equals(planned.abort)
-        && actions.stream().anyMatch(a -> a instanceof SetWeight || a instanceof Pin);
+  static boolean recordsFirst(List<Action> actions) {
+    return actions.stream().anyMatch(a -> a instanceof SetWeight || a instanceof Pin);
   }
 
   /** The fresh rollout carrying the planned status, plus the requests that are newer than it. */

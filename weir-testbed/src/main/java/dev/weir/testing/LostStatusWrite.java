@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,10 +24,20 @@ public final class LostStatusWrite implements Supplier<KubernetesCrudDispatcher>
 
   private final List<VirtualService> written = new ArrayList<>();
   private final AtomicInteger lost = new AtomicInteger();
+  private final Predicate<VirtualService> after;
   private int toLose;
 
   /** Loses the status write after each of the first {@code times} VirtualService writes. */
   public LostStatusWrite(int times) {
+    this(vs -> true, times);
+  }
+
+  /**
+   * Loses the status write after each of the first {@code times} VirtualService writes that leave
+   * it as {@code after} says (a canary weight of 0, say).
+   */
+  public LostStatusWrite(Predicate<VirtualService> after, int times) {
+    this.after = after;
     this.toLose = times;
   }
 
@@ -82,7 +93,7 @@ public final class LostStatusWrite implements Supplier<KubernetesCrudDispatcher>
         synchronized (written) {
           written.add(vs);
         }
-        if (toLose > 0) {
+        if (toLose > 0 && after.test(vs)) {
           toLose--;
           armed = true;
         }
