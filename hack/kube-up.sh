@@ -17,6 +17,10 @@
 # DIR may be reused after kube-down: certs and etcd data are kept, and the previous ports
 # are taken again when still free, so existing kubeconfigs keep working.
 #
+# When some components of DIR still run (a test killed one to see what its clients do), only
+# the others are started, on the ports DIR/env gives: clients reconnect to the same addresses.
+# When all of them run there is nothing to start, and it fails as before.
+#
 # Env knobs:
 #   WEIR_KUBE_UP_TIMEOUT   seconds to wait for each component (default 60)
 #   WEIR_KUBE_APISERVER, WEIR_KUBE_CONTROLLER_MANAGER, WEIR_ETCD: see kube-provision.sh
@@ -32,11 +36,20 @@ mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 TIMEOUT=${WEIR_KUBE_UP_TIMEOUT:-60}
 
+RUNNING=()
 for comp in "${KUBE_COMPONENTS[@]}"; do
     if pid=$(pid_of "$DIR" "$comp"); then
-        die "$comp of $DIR is already running (pid $pid); run hack/kube-down.sh $DIR first"
+        RUNNING+=("$comp")
+        log "$comp of $DIR is already running (pid $pid)"
     fi
 done
+if [[ ${#RUNNING[@]} -eq ${#KUBE_COMPONENTS[@]} ]]; then
+    die "all of $DIR is already running; run hack/kube-down.sh $DIR first"
+fi
+if [[ ${#RUNNING[@]} -gt 0 && ! -f "$DIR/env" ]]; then
+    die "parts of $DIR run but $DIR/env, which has their ports, is gone"
+fi
+running() { [[ " ${RUNNING[*]} " == *" $1 "* ]]; }
 command -v openssl >/dev/null || die "openssl is required"
 
 # Binaries (builds them on first use; prints NAME=PATH lines).
@@ -85,12 +98,15 @@ port_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Reuse the previous ports of this DIR if they are all still free.
+# Reuse the previous ports of this DIR if they are all still free, or, when some of its
+# components run, always: those hold theirs, and the others must come back where they were.
 if [[ -f "$DIR/env" ]]; then
     # shellcheck disable=SC1091
     source "$DIR/env"
-    if port_free "${ETCD_CLIENT_PORT:-0}" && port_free "${ETCD_PEER_PORT:-0}" &&
-        port_free "${APISERVER_PORT:-0}" && port_free "${CONTROLLER_MANAGER_PORT:-0}"; then
+    if [[ ${#RUNNING[@]} -gt 0 ]] || {
+        port_free "${ETCD_CLIENT_PORT:-0}" && port_free "${ETCD_PEER_PORT:-0}" &&
+            port_free "${APISERVER_PORT:-0}" && port_free "${CONTROLLER_MANAGER_PORT:-0}"
+    }; then
         :
     else
         unset ETCD_CLIENT_PORT
@@ -174,6 +190,9 @@ trap 'exit 130' INT TERM
 start() {
     local name=$1
     shift
+    if running "$name"; then
+        return 0
+    fi
     local logf="$DIR/logs/$name.log" pidf="$DIR/pids/$name.pid"
     rm -f "$pidf"
     printf '\n===== %s starting %s\n' "$(date -Is)" "$name" >>"$logf"

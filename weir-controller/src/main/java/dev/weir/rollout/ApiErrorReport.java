@@ -35,7 +35,10 @@ final class ApiErrorReport {
         apiError.getStatus() != null && apiError.getStatus().getMessage() != null
             ? apiError.getStatus().getMessage()
             : apiError.getMessage();
-    RolloutStatus status = ReleasePlanner.copy(rollout.getStatus());
+    // The reconcile may have written its status before it failed (ahead of a traffic write): the
+    // report goes onto what was written, never onto the older status the reconcile started from.
+    Rollout current = fresh(rollout, context);
+    RolloutStatus status = ReleasePlanner.copy(current.getStatus());
     if (message.equals(status.message)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -51,7 +54,7 @@ final class ApiErrorReport {
         now);
     new EventRecorder(context.getClient()).record(rollout, true, reason.name(), message, now);
     try {
-      Rollout copy = Serialization.clone(rollout);
+      Rollout copy = Serialization.clone(current);
       copy.setStatus(status);
       context.getClient().resource(copy).updateStatus();
     } catch (KubernetesClientException writeError) {
@@ -63,6 +66,16 @@ final class ApiErrorReport {
           writeError.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** The rollout as the API server has it now, or as given when it cannot be read either. */
+  private static Rollout fresh(Rollout rollout, Context<Rollout> context) {
+    try {
+      Rollout read = context.getClient().resource(rollout).get();
+      return read == null ? rollout : read;
+    } catch (KubernetesClientException e) {
+      return rollout;
+    }
   }
 
   private static KubernetesClientException apiError(Throwable e) {

@@ -14,10 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tells what happened in a reconcile, once its actions are done (an abort's weight write must not
- * wait on the audit trail): each event as a Kubernetes Event on the rollout, promotions and aborts
- * counted in Weir's metrics by their typed reason and cause, and the events notification policies
- * listen for handed to the {@link Notifier}.
+ * Tells what happened in a reconcile: the events notification policies listen for handed to the
+ * {@link Notifier} (its ledger) before the status that records them is written, so that a
+ * controller killed in between still sends them; then, once that status is written (and an abort's
+ * weight write, which must not wait on the audit trail, is done), each event as a Kubernetes Event
+ * on the rollout, promotions and aborts counted in Weir's metrics by their typed reason and cause.
+ * A controller killed between the two loses the Events; one that told them first would tell them
+ * again, when it finds the same step done a second time.
  */
 final class ReleaseReporter {
 
@@ -26,6 +29,8 @@ final class ReleaseReporter {
   private final WeirMetrics metrics;
   private final Notifier notifier;
   private final List<Happened> happened = new ArrayList<>();
+  // How many of the kept events have had their notices handed to the notifier.
+  private int handedOver;
 
   ReleaseReporter(WeirMetrics metrics, Notifier notifier) {
     this.metrics = metrics;
@@ -38,12 +43,12 @@ final class ReleaseReporter {
   }
 
   /**
-   * Records and counts everything kept, and hands the notices to the notifier (recorded in the
-   * rollout's ledger before the status is written; sent on the notifier's threads).
+   * Hands the notices of what was kept and not yet handed over to the notifier (recorded in the
+   * rollout's ledger at once; sent on the notifier's threads).
    */
-  void report(Rollout rollout, KubernetesClient client) {
+  void handOverNotices(Rollout rollout, KubernetesClient client) {
     var notices = new ArrayList<Notice>();
-    for (Happened h : happened) {
+    for (Happened h : happened.subList(handedOver, happened.size())) {
       NoticeTriggers.of(h.event())
           .map(
               trigger ->
@@ -56,7 +61,14 @@ final class ReleaseReporter {
                       h.at()))
           .ifPresent(notices::add);
     }
+    handedOver = happened.size();
+    // Also with none: the first call for a rollout adopts what its ledger still holds unsent.
     notifier.tell(rollout, notices, client);
+  }
+
+  /** Hands over what is left of the notices, records and counts everything kept, and forgets it. */
+  void report(Rollout rollout, KubernetesClient client) {
+    handOverNotices(rollout, client);
     var recorder = new EventRecorder(client);
     String namespace = rollout.getMetadata().getNamespace();
     String name = rollout.getMetadata().getName();
@@ -71,5 +83,6 @@ final class ReleaseReporter {
       }
     }
     happened.clear();
+    handedOver = 0;
   }
 }

@@ -34,8 +34,10 @@ import java.util.stream.Stream;
  * Acts on the planner's decisions. One reconcile observes the rollout's ReplicaSets, traffic and
  * analysis, asks the {@link ReleasePlanner}, has the {@link ActionDispatcher} carry out the actions
  * in the order given, observes again and asks again until the plan is empty (a step whose weight is
- * verified moves straight on to the next), decorates pods as the planner says, reports what
- * happened, and writes the whole status once, only if it changed ({@link StatusWriter}).
+ * verified moves straight on to the next), decorates pods as the planner says, and writes the whole
+ * status, only if it changed ({@link StatusWriter}): at the end, and before any action that moves
+ * traffic, so that a controller killed in between finds what it did recorded. What happened is
+ * reported after the status that records it is written.
  *
  * <p>Status holds the progress (step, hashes, pause start), so a restarted controller resumes where
  * it was.
@@ -99,6 +101,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     TrafficState traffic = routers.observe(rollout);
     RolloutStatus status = rollout.getStatus();
+    // The rollout as last written: the status of this reconcile may be written before traffic
+    // moves.
+    Rollout recorded = rollout;
     Plan plan = null;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
@@ -114,8 +119,13 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         break;
       }
       analysis.planned(plan.status());
-      boolean touchedTraffic = dispatcher.carryOut(plan.actions());
       reporter.add(plan.events(), plan.status(), observation.now());
+      if (StatusWriter.recordsFirst(plan.actions())) {
+        reporter.handOverNotices(rollout, client);
+        recorded = StatusWriter.write(recorded, plan.status(), context);
+        reporter.report(rollout, client);
+      }
+      boolean touchedTraffic = dispatcher.carryOut(plan.actions());
       boolean settled = plan.actions().isEmpty() && StatusWriter.same(status, plan.status());
       status = plan.status();
       if (settled) {
@@ -125,10 +135,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         traffic = routers.observe(rollout);
       }
     }
-    reporter.report(rollout, client);
     var settledView = new Observation(clock.instant(), hash, owned.revisions(), traffic);
     dispatcher.carryOut(planner.decorations(rollout.getSpec(), status, settledView));
-    StatusWriter.write(rollout, status, context);
+    // Notices go to the ledger before the status that records their events: a controller killed
+    // in between sends them after its restart (the ledger drops what it already holds).
+    reporter.handOverNotices(rollout, client);
+    StatusWriter.write(recorded, status, context);
+    // Told once what they tell is recorded: a controller killed in between loses an Event rather
+    // than telling it twice when it finds the step to be done again.
+    reporter.report(rollout, client);
     return requeue(plan, analysis);
   }
 

@@ -2,33 +2,57 @@ package dev.weir.rollout;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.rollout.plan.Action;
+import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.SetWeight;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes a rollout's whole status, once per reconcile and only when it changed, through the status
- * subresource with the resourceVersion it was computed from. The actions of the reconcile have
- * happened, so their record must not be lost: on a conflict (a promote, an abort, a new spec or
- * annotation arrived meanwhile) the status is written again onto the newer object, keeping any
- * request that arrived after the reconcile read the rollout. The next reconcile plans from both.
- * The informer cache gets the written object at once, so a stale cache never undoes progress.
+ * Writes a rollout's whole status, at the end of a reconcile and only when it changed, through the
+ * status subresource with the resourceVersion it was computed from; and before any action that
+ * moves traffic ({@link #recordsFirst}), so that a controller killed between the two finds the
+ * traffic it set recorded as its own. The actions of the reconcile have happened, so their record
+ * must not be lost: on a conflict (a promote, an abort, a new spec or annotation arrived meanwhile)
+ * the status is written again onto the newer object, keeping any request that arrived after the
+ * reconcile read the rollout. The next reconcile plans from both. The informer cache gets the
+ * written object at once, so a stale cache never undoes progress.
  */
 final class StatusWriter {
 
   private StatusWriter() {}
 
-  static void write(Rollout rollout, RolloutStatus planned, Context<Rollout> context) {
+  /**
+   * Writes the planned status unless the rollout already carries it.
+   *
+   * @return the rollout as written (or as given, when nothing was written), for the next write
+   */
+  static Rollout write(Rollout rollout, RolloutStatus planned, Context<Rollout> context) {
     if (same(rollout.getStatus(), planned)) {
-      return;
+      return rollout;
     }
     RolloutStatus read = rollout.getStatus();
-    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+    return PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         rollout,
         context,
         fresh -> withProgress(fresh, read, planned),
         r -> context.getClient().resource(r).updateStatus());
+  }
+
+  /**
+   * Whether the planned status must be written before these actions are carried out: they move
+   * traffic, and a controller that dies after them would otherwise restart from a status that knows
+   * nothing of it, take the weight or selector it wrote for someone else's change, and put the old
+   * one back (traffic backwards, the step done twice, or a canary given its traffic back after its
+   * abort). Written first, the status says what the traffic is about to be, which the planner
+   * already reads as Weir's own. An abort's return to stable waits for this one write too: it is
+   * still made in the reconcile that decided it.
+   */
+  static boolean recordsFirst(List<Action> actions) {
+    return actions.stream().anyMatch(a -> a instanceof SetWeight || a instanceof Pin);
   }
 
   /** The fresh rollout carrying the planned status, plus the requests that are newer than it. */

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,6 +173,17 @@ public final class RealControlPlane {
   /** Weir's controller, bound to exactly the chart's ClusterRole. */
   public KubernetesClient operator() {
     return operator;
+  }
+
+  /**
+   * A client of Weir's controller identity that reaches the API server at {@code server} instead (a
+   * relay in front of it, say); the API server's certificate names 127.0.0.1, so any loopback port
+   * will do.
+   */
+  public KubernetesClient operatorVia(URI server) {
+    var config = config(operatorKubeconfig);
+    config.setMasterUrl(server.toString());
+    return client(config);
   }
 
   /** Another client of Weir's controller identity, whose requests the interceptors see. */
@@ -338,14 +350,19 @@ public final class RealControlPlane {
   }
 
   /** A client from a kubeconfig of this cluster, closed when the control plane stops. */
-  public synchronized KubernetesClient client(Path kubeconfig, Interceptor... interceptors) {
-    String text;
+  public KubernetesClient client(Path kubeconfig, Interceptor... interceptors) {
+    return client(config(kubeconfig), interceptors);
+  }
+
+  private static Config config(Path kubeconfig) {
     try {
-      text = Files.readString(kubeconfig);
+      return Config.fromKubeconfig(Files.readString(kubeconfig));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Config config = Config.fromKubeconfig(text);
+  }
+
+  private synchronized KubernetesClient client(Config config, Interceptor... interceptors) {
     var client =
         new KubernetesClientBuilder()
             .withConfig(config)
@@ -419,6 +436,122 @@ public final class RealControlPlane {
         .map(o -> o.getKind() + " " + o.getMetadata().getName())
         .forEach(left::add);
     return left;
+  }
+
+  /** A process of the control plane, by the name hack/kube-up.sh gives its pid and log files. */
+  public enum Component {
+    ETCD("etcd"),
+    API_SERVER("kube-apiserver"),
+    CONTROLLER_MANAGER("kube-controller-manager");
+
+    private final String file;
+
+    Component(String file) {
+      this.file = file;
+    }
+
+    @Override
+    public String toString() {
+      return file;
+    }
+  }
+
+  /**
+   * Kills a component with SIGKILL, as the kernel's OOM killer or a crash would end it, and returns
+   * when it is gone. Its clients find its port closed until {@link #restart} brings it back there.
+   */
+  public void kill(Component component) {
+    var process = process(component);
+    process.destroyForcibly();
+    try {
+      process.onExit().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(component + " still running after SIGKILL", e);
+    }
+  }
+
+  /**
+   * Starts the components that are not running (hack/kube-up.sh starts only those) on the ports
+   * they had, and returns when each answers its health check again.
+   */
+  public void restart() {
+    run(UP_TIMEOUT, "kube-up.sh", dir);
+  }
+
+  /** Stops a component with SIGSTOP: it keeps its connections and its port, and answers nothing. */
+  public void pause(Component component) {
+    signal(component, "STOP");
+  }
+
+  /** Lets a paused component go on (SIGCONT). */
+  public void resume(Component component) {
+    signal(component, "CONT");
+  }
+
+  /** Whether the component is stopped by a signal (state T in /proc/PID/stat). */
+  public boolean paused(Component component) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid(component)), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Undoes whatever faults a story left: every paused component resumed, every killed one started
+   * again. The next story finds the whole control plane answering.
+   */
+  public void heal() {
+    boolean down = false;
+    for (Component component : Component.values()) {
+      var pid = pidIfRunning(component);
+      if (pid.isEmpty()) {
+        down = true;
+      } else if (paused(component)) {
+        resume(component);
+      }
+    }
+    if (down) {
+      restart();
+    }
+  }
+
+  private void signal(Component component, String signal) {
+    try {
+      var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(component))).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + component + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ProcessHandle process(Component component) {
+    return ProcessHandle.of(pid(component))
+        .orElseThrow(() -> new IllegalStateException(component + " is not running"));
+  }
+
+  private long pid(Component component) {
+    return pidIfRunning(component)
+        .orElseThrow(() -> new IllegalStateException(component + " is not running"));
+  }
+
+  /** The pid kube-up.sh recorded, while that process lives and is this cluster's component. */
+  private java.util.Optional<Long> pidIfRunning(Component component) {
+    try {
+      long pid =
+          Long.parseLong(Files.readString(dir.resolve("pids").resolve(component + ".pid")).strip());
+      String cmdline =
+          Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      return cmdline.contains(dir + "/") ? java.util.Optional.of(pid) : java.util.Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** The last lines of a component's log (etcd, kube-apiserver, kube-controller-manager). */

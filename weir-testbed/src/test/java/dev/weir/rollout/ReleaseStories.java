@@ -58,7 +58,15 @@ abstract class ReleaseStories {
     this.prometheusAddress = prometheusAddress;
     this.weirMetricsPort = metricsPort;
     kubelet = tier.kubelet().start();
-    weir = tier.startWeir(prometheusAddress, metricsPort, notifications);
+    weir = startWeir(prometheusAddress, metricsPort);
+  }
+
+  /**
+   * Weir as the tier runs it, sending notices with the story's settings; a story that puts
+   * something between Weir and its world says so.
+   */
+  RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
+    return tier.startWeir(prometheusAddress, metricsPort, notifications);
   }
 
   /** Starts the kubelet stand-in, and Weir sending notices with these settings. */
@@ -74,13 +82,13 @@ abstract class ReleaseStories {
   }
 
   void startWeirAgain() {
-    weir = tier.startWeir(prometheusAddress, weirMetricsPort, notifications);
+    weir = startWeir(prometheusAddress, weirMetricsPort);
   }
 
   /** Stops Weir and starts it again: it keeps nothing but what is in the cluster. */
   void restartWeir() {
     weir.close();
-    weir = tier.startWeir(prometheusAddress, weirMetricsPort, notifications);
+    weir = startWeir(prometheusAddress, weirMetricsPort);
   }
 
   @AfterEach
