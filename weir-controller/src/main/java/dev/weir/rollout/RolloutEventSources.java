@@ -15,6 +15,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -34,12 +36,14 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), its
- * AnalysisRuns, the analysis templates it names or reaches through includes, the opted-in Secrets
- * its analyses read (a Secret gaining the label clears an InvalidSpec at once), and the Services,
- * VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or a selector is
- * put right on the next reconcile). The Istio kinds are watched only where their CRDs are
- * installed; without them Weir still reads them on every reconcile.
+ * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), the
+ * Deployment it takes its template from (a new template is a new revision; its pods count toward
+ * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
+ * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
+ * InvalidSpec at once), and the Services, VirtualServices and DestinationRules it names (a GitOps
+ * sync resetting a weight or a selector is put right on the next reconcile). The Istio kinds are
+ * watched only where their CRDs are installed; without them Weir still reads them on every
+ * reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -47,6 +51,7 @@ record RolloutEventSources(
     InformerEventSource<AnalysisTemplate, Rollout> templates,
     InformerEventSource<ClusterAnalysisTemplate, Rollout> clusterTemplates,
     InformerEventSource<Secret, Rollout> secrets,
+    InformerEventSource<Deployment, Rollout> deployments,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -88,6 +93,8 @@ record RolloutEventSources(
     var secrets = secrets(context, knownTemplates);
     sources.add(secrets);
     sources.add(referenced(context, Service.class, "services"));
+    var deployments = referenced(context, Deployment.class, "deployments");
+    sources.add(deployments);
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
     }
@@ -95,7 +102,7 @@ record RolloutEventSources(
       sources.add(referenced(context, DestinationRule.class, "destinationrules"));
     }
     return new RolloutEventSources(
-        replicaSets, analysisRuns, templates, clusterTemplates, secrets, sources);
+        replicaSets, analysisRuns, templates, clusterTemplates, secrets, deployments, sources);
   }
 
   /**
@@ -109,6 +116,15 @@ record RolloutEventSources(
         .flatMap(k -> cache.byIndex(REFERENCES, k).stream())
         .filter(r -> !ResourceID.fromResource(r).equals(ResourceID.fromResource(rollout)))
         .collect(Collectors.toSet());
+  }
+
+  /** The Deployment a rollout's workloadRef names, from the informer's cache. */
+  Optional<Deployment> workload(Rollout rollout) {
+    var ref = rollout.getSpec() == null ? null : rollout.getSpec().workloadRef;
+    if (ref == null || ref.name == null) {
+      return Optional.empty();
+    }
+    return deployments.get(new ResourceID(ref.name, rollout.getMetadata().getNamespace()));
   }
 
   /** The opted-in Secrets, for the analyses' args and credentials. */
@@ -212,6 +228,10 @@ record RolloutEventSources(
   /** The objects a rollout names, as index keys. */
   private static List<String> references(Rollout rollout) {
     var keys = new ArrayList<String>();
+    var workloadRef = rollout.getSpec() == null ? null : rollout.getSpec().workloadRef;
+    if (workloadRef != null && workloadRef.name != null) {
+      keys.add(key("Deployment", rollout.getMetadata().getNamespace(), workloadRef.name));
+    }
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {
       return keys;

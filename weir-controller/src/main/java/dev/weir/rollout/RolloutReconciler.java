@@ -74,8 +74,12 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   }
 
   @Override
-  public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+  public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
+    var deployment = sources.workload(declared);
+    // Everything below plans and acts on the Deployment's template as if it were the rollout's.
+    Rollout rollout = WorkloadTemplate.resolve(declared, deployment);
+    var workload = WorkloadTemplate.observe(declared, deployment);
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
         TrafficRouters.forRollout(
@@ -99,7 +103,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
           new Observation(
-              clock.instant(), hash, owned.revisions(), traffic, analysis.observation());
+              clock.instant(), hash, owned.revisions(), traffic, analysis.observation(), workload);
       Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       if (previous != null
@@ -124,7 +128,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     reporter.report(rollout, client);
     var settledView = new Observation(clock.instant(), hash, owned.revisions(), traffic);
     dispatcher.carryOut(planner.decorations(rollout.getSpec(), status, settledView));
-    StatusWriter.write(rollout, status, context);
+    StatusWriter.write(declared, status, context);
     return requeue(plan, analysis);
   }
 
