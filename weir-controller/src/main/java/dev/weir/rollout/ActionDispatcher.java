@@ -8,6 +8,7 @@ import dev.weir.rollout.plan.Action.DeleteAnalysis;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.ScaleWorkload;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
@@ -79,6 +80,8 @@ final class ActionDispatcher {
           writer.scale(
               namespace(), before.getMetadata().getName(), scale.replicas(), scale.scaleDownAt());
       updated(scale.hash(), before, after);
+    } else if (action instanceof ScaleWorkload workload) {
+      writer.scaleDeployment(namespace(), workload.name(), workload.replicas());
     } else if (action instanceof DeleteRevision delete) {
       writer.delete(namespace(), owned.remove(delete.hash()).getMetadata().getName());
     } else if (action instanceof DecoratePods decorate) {

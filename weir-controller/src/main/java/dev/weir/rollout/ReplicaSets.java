@@ -175,4 +175,12 @@ public final class ReplicaSets {
   private static int orZero(Integer value) {
     return value == null ? 0 : value;
   }
+
+  /**
+   * Sets the replicas of the Deployment a rollout took over, through its scale subresource: the
+   * Deployment controller keeps running it, only its size changes.
+   */
+  public void scaleDeployment(String namespace, String name, int replicas) {
+    client.apps().deployments().inNamespace(namespace).withName(name).scale(replicas);
+  }
 }

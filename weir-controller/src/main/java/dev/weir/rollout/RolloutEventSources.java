@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,12 +40,14 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), its
- * AnalysisRuns, the analysis templates it names or reaches through includes, the opted-in Secrets
- * its analyses read (a Secret gaining the label clears an InvalidSpec at once), and the Services,
- * VirtualServices and DestinationRules it names (a GitOps sync resetting a weight or a selector is
- * put right on the next reconcile). The Istio kinds are watched only where their CRDs are
- * installed; without them Weir still reads them on every reconcile.
+ * What wakes a rollout up besides its own changes: its ReplicaSets (pods becoming available), the
+ * Deployment it takes its template from (a new template is a new revision; its pods count toward
+ * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
+ * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
+ * InvalidSpec at once), and the Services, VirtualServices and DestinationRules it names (a GitOps
+ * sync resetting a weight or a selector is put right on the next reconcile). The Istio kinds are
+ * watched only where their CRDs are installed; without them Weir still reads them on every
+ * reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -54,6 +57,7 @@ record RolloutEventSources(
     InformerEventSource<Secret, Rollout> secrets,
     Optional<InformerEventSource<NotificationPolicy, Rollout>> policies,
     InformerEventSource<ConfigMap, Rollout> ledgers,
+    InformerEventSource<Deployment, Rollout> deployments,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -95,6 +99,8 @@ record RolloutEventSources(
     var secrets = secrets(context, knownTemplates);
     sources.add(secrets);
     sources.add(referenced(context, Service.class, "services"));
+    var deployments = referenced(context, Deployment.class, "deployments");
+    sources.add(deployments);
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
     }
@@ -123,6 +129,7 @@ record RolloutEventSources(
         secrets,
         policies,
         ledgers,
+        deployments,
         sources);
   }
 
@@ -174,6 +181,15 @@ record RolloutEventSources(
         .flatMap(k -> cache.byIndex(REFERENCES, k).stream())
         .filter(r -> !ResourceID.fromResource(r).equals(ResourceID.fromResource(rollout)))
         .collect(Collectors.toSet());
+  }
+
+  /** The Deployment a rollout's workloadRef names, from the informer's cache. */
+  Optional<Deployment> workload(Rollout rollout) {
+    var ref = rollout.getSpec() == null ? null : rollout.getSpec().workloadRef;
+    if (ref == null || ref.name == null) {
+      return Optional.empty();
+    }
+    return deployments.get(new ResourceID(ref.name, rollout.getMetadata().getNamespace()));
   }
 
   /** The opted-in Secrets, for the analyses' args and credentials. */
@@ -277,6 +293,10 @@ record RolloutEventSources(
   /** The objects a rollout names, as index keys. */
   private static List<String> references(Rollout rollout) {
     var keys = new ArrayList<String>();
+    var workloadRef = rollout.getSpec() == null ? null : rollout.getSpec().workloadRef;
+    if (workloadRef != null && workloadRef.name != null) {
+      keys.add(key("Deployment", rollout.getMetadata().getNamespace(), workloadRef.name));
+    }
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {
       return keys;

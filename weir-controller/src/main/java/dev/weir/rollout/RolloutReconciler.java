@@ -80,8 +80,12 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   }
 
   @Override
-  public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+  public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
+    var deployment = sources.workload(declared);
+    // Everything below plans and acts on the Deployment's template as if it were the rollout's.
+    Rollout rollout = WorkloadTemplate.resolve(declared, deployment);
+    var workload = WorkloadTemplate.observe(declared, deployment);
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
         TrafficRouters.forRollout(
@@ -103,12 +107,12 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     RolloutStatus status = rollout.getStatus();
     // The rollout as last written: the status of this reconcile may be written before traffic
     // moves.
-    Rollout recorded = rollout;
+    Rollout recorded = declared;
     Plan plan = null;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
           new Observation(
-              clock.instant(), hash, owned.revisions(), traffic, analysis.observation());
+              clock.instant(), hash, owned.revisions(), traffic, analysis.observation(), workload);
       Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       if (previous != null

@@ -378,9 +378,9 @@ public final class RealControlPlane {
   }
 
   /**
-   * Removes what a scenario leaves in {@code namespace} (rollouts, ReplicaSets, pods, Services,
-   * VirtualServices, DestinationRules, Events) and waits until it is gone; keeps the namespace.
-   * Faster than deleting the namespace, whose controller waits out pod grace periods.
+   * Removes what a scenario leaves in {@code namespace} (rollouts, Deployments, ReplicaSets, pods,
+   * Services, VirtualServices, DestinationRules, Events) and waits until it is gone; keeps the
+   * namespace. Faster than deleting the namespace, whose controller waits out pod grace periods.
    */
   public void clean(String namespace) {
     var c = admin;
@@ -388,6 +388,7 @@ public final class RealControlPlane {
       return;
     }
     c.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(namespace).delete();
+    c.apps().deployments().inNamespace(namespace).delete();
     c.resources(Rollout.class).inNamespace(namespace).delete();
     c.apps().replicaSets().inNamespace(namespace).delete();
     // No kubelet confirms the end of a bound pod: delete at once, as a kubelet would.

@@ -33,9 +33,15 @@ public class RolloutSpec {
   public LabelSelector selector;
 
   @JsonPropertyDescription(
-      "Template of the pods. Every change of it is a new revision, released by the strategy.")
-  @Required
+      "Template of the pods. Every change of it is a new revision, released by the strategy."
+          + " Exactly one of template and workloadRef is given.")
   public PodTemplateSpec template;
+
+  @JsonPropertyDescription(
+      "An existing Deployment (same namespace) whose pod template the rollout uses instead of"
+          + " its own: every change of the Deployment's template is a new revision. Exactly one"
+          + " of template and workloadRef is given.")
+  public WorkloadRef workloadRef;
 
   @JsonPropertyDescription(
       "Number of old ReplicaSets (scaled to zero) kept to allow rollback. Defaults to 10.")

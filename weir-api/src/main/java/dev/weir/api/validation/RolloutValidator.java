@@ -10,6 +10,7 @@ import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.v1alpha1.WorkloadRef;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,9 +92,15 @@ public final class RolloutValidator {
   }
 
   private static void validateSelector(RolloutSpec spec, List<SpecProblem> problems) {
-    if (spec.template == null) {
-      problems.add(new SpecProblem("spec.template", "is required"));
+    if ((spec.template == null) == (spec.workloadRef == null)) {
+      problems.add(
+          new SpecProblem(
+              spec.template == null ? "spec.template" : "spec.workloadRef",
+              "exactly one of template, workloadRef is required"));
       return;
+    }
+    if (spec.workloadRef != null) {
+      validateWorkloadRef(spec.workloadRef, problems);
     }
     if (spec.selector == null
         || (empty(spec.selector.getMatchLabels())
@@ -106,6 +113,10 @@ public final class RolloutValidator {
         && !spec.selector.getMatchExpressions().isEmpty()) {
       problems.add(
           new SpecProblem("spec.selector.matchExpressions", "is not supported; use matchLabels"));
+      return;
+    }
+    if (spec.template == null) {
+      // The Deployment's template is matched against the selector once it is read.
       return;
     }
     Map<String, String> labels =
@@ -132,6 +143,28 @@ public final class RolloutValidator {
                     + " does not match spec.template.metadata.labels"));
       }
     }
+  }
+
+  private static void validateWorkloadRef(WorkloadRef ref, List<SpecProblem> problems) {
+    if (!WorkloadRef.API_VERSION.equals(ref.apiVersion)) {
+      problems.add(
+          new SpecProblem(
+              "spec.workloadRef.apiVersion",
+              "must be " + WorkloadRef.API_VERSION + ", was " + quoted(ref.apiVersion)));
+    }
+    if (!WorkloadRef.KIND.equals(ref.kind)) {
+      problems.add(
+          new SpecProblem(
+              "spec.workloadRef.kind",
+              "must be " + WorkloadRef.KIND + ", was " + quoted(ref.kind)));
+    }
+    if (blank(ref.name)) {
+      problems.add(new SpecProblem("spec.workloadRef.name", "is required"));
+    }
+  }
+
+  private static String quoted(String value) {
+    return value == null ? "nothing" : "'" + value + "'";
   }
 
   /**

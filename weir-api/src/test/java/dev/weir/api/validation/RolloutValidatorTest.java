@@ -9,6 +9,8 @@ import dev.weir.api.v1alpha1.RolloutPause;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SetCanaryScale;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.v1alpha1.WorkloadRef;
+import dev.weir.api.v1alpha1.WorkloadScaleDown;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -68,6 +70,14 @@ class RolloutValidatorTest {
     return scale;
   }
 
+  private static WorkloadRef deployment(String name) {
+    var ref = new WorkloadRef();
+    ref.apiVersion = "apps/v1";
+    ref.kind = "Deployment";
+    ref.name = name;
+    return ref;
+  }
+
   private static IstioDestinationRule subsets(String stable, String canary) {
     var rule = new IstioDestinationRule();
     rule.name = "checkout";
@@ -79,7 +89,42 @@ class RolloutValidatorTest {
   static Stream<Arguments> mistakes() {
     return Stream.of(
         mistake("negative replicas", s -> s.replicas = -1, "spec.replicas", "-1"),
-        mistake("no template", s -> s.template = null, "spec.template", "required"),
+        mistake(
+            "no template",
+            s -> s.template = null,
+            "spec.template",
+            "exactly one of template, workloadRef is required"),
+        mistake(
+            "both a template and a workloadRef",
+            s -> s.workloadRef = deployment("checkout"),
+            "spec.workloadRef",
+            "exactly one of template, workloadRef is required"),
+        mistake(
+            "a workloadRef to a StatefulSet",
+            s -> {
+              s.template = null;
+              s.workloadRef = deployment("checkout");
+              s.workloadRef.kind = "StatefulSet";
+            },
+            "spec.workloadRef.kind",
+            "must be Deployment, was 'StatefulSet'"),
+        mistake(
+            "a workloadRef to extensions/v1beta1",
+            s -> {
+              s.template = null;
+              s.workloadRef = deployment("checkout");
+              s.workloadRef.apiVersion = "extensions/v1beta1";
+            },
+            "spec.workloadRef.apiVersion",
+            "must be apps/v1, was 'extensions/v1beta1'"),
+        mistake(
+            "a workloadRef without a name",
+            s -> {
+              s.template = null;
+              s.workloadRef = deployment(" ");
+            },
+            "spec.workloadRef.name",
+            "is required"),
         mistake("no selector", s -> s.selector = null, "spec.selector", "required"),
         mistake(
             "a selector with matchExpressions",
@@ -356,6 +401,14 @@ class RolloutValidatorTest {
                   s.strategy.canary.trafficRouting = null;
                   s.strategy.canary.stableService = null;
                   s.strategy.canary.canaryService = null;
+                }),
+        Arguments.of(
+            "a workloadRef to a Deployment instead of a template",
+            (Consumer<RolloutSpec>)
+                s -> {
+                  s.template = null;
+                  s.workloadRef = deployment("checkout");
+                  s.workloadRef.scaleDown = WorkloadScaleDown.progressively;
                 }),
         Arguments.of(
             "several VirtualServices",

@@ -44,4 +44,7 @@ public sealed interface Action {
    */
   record DecoratePods(String hash, PodDecorations.Decoration decoration, boolean template)
       implements Action {}
+
+  /** Set the replicas of the Deployment the rollout took its template from. */
+  record ScaleWorkload(String name, int replicas) implements Action {}
 }

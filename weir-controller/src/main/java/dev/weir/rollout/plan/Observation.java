@@ -14,13 +14,25 @@ import java.util.Map;
  * @param revisions the rollout's ReplicaSets by pod-template hash
  * @param traffic weights and pins read back from the routers
  * @param analysis the rollout's AnalysisRuns, and what is wrong with the templates it names
+ * @param workload the Deployment of spec.workloadRef, null without one
  */
 public record Observation(
     Instant now,
     String templateHash,
     Map<String, Revision> revisions,
     TrafficState traffic,
-    AnalysisObservation analysis) {
+    AnalysisObservation analysis,
+    Workload workload) {
+
+  /** A rollout with its own template. */
+  public Observation(
+      Instant now,
+      String templateHash,
+      Map<String, Revision> revisions,
+      TrafficState traffic,
+      AnalysisObservation analysis) {
+    this(now, templateHash, revisions, traffic, analysis, null);
+  }
 
   /** A rollout without analysis. */
   public Observation(

@@ -40,6 +40,13 @@ public final class ReleasePlanner {
     status.observedGeneration = generation;
     status.selector = ScaleSelector.of(spec);
     var problems = new ArrayList<SpecProblem>(RolloutValidator.validate(spec));
+    if (problems.isEmpty() && spec.workloadRef != null) {
+      // The reconciler puts the Deployment's template in place of the reference once it sees it.
+      problems.add(
+          new SpecProblem(
+              "spec.workloadRef.name",
+              "Deployment '" + spec.workloadRef.name + "' not found in the rollout's namespace"));
+    }
     if (problems.isEmpty()) {
       problems.addAll(observed.traffic().problems());
       problems.addAll(observed.analysis().problems());
@@ -53,6 +60,7 @@ public final class ReleasePlanner {
     handlers.get(stateOf(ctx)).plan(ctx);
     RolloutAnalyses.retire(ctx);
     finish(ctx, current, generation);
+    WorkloadScaling.plan(ctx.replicas(), status, observed.workload()).ifPresent(ctx.actions::add);
     return new Plan(List.copyOf(ctx.actions), status, List.copyOf(ctx.events), ctx.requeueAfter());
   }
 

@@ -400,8 +400,15 @@ final class PlannerFixtures {
     private TrafficState traffic;
     private final List<Revision> revisions = new ArrayList<>();
     private final Map<String, AnalysisRunView> runs = new HashMap<>();
+    private Workload workload;
 
     private ObservationBuilder() {}
+
+    /** The Deployment of spec.workloadRef. */
+    ObservationBuilder workload(Workload workload) {
+      this.workload = workload;
+      return this;
+    }
 
     ObservationBuilder at(Instant now) {
       this.now = now;
@@ -447,7 +454,8 @@ final class PlannerFixtures {
           declared,
           byHash,
           traffic,
-          new Observation.AnalysisObservation("checkout", Map.copyOf(runs), List.of()));
+          new Observation.AnalysisObservation("checkout", Map.copyOf(runs), List.of()),
+          workload);
     }
   }
 
