@@ -83,13 +83,15 @@ public final class PrometheusFaults implements AutoCloseable {
     this.answer = answer;
   }
 
-  /** How many requests were answered this way so far. */
+  /** How many requests arrived while the proxy answered this way. */
   public int answered(Answer answer) {
     return answered.get(answer).get();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     Answer now = answer;
+    // Counted as it arrives: a slow answer's client has usually given up before it is sent.
+    answered.get(now).incrementAndGet();
     try (exchange) {
       switch (now) {
         case ERROR_500 ->
@@ -108,7 +110,6 @@ public final class PrometheusFaults implements AutoCloseable {
         }
         default -> pass(exchange);
       }
-      answered.get(now).incrementAndGet();
     } catch (IOException e) {
       // The client gave up (its timeout): what a slow answer is for.
     }
