@@ -229,10 +229,13 @@ public final class ControllerKillCampaign {
                 expected == Outcome.ABORTED
                     ? Map.of(TrafficSimulator.ERROR_RATE, "0.2")
                     : Map.of());
+        // An abort is recorded before its weight goes back: it has ended once that reads back.
         Predicate<RolloutStatus> ended =
             s ->
                 s.phase == RolloutPhase.Healthy && v2.equals(s.stableRS)
-                    || s.phase == RolloutPhase.Degraded && Boolean.TRUE.equals(s.abort);
+                    || s.phase == RolloutPhase.Degraded
+                        && Boolean.TRUE.equals(s.abort)
+                        && Integer.valueOf(0).equals(s.verifiedWeight);
         int declared = recorder.changes();
         int[] points =
             random

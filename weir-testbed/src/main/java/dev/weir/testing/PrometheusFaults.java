@@ -83,16 +83,14 @@ public final class PrometheusFaults implements AutoCloseable {
     this.answer = answer;
   }
 
-  /**
-   * How many requests met this answer so far, counted as they arrive: a slow answer's client has
-   * usually given up before anything is written back.
-   */
+  /** How many requests arrived while the proxy answered this way. */
   public int answered(Answer answer) {
     return answered.get(answer).get();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     Answer now = answer;
+    // Counted as it arrives: a slow answer's client has usually given up before it is sent.
     answered.get(now).incrementAndGet();
     try (exchange) {
       switch (now) {

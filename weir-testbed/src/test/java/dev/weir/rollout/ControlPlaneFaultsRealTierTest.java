@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.testing.RealControlPlane.Component;
+import dev.weir.testing.RealTier;
 import dev.weir.testing.ReleaseRecorder.Outcome;
 import dev.weir.testing.RunningWeir;
 import dev.weir.testing.TcpRelay;
@@ -23,6 +24,10 @@ class ControlPlaneFaultsRealTierTest extends FaultStories {
 
   /** Weir's connections to the API server, when a story cuts them. */
   private TcpRelay relay;
+
+  ControlPlaneFaultsRealTierTest() {
+    super(new RealTier());
+  }
 
   @Override
   RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {

@@ -8,6 +8,7 @@ import dev.weir.testing.RealControlPlane;
 import dev.weir.testing.RealTier;
 import dev.weir.testing.ReleaseRecorder;
 import dev.weir.testing.ReleaseRecorder.Outcome;
+import dev.weir.testing.Tier;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * What the fault stories share: the multi-step canary of examples/canary-analysis (20 %, a pause,
  * an analysis, 50 %, a pause, an analysis, with the background analysis throughout) judged by the
- * real Prometheus on the real control plane, and a {@link ReleaseRecorder} watching the release
+ * real Prometheus, and on the real control plane a {@link ReleaseRecorder} watching the release
  * from before v2 is declared, so that each story, whatever fault it throws, ends by checking the
  * same four invariants.
  */
@@ -24,8 +25,8 @@ abstract class FaultStories extends MeshStories {
   ReleaseRecorder recorder;
   String v1;
 
-  FaultStories() {
-    super(new RealTier());
+  FaultStories(Tier tier) {
+    super(tier);
   }
 
   RealControlPlane cluster() {

@@ -3,9 +3,7 @@ package dev.weir.rollout;
 import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.testing.LostStatusWrite;
-import dev.weir.testing.Manifests;
 import dev.weir.testing.MockTier;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.mesh.TrafficSimulator;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * is still there, so the next reconcile aborts again; it must not first give the canary its traffic
  * back, as if someone else had taken it away.
  */
-class LostAbortWriteMockTierTest extends MeshStories {
+class LostAbortWriteMockTierTest extends FaultStories {
 
   private static final LostStatusWrite LOSING =
       new LostStatusWrite(
@@ -28,17 +26,6 @@ class LostAbortWriteMockTierTest extends MeshStories {
 
   LostAbortWriteMockTierTest() {
     super(new MockTier(LOSING));
-  }
-
-  @Override
-  Rollout firstRollout() {
-    return Manifests.quickAnalysisCanary(namespace, "5s");
-  }
-
-  @Override
-  List<String> exampleTraffic() {
-    return List.of(
-        "examples/canary-istio/services.yaml", "examples/canary-istio/virtualservice.yaml");
   }
 
   @Test

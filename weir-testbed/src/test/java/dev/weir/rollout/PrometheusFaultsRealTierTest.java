@@ -8,6 +8,7 @@ import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.testing.PrometheusFaults;
 import dev.weir.testing.PrometheusFaults.Answer;
+import dev.weir.testing.RealTier;
 import dev.weir.testing.ReleaseRecorder.Outcome;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.RunningWeir;
@@ -33,6 +34,10 @@ class PrometheusFaultsRealTierTest extends FaultStories {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
 
   private PrometheusFaults proxy;
+
+  PrometheusFaultsRealTierTest() {
+    super(new RealTier());
+  }
 
   @BeforeEach
   void putTheProxyBeforePrometheus() {
