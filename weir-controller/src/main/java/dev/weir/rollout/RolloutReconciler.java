@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,9 +49,20 @@ import java.util.stream.Stream;
     fieldManager = WellKnownNames.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+// A reconcile that fails is tried again until it succeeds, never given up after a few attempts:
+// giving up drops the wake-up a timed pause scheduled, and a release whose API server was away
+// for longer than the attempts lasted would sit until an unrelated event or the next resync.
+@GradualRetry(
+    maxAttempts = RolloutReconciler.RETRY_FOREVER,
+    initialInterval = 1000,
+    intervalMultiplier = 2,
+    maxInterval = 30_000)
 public class RolloutReconciler implements Reconciler<Rollout> {
 
   public static final String NAME = "rollout";
+
+  /** {@link GradualRetry#maxAttempts()} without a limit, as JOSDK's GenericRetry reads it. */
+  public static final int RETRY_FOREVER = -1;
 
   /** Passes per reconcile: a canary with many instant steps finishes them in one reconcile. */
   private static final int MAX_PASSES = 12;
