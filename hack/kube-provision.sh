@@ -16,7 +16,7 @@
 #   - kube-apiserver and kube-controller-manager are built from Debian's `kubernetes`
 #     source package (1.20.2, the whole tree with vendored dependencies), because there is
 #     no container runtime and no other way to fetch upstream binaries here. See
-#     DESIGN.md section 5. A cold build takes about five minutes on two cores; after that
+#     docs/development.md (test tiers). A cold build takes about five minutes on two cores; after that
 #     this script answers from the cache in milliseconds.
 #
 # Only stdout carries the NAME=PATH lines; progress and timing go to stderr, so callers

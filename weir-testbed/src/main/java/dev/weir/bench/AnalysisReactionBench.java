@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Measures how fast Weir reacts to a failing analysis (DESIGN §6, reaction): from the failing
+ * Measures how fast Weir reacts to a failing analysis (bench/README.md): from the failing
  * measurement to the VirtualService back at 100 % stable, within the same reconcile.
  *
  * <p>The example of {@code examples/canary-analysis} with the templates of {@code

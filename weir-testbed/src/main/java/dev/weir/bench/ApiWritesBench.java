@@ -41,7 +41,7 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * Counts the writes Weir makes to the API server while it carries the example canary ({@code
  * examples/canary-istio}) from v1 to v2 on the fabric8 mock API server in CRUD mode: per step
- * transition, and per idle reconcile, where the target is none at all (DESIGN §6, economy).
+ * transition, and per idle reconcile, where the target is none at all (bench/README.md).
  *
  * <p>Weir, the kubelet fixture and this script each talk through their own client with its own
  * User-Agent, so the server's record of requests tells whose write each one was. The script: v1

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class ControllerStartupBench {
 
-  /** DESIGN §6: ready within a couple of seconds on the JVM. */
+  /** The target: ready within two seconds on the JVM (bench/README.md). */
   static final long TARGET_MS = 2000;
 
   private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");

@@ -8,8 +8,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Argo Rollouts' Rollout as Weir's. Weir took Argo's names wherever a field means the same (DESIGN:
- * "migration is mechanical"), so most fields are copied; what Weir does not have (other traffic
+ * Argo Rollouts' Rollout as Weir's. Weir took Argo's names wherever a field means the same (so that
+ * migration is mechanical), so most fields are copied; what Weir does not have (other traffic
  * routers than Istio, experiments, header and mirror routes, anti-affinity...) is left out with a
  * warning that says what follows from it.
  */
