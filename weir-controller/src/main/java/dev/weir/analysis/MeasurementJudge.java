@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Judges what the backend answered, by the rules docs/analysis.md states: an error is an Error (never a
- * failure), no data (an empty result, or NaN: 0/0 when nothing was requested) follows noDataPolicy
- * and is never a silent pass, too few samples is Inconclusive, and only then do the conditions
- * decide. Pure.
+ * Judges what the backend answered, by the rules docs/analysis.md states: an error is an Error
+ * (never a failure), no data (an empty result, or NaN: 0/0 when nothing was requested) follows
+ * noDataPolicy and is never a silent pass, too few samples is Inconclusive, and only then do the
+ * conditions decide. Pure.
  */
 public final class MeasurementJudge {
 

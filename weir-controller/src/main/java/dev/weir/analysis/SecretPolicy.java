@@ -15,12 +15,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 
 /**
- * Where Secrets may come from and go to (docs/security.md): an analysis reads only Secrets that opted in
- * ({@link OptedInSecrets}), and whatever it derives from them (a header or query using a {@code
- * secretKeyRef} arg, a bearer token, basic auth) goes only to the Prometheus addresses the operator
- * allowed ({@link AllowedAddresses}). A template's author decides neither: otherwise anyone who may
- * write a template could have Weir read a Secret of the namespace and send it anywhere. Pure: the
- * problems it finds are an InvalidSpec, found before any request leaves.
+ * Where Secrets may come from and go to (docs/security.md): an analysis reads only Secrets that
+ * opted in ({@link OptedInSecrets}), and whatever it derives from them (a header or query using a
+ * {@code secretKeyRef} arg, a bearer token, basic auth) goes only to the Prometheus addresses the
+ * operator allowed ({@link AllowedAddresses}). A template's author decides neither: otherwise
+ * anyone who may write a template could have Weir read a Secret of the namespace and send it
+ * anywhere. Pure: the problems it finds are an InvalidSpec, found before any request leaves.
  */
 public final class SecretPolicy {
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * One measurement judged by the rules docs/analysis.md states, as the status shows it: the phase, the value
- * and the message. A backend error is an Error, never a failure; no data (nothing, or NaN) follows
- * noDataPolicy and is never a pass unless asked for; ±Inf are numbers like any other.
+ * One measurement judged by the rules docs/analysis.md states, as the status shows it: the phase,
+ * the value and the message. A backend error is an Error, never a failure; no data (nothing, or
+ * NaN) follows noDataPolicy and is never a pass unless asked for; ±Inf are numbers like any other.
  */
 class MeasurementJudgeTest {
 

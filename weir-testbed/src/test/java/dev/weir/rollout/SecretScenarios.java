@@ -36,8 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets go only where the operator allows (docs/security.md), as a template's author and the operator
- * see it: a template that would send a Secret to an address of its author's choosing is an
+ * Secrets go only where the operator allows (docs/security.md), as a template's author and the
+ * operator see it: a template that would send a Secret to an address of its author's choosing is an
  * InvalidSpec and not one request leaves (a real HTTP listener on a second loopback address waits
  * for it in vain); a Secret that did not opt in is never read, and labelling it lets the release go
  * on at once. Weir runs with the default settings: only the default Prometheus (the real one,

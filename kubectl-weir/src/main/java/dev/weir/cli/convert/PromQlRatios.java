@@ -9,10 +9,10 @@ import java.util.TreeSet;
  * The ratio queries the peers' docs teach, {@code sum(rate(x{..., response_code=~"5.*"}[5m])) /
  * sum(rate(x{...}[5m]))}, made to answer 0 rather than nothing when nothing matches the numerator.
  * Prometheus has no series for a selector that matched no request: while no request failed the
- * error ratio is an empty result, which Weir judges as no data (never a silent pass).
- * Argo Rollouts would have evaluated its condition on the empty result, and Flagger counted it as a
- * failed check, so the ratio becomes {@code (sum(...) or vector(0)) / sum(...)}: with traffic it is
- * 0, without traffic the denominator is still empty and the measurement still no data.
+ * error ratio is an empty result, which Weir judges as no data (never a silent pass). Argo Rollouts
+ * would have evaluated its condition on the empty result, and Flagger counted it as a failed check,
+ * so the ratio becomes {@code (sum(...) or vector(0)) / sum(...)}: with traffic it is 0, without
+ * traffic the denominator is still empty and the measurement still no data.
  *
  * <p>Rewritten only where the numerator is the denominator narrowed by more label matchers (same
  * functions, same metric, same window) and neither is grouped ({@code by}, {@code without}): there

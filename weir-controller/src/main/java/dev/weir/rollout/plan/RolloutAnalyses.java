@@ -19,9 +19,10 @@ import java.util.Set;
 
 /**
  * The planner's side of analysis: starting the run of an analysis step or of the background
- * analysis, acting on its verdict, and letting go of the runs nobody waits for. Verdicts, as docs/analysis.md
- * lists them: Successful moves on; Failed aborts, traffic first; Error aborts (or pauses, by
- * spec.analysis.onError); Inconclusive pauses until a human promotes (accepting it) or aborts.
+ * analysis, acting on its verdict, and letting go of the runs nobody waits for. Verdicts, as
+ * docs/analysis.md lists them: Successful moves on; Failed aborts, traffic first; Error aborts (or
+ * pauses, by spec.analysis.onError); Inconclusive pauses until a human promotes (accepting it) or
+ * aborts.
  */
 final class RolloutAnalyses {
 
