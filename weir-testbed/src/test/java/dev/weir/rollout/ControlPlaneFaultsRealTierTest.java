@@ -12,7 +12,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,10 +74,6 @@ class ControlPlaneFaultsRealTierTest extends FaultStories {
   }
 
   @Test
-  @Disabled(
-      "Known stall, open under the hardening issue: with every connection cut as 50 % reads back,"
-          + " the reconcile that set it never finishes (its WeightSet Event is never told) and the"
-          + " rollout sits at the pause past its end; see bench/README.md, fault tier")
   void everyConnectionOfWeirCutAtEachStepIsReopenedAndTheReleaseFinishes() {
     relay = TcpRelay.to(URI.create(cluster().admin().getMasterUrl().toString()));
     closeables.add(relay);

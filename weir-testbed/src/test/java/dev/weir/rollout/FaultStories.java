@@ -8,10 +8,12 @@ import dev.weir.testing.RealControlPlane;
 import dev.weir.testing.RealTier;
 import dev.weir.testing.ReleaseRecorder;
 import dev.weir.testing.ReleaseRecorder.Outcome;
+import dev.weir.testing.ThreadDumpOnFailure;
 import dev.weir.testing.Tier;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the fault stories share: the multi-step canary of examples/canary-analysis (20 %, a pause,
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
  * from before v2 is declared, so that each story, whatever fault it throws, ends by checking the
  * same four invariants.
  */
+@ExtendWith(ThreadDumpOnFailure.class)
 abstract class FaultStories extends MeshStories {
 
   ReleaseRecorder recorder;
