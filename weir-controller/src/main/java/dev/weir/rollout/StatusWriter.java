@@ -5,11 +5,15 @@ import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.SetWeight;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Writes a rollout's whole status, at the end of a reconcile and only when it changed, through the
@@ -18,10 +22,14 @@ import java.util.Objects;
  * traffic it set recorded as its own. The actions of the reconcile have happened, so their record
  * must not be lost: on a conflict (a promote, an abort, a new spec or annotation arrived meanwhile)
  * the status is written again onto the newer object, keeping any request that arrived after the
- * reconcile read the rollout. The next reconcile plans from both. The informer cache gets the
+ * reconcile read the rollout. The next reconcile plans from both. The newer object is read from the
+ * API server, not awaited from the informer, whose watch may be down. The informer cache gets the
  * written object at once, so a stale cache never undoes progress.
  */
 final class StatusWriter {
+
+  /** Writes tried on newer copies before the conflict is the reconcile's error. */
+  private static final int CONFLICT_ATTEMPTS = 5;
 
   private StatusWriter() {}
 
@@ -34,12 +42,48 @@ final class StatusWriter {
     if (same(rollout.getStatus(), planned)) {
       return rollout;
     }
+    Rollout written = writeOnNewest(rollout, planned, context.getClient());
+    // Against the version the informer holds, so that its cache moves ahead to what was written
+    // even when the write took a fresh read to succeed.
+    context
+        .eventSourceRetriever()
+        .getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(rollout), written, rollout);
+    return written;
+  }
+
+  /**
+   * Writes the planned status onto the rollout as read, or, on a conflict, onto the newest copy,
+   * with the requests that arrived meanwhile.
+   */
+  static Rollout writeOnNewest(Rollout rollout, RolloutStatus planned, KubernetesClient client) {
     RolloutStatus read = rollout.getStatus();
-    return PrimaryUpdateAndCacheUtils.updateAndCacheResource(
-        rollout,
-        context,
-        fresh -> withProgress(fresh, read, planned),
-        r -> context.getClient().resource(r).updateStatus());
+    Rollout base = rollout;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resource(withProgress(base, read, planned)).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+        base = fresh(rollout, client).orElseThrow(() -> e);
+      }
+    }
+  }
+
+  /**
+   * The rollout as the API server has it now. A conflict means the informer's copy is behind, and
+   * it may stay behind for as long as its watch takes to come back (a cut connection, an API server
+   * restarting), so the copy to write onto is read, not awaited.
+   */
+  private static Optional<Rollout> fresh(Rollout rollout, KubernetesClient client) {
+    var meta = rollout.getMetadata();
+    return Optional.ofNullable(
+        client
+            .resources(Rollout.class)
+            .inNamespace(meta.getNamespace())
+            .withName(meta.getName())
+            .get());
   }
 
   /**

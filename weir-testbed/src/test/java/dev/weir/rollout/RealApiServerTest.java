@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.LogCapture;
 import dev.weir.testing.Manifests;
@@ -155,6 +156,26 @@ class RealApiServerTest {
     softly.assertThat(reasons).as("events").doesNotContain("WeightRestored");
     softly.assertThat(checkout.status().currentStepIndex).isEqualTo(6);
     softly.assertAll();
+  }
+
+  @Test
+  void aStatusWriteOntoACopyTheWatchNeverUpdatedLandsOnTheNewestAndKeepsThePromote() {
+    // What a reconcile meets when its informer's watch is down: the copy it planned from is older
+    // than the server's, and the informer will not bring the newer one soon. The write reads the
+    // newest copy from the server and lands there, with the promote that arrived meanwhile.
+    Manifests.apply(admin, "examples/canary-istio/namespace.yaml");
+    Rollout asRead = admin.resource(Manifests.compressedClassicCanary()).create();
+    checkout.promote();
+    var planned = new RolloutStatus();
+    planned.message = "planned from the copy read before the promote";
+
+    Rollout written = StatusWriter.writeOnNewest(asRead, planned, admin);
+
+    Rollout onServer = checkout.rollout();
+    assertThat(onServer.getStatus().message).isEqualTo(planned.message);
+    assertThat(onServer.getStatus().promote).as("the promote that arrived").isNotNull();
+    assertThat(written.getMetadata().getResourceVersion())
+        .isEqualTo(onServer.getMetadata().getResourceVersion());
   }
 
   @Test
