@@ -198,15 +198,17 @@ public final class Notifier implements AutoCloseable {
       refuse(entry, problems);
       return Optional.empty();
     }
-    var destination = policy.get().getSpec().destinations.get(index);
+    var spec = policy.get().getSpec();
     var built =
-        WebhookRequest.build(
-            "spec.destinations[" + index + "].webhook",
-            destination.webhook,
+        NoticeDestinations.build(
+            index,
+            spec.destinations.get(index),
+            spec.dashboardUrl,
             notice,
-            notice.namespace(),
-            (secret, key) -> sources.secret(notice.namespace(), secret, key),
-            settings.allowed());
+            new Credentials(
+                notice.namespace(),
+                (secret, key) -> sources.secret(notice.namespace(), secret, key),
+                settings.allowed()));
     if (built.request().isEmpty()) {
       refuse(entry, built.problems());
     }
@@ -234,9 +236,12 @@ public final class Notifier implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(outgoing.body()));
     outgoing.headers().forEach(builder::header);
     try {
-      var response = http.send(builder.build(), HttpResponse.BodyHandlers.discarding());
+      var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       int code = response.statusCode();
-      return code >= 200 && code < 300 ? null : "HTTP " + code;
+      if (code < 200 || code >= 300) {
+        return "HTTP " + code;
+      }
+      return outgoing.acceptance().failureIn(response.body()).orElse(null);
     } catch (HttpTimeoutException e) {
       return "no answer within " + settings.timeout().toMillis() + "ms";
     } catch (IOException e) {

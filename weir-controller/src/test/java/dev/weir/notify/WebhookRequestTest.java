@@ -37,14 +37,15 @@ class WebhookRequestTest {
   private static final AllowedAddresses ALLOWED =
       AllowedAddresses.of(List.of("https://hooks.example/weir"));
 
-  private static WebhookRequest.Result build(String yaml) {
+  private static NoticeRequest build(String yaml) {
     return WebhookRequest.build(
         "spec.destinations[0].webhook",
         Serialization.unmarshal(yaml, WebhookDestination.class),
         ABORTED,
-        "shop",
-        (secret, key) -> Optional.ofNullable(SECRETS.get(secret + "/" + key)),
-        ALLOWED);
+        new Credentials(
+            "shop",
+            (secret, key) -> Optional.ofNullable(SECRETS.get(secret + "/" + key)),
+            ALLOWED));
   }
 
   @Test
