@@ -2,7 +2,6 @@ package dev.weir.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.v1alpha1.ChatWebhookDestination;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -35,13 +34,9 @@ class ChatMessagesTest {
         Notices.credentials());
   }
 
-  private static JsonNode json(Outgoing request) throws Exception {
-    return Serialization.jsonMapper().readTree(request.body());
-  }
-
   @Test
   void teamsGetsAnAdaptiveCardWithTheFactsTheCommandsAndTheLink() throws Exception {
-    var body = json(teams(HOOK, Notices.awaitingPromotion()));
+    var body = Notices.json(teams(HOOK, Notices.awaitingPromotion()));
 
     assertThat(body.path("type").asText()).isEqualTo("message");
     var attachment = body.path("attachments").get(0);
@@ -62,7 +57,7 @@ class ChatMessagesTest {
 
   @Test
   void teamsGetsAMessageCardForAnOffice365Connector() throws Exception {
-    var body = json(teams(HOOK + "format: MessageCard\n", Notices.aborted()));
+    var body = Notices.json(teams(HOOK + "format: MessageCard\n", Notices.aborted()));
 
     assertThat(body.path("@type").asText()).isEqualTo("MessageCard");
     assertThat(body.path("themeColor").asText()).isEqualTo("D13438");
@@ -78,7 +73,7 @@ class ChatMessagesTest {
     var request = googleChat(HOOK, Notices.aborted()).request().orElseThrow();
 
     assertThat(request.headers()).containsEntry("Content-Type", "application/json; charset=UTF-8");
-    assertThat(json(request).path("text").asText())
+    assertThat(Notices.json(request).path("text").asText())
         .isEqualTo(
             """
             *shop/checkout: release aborted*
@@ -96,7 +91,8 @@ class ChatMessagesTest {
   @Test
   void googleChatGetsACardWithCardsV2() throws Exception {
     var body =
-        json(googleChat(HOOK + "format: CardsV2\n", Notices.awaitingPromotion()).request().get());
+        Notices.json(
+            googleChat(HOOK + "format: CardsV2\n", Notices.awaitingPromotion()).request().get());
 
     var card = body.path("cardsV2").get(0).path("card");
     assertThat(card.path("header").path("title").asText())

@@ -2,7 +2,6 @@ package dev.weir.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.v1alpha1.CommitStatusDestination;
 import dev.weir.api.v1alpha1.NotificationTrigger;
 import dev.weir.api.v1alpha1.SpecProblem;
@@ -37,10 +36,6 @@ class CommitStatusTest {
         Notices.credentials());
   }
 
-  private static JsonNode json(Outgoing request) throws Exception {
-    return Serialization.jsonMapper().readTree(request.body());
-  }
-
   @Test
   void gitHubIsToldPendingWhileTheReleaseRunsWithTheBearerToken() throws Exception {
     var request =
@@ -53,7 +48,7 @@ class CommitStatusTest {
     assertThat(request.headers())
         .containsEntry("Authorization", "Bearer ghp_s3cr3t")
         .containsEntry("Accept", "application/vnd.github+json");
-    assertThat(json(request).toString())
+    assertThat(Notices.json(request).toString())
         .isEqualTo(
             "{\"state\":\"pending\",\"context\":\"weir/checkout\",\"description\":\"release of"
                 + " 5d8c7b6a9f started: v2 started\",\"target_url\":"
@@ -62,7 +57,7 @@ class CommitStatusTest {
 
   @Test
   void gitHubIsToldFailureAtAnAbortInAtMost140Characters() throws Exception {
-    var body = json(build(GITHUB, Notices.aborted()).request().orElseThrow());
+    var body = Notices.json(build(GITHUB, Notices.aborted()).request().orElseThrow());
 
     assertThat(body.path("state").asText()).isEqualTo("failure");
     assertThat(body.path("description").asText()).hasSizeLessThanOrEqualTo(140);
@@ -81,7 +76,7 @@ class CommitStatusTest {
     assertThat(request.headers())
         .containsEntry("PRIVATE-TOKEN", "ghp_s3cr3t")
         .doesNotContainKey("Authorization");
-    var body = json(request);
+    var body = Notices.json(request);
     assertThat(body.path("state").asText()).isEqualTo("success");
     assertThat(body.path("name").asText()).isEqualTo("release/checkout");
     assertThat(

@@ -1,7 +1,9 @@
 package dev.weir.notify;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.analysis.AllowedAddresses;
 import dev.weir.api.v1alpha1.NotificationTrigger;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +62,10 @@ final class Notices {
   static Notice awaitingPromotion() {
     return of(
         NotificationTrigger.AwaitingPromotion, "paused at step 2/6: waiting for promote", null);
+  }
+
+  static JsonNode json(Outgoing request) throws Exception {
+    return Serialization.jsonMapper().readTree(request.body());
   }
 
   static Credentials credentials() {

@@ -24,7 +24,7 @@ class PagerDutyEventTest {
   }
 
   private static JsonNode json(NoticeRequest built) throws Exception {
-    return Serialization.jsonMapper().readTree(built.request().orElseThrow().body());
+    return Notices.json(built.request().orElseThrow());
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.weir.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.v1alpha1.SlackDestination;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -19,10 +18,6 @@ class SlackMessageTest {
         notice,
         NoticeText.of(notice, Notices.DASHBOARD),
         Notices.credentials());
-  }
-
-  private static JsonNode json(Outgoing request) throws Exception {
-    return Serialization.jsonMapper().readTree(request.body());
   }
 
   @Test
@@ -42,7 +37,7 @@ class SlackMessageTest {
         .containsEntry("Authorization", "Bearer xoxb-s3cr3t")
         .containsEntry("Content-Type", "application/json; charset=utf-8")
         .containsEntry("X-Weir-Delivery", "uid-1.5d8c7b6a9f.AwaitingPromotion.2");
-    var body = json(request);
+    var body = Notices.json(request);
     assertThat(body.path("channel").asText()).isEqualTo("C0123PAYMENTS");
     assertThat(body.path("text").asText()).isEqualTo("shop/checkout: waiting for promotion");
     assertThat(request.body())
@@ -61,7 +56,7 @@ class SlackMessageTest {
   @Test
   void anAbortNamesItsCommitEscapesTheMessageAndSaysHowToRetry() throws Exception {
     var body =
-        json(
+        Notices.json(
             build("url: https://hooks.example/services/T0/B0/x", Notices.aborted())
                 .request()
                 .orElseThrow());

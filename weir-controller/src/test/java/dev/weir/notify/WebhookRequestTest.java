@@ -16,22 +16,7 @@ import org.junit.jupiter.api.Test;
 class WebhookRequestTest {
 
   private static final Notice ABORTED =
-      new Notice(
-          "uid-1.5d8c7b6a9f.Aborted.2",
-          NotificationTrigger.Aborted,
-          "Aborted",
-          "rollout aborted: \"success-rate\" failed",
-          "2026-01-01T12:00:00Z",
-          "shop",
-          "checkout",
-          "uid-1",
-          "5d8c7b6a9f",
-          "7f6e5d4c3b",
-          2,
-          6,
-          10,
-          "Degraded",
-          null);
+      Notices.of(NotificationTrigger.Aborted, "rollout aborted: \"success-rate\" failed", null);
 
   private static final Map<String, String> SECRETS = Map.of("hook/key", "k3y", "hook/token", "t0k");
   private static final AllowedAddresses ALLOWED =

@@ -41,10 +41,7 @@ abstract class NotificationDestinationScenarios extends NotificationStories {
 
   /** Given stable v1, the policy with these triggers and destinations, and its Secret. */
   void givenStableV1WithAPolicy(List<String> triggers, String destinations) {
-    startKubeletAndWeir(settings);
-    checkout =
-        ClassicCanary.givenStableV1(
-            client(), r -> r.getMetadata().setLabels(Map.of("team", "payments")));
+    givenStableV1OfThePaymentsTeam();
     var credentials = new java.util.HashMap<>(CREDENTIALS);
     credentials.put("teams-webhook-url", receiver.url("/teams/webhookb2/s3cr3t"));
     givenASecret("on-call-notifications", credentials, true);

@@ -44,10 +44,7 @@ abstract class NotificationScenarios extends NotificationStories {
   }
 
   void givenStableV1WithAPolicy(String url, String... triggers) {
-    startKubeletAndWeir(settings);
-    checkout =
-        ClassicCanary.givenStableV1(
-            client(), r -> r.getMetadata().setLabels(Map.of("team", "payments")));
+    givenStableV1OfThePaymentsTeam();
     givenTheKey("release-feed-hmac", true);
     givenThePolicy(url, triggers);
   }

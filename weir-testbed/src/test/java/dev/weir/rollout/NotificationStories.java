@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
 import dev.weir.notify.NotificationSettings;
+import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.RecordingReceiver;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Tier;
@@ -40,6 +41,14 @@ abstract class NotificationStories extends ReleaseStories {
         NotificationSettings.defaults()
             .allowing(List.of(receiver.address()))
             .timing(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
+  }
+
+  /** Given Weir running and v1 of the payments team's rollout stable (the policies select it). */
+  void givenStableV1OfThePaymentsTeam() {
+    startKubeletAndWeir(settings);
+    checkout =
+        ClassicCanary.givenStableV1(
+            client(), r -> r.getMetadata().setLabels(Map.of("team", "payments")));
   }
 
   /** A Secret of the story's namespace, made anew, opted in to Weir or not. */
