@@ -149,7 +149,9 @@ public final class Notifier implements AutoCloseable {
     } catch (RuntimeException e) {
       // A sender thread must survive anything one notice does; the entry stays pending, and the
       // notices after it to the same destination go on.
-      LOG.errorf("notice %s to %s: %s", entry.notice().id(), entry.destination(), e.toString());
+      // Its class only: an exception's message may repeat a request's value from a Secret.
+      LOG.errorf(
+          "notice %s to %s: %s", entry.notice().id(), entry.destination(), e.getClass().getName());
       settled = true;
     }
     if (settled) {
@@ -258,7 +260,12 @@ public final class Notifier implements AutoCloseable {
         HttpRequest.newBuilder(outgoing.url())
             .timeout(settings.timeout())
             .POST(HttpRequest.BodyPublishers.ofString(outgoing.body()));
-    outgoing.headers().forEach(builder::header);
+    try {
+      outgoing.headers().forEach(builder::header);
+    } catch (IllegalArgumentException e) {
+      // The JDK's message repeats the value, which may come from a Secret: not a word of it.
+      return "a header's value is not a valid HTTP header value (a line break, from a Secret?)";
+    }
     try {
       var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       int code = response.statusCode();

@@ -26,12 +26,20 @@ final class WebhookRequest {
       for (int i = 0; i < webhook.headers.size(); i++) {
         var h = webhook.headers.get(i);
         if (h.valueFrom != null) {
+          String at = field + ".headers[" + i + "].valueFrom.secretKeyRef";
           credentials
-              .read(
-                  field + ".headers[" + i + "].valueFrom.secretKeyRef",
-                  "header '" + h.name + "'",
-                  h.valueFrom.secretKeyRef)
-              .ifPresent(v -> headers.put(h.name, v));
+              .read(at, "header '" + h.name + "'", h.valueFrom.secretKeyRef)
+              .map(String::strip)
+              .ifPresent(
+                  v -> {
+                    if (v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                      credentials.problem(
+                          at,
+                          "the value is no valid header value: it holds a line break or another control character");
+                    } else {
+                      headers.put(h.name, v);
+                    }
+                  });
         } else {
           headers.put(
               h.name, NoticeTemplate.render(h.value, values, v -> v.replaceAll("[\r\n]", " ")));
