@@ -103,19 +103,6 @@ public record NoticeText(
     return subject + ": " + happened;
   }
 
-  /** The text in plain lines: the headline, what happened, the facts, the commands, the link. */
-  public String plain() {
-    var out = new StringBuilder(headline()).append('\n').append(what);
-    for (var fact : facts) {
-      out.append('\n').append(fact.label()).append(": ").append(fact.value());
-    }
-    for (var command : commands) {
-      out.append('\n').append(command.label()).append(": ").append(command.value());
-    }
-    dashboard.ifPresent(d -> out.append('\n').append(MEASUREMENTS).append(": ").append(d));
-    return out.toString();
-  }
-
   /** Escapes the three characters that Slack's mrkdwn and Google Chat's card text give meaning. */
   static String escapeMarkup(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
