@@ -147,9 +147,8 @@ public final class Notifier implements AutoCloseable {
       LOG.debugf("stopped while sending %s: it stays pending", entry.key());
       return;
     } catch (RuntimeException e) {
-      // A sender thread must survive anything one notice does; the entry stays pending, and the
-      // notices after it to the same destination go on.
-      // Its class only: an exception's message may repeat a request's value from a Secret.
+      // A sender thread must survive anything one notice does: the entry stays pending, the notices
+      // after it go on, and only the class is logged (a message may repeat a Secret's value).
       LOG.errorf(
           "notice %s to %s: %s", entry.notice().id(), entry.destination(), e.getClass().getName());
       settled = true;
