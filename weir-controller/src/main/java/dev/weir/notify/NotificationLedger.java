@@ -80,6 +80,8 @@ public final class NotificationLedger {
                       }
                     }));
     known.put(uid, entries);
+    // In the order they were told, so that each destination gets them in that order again.
+    pending.sort(java.util.Comparator.comparing(LedgerEntry::recordedAt));
     return pending;
   }
 

@@ -41,6 +41,7 @@ public final class Notifier implements AutoCloseable {
   private final NotificationLedger ledger;
   private final HttpClient http;
   private final ScheduledExecutorService senders;
+  private final DeliveryLines lines = new DeliveryLines();
   private volatile NotificationSources sources;
   private volatile KubernetesClient client;
 
@@ -91,7 +92,7 @@ public final class Notifier implements AutoCloseable {
     for (LedgerEntry pending :
         ledger.adopt(
             meta.getUid(), from.ledger(namespace, NotificationLedger.nameOf(meta.getName())))) {
-      queue(pending, 1, Duration.ZERO);
+      deliverInTurn(pending);
     }
     for (Notice notice : notices) {
       var targets =
@@ -115,8 +116,15 @@ public final class Notifier implements AutoCloseable {
                   + (e.getStatus() == null ? "" : " " + e.getStatus().getMessage())
                   + "): sending without it");
         }
-        queue(entry, 1, Duration.ZERO);
+        deliverInTurn(entry);
       }
+    }
+  }
+
+  /** Sends an entry now, or after the entries before it to the same destination. */
+  private void deliverInTurn(LedgerEntry entry) {
+    if (lines.join(entry)) {
+      queue(entry, 1, Duration.ZERO);
     }
   }
 
@@ -127,56 +135,73 @@ public final class Notifier implements AutoCloseable {
     senders.schedule(() -> attempt(entry, attempt), after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One attempt at one destination; schedules the next on a failure that may pass. */
+  /**
+   * One attempt at one destination; schedules the next on a failure that may pass, and once the
+   * entry is settled, the next entry of its line.
+   */
   private void attempt(LedgerEntry entry, int attempt) {
+    boolean settled;
     try {
-      var request = request(entry);
-      if (request.isEmpty()) {
-        return;
-      }
-      var outgoing = request.get();
-      String failure = send(outgoing);
-      if (failure == null) {
-        count(entry, "sent");
-        ledger.settle(client, rollout(entry), entry.settled(LedgerEntry.State.sent, attempt));
-        return;
-      }
-      if (attempt >= settings.attempts()) {
-        count(entry, "failed");
-        ledger.settle(client, rollout(entry), entry.settled(LedgerEntry.State.failed, attempt));
-        warn(
-            entry,
-            "NotificationFailed",
-            failure
-                + " from "
-                + outgoing.shownAddress()
-                + "; given up after "
-                + attempt
-                + " attempts");
-        return;
-      }
-      count(entry, "retried");
-      Duration wait = settings.backoff(attempt);
-      if (attempt == 1) {
-        warn(
-            entry,
-            "NotificationRetrying",
-            failure
-                + " from "
-                + outgoing.shownAddress()
-                + "; trying again in "
-                + wait.toMillis()
-                + "ms, up to "
-                + settings.attempts()
-                + " attempts");
-      }
-      queue(entry, attempt + 1, wait);
+      settled = attemptOnce(entry, attempt);
     } catch (Stopped e) {
       LOG.debugf("stopped while sending %s: it stays pending", entry.key());
+      return;
     } catch (RuntimeException e) {
-      // A sender thread must survive anything one notice does; the entry stays pending.
-      LOG.errorf("notice %s to %s: %s", entry.notice().id(), entry.destination(), e.toString());
+      // A sender thread must survive anything one notice does: the entry stays pending, the notices
+      // after it go on, and only the class is logged (a message may repeat a Secret's value).
+      LOG.errorf(
+          "notice %s to %s: %s", entry.notice().id(), entry.destination(), e.getClass().getName());
+      settled = true;
     }
+    if (settled) {
+      lines.settled(entry).ifPresent(next -> queue(next, 1, Duration.ZERO));
+    }
+  }
+
+  /** Returns whether the entry is settled: sent, given up or refused (else a retry is queued). */
+  private boolean attemptOnce(LedgerEntry entry, int attempt) {
+    var request = request(entry);
+    if (request.isEmpty()) {
+      return true;
+    }
+    var outgoing = request.get();
+    String failure = send(outgoing);
+    if (failure == null) {
+      count(entry, "sent");
+      ledger.settle(client, rollout(entry), entry.settled(LedgerEntry.State.sent, attempt));
+      return true;
+    }
+    if (attempt >= settings.attempts()) {
+      count(entry, "failed");
+      ledger.settle(client, rollout(entry), entry.settled(LedgerEntry.State.failed, attempt));
+      warn(
+          entry,
+          "NotificationFailed",
+          failure
+              + " from "
+              + outgoing.shownAddress()
+              + "; given up after "
+              + attempt
+              + " attempts");
+      return true;
+    }
+    count(entry, "retried");
+    Duration wait = settings.backoff(attempt);
+    if (attempt == 1) {
+      warn(
+          entry,
+          "NotificationRetrying",
+          failure
+              + " from "
+              + outgoing.shownAddress()
+              + "; trying again in "
+              + wait.toMillis()
+              + "ms, up to "
+              + settings.attempts()
+              + " attempts");
+    }
+    queue(entry, attempt + 1, wait);
+    return false;
   }
 
   /** The request for an entry, or empty when it must not leave (then refused and settled). */
@@ -198,15 +223,17 @@ public final class Notifier implements AutoCloseable {
       refuse(entry, problems);
       return Optional.empty();
     }
-    var destination = policy.get().getSpec().destinations.get(index);
+    var spec = policy.get().getSpec();
     var built =
-        WebhookRequest.build(
-            "spec.destinations[" + index + "].webhook",
-            destination.webhook,
+        NoticeDestinations.build(
+            index,
+            spec.destinations.get(index),
+            spec.dashboardUrl,
             notice,
-            notice.namespace(),
-            (secret, key) -> sources.secret(notice.namespace(), secret, key),
-            settings.allowed());
+            new Credentials(
+                notice.namespace(),
+                (secret, key) -> sources.secret(notice.namespace(), secret, key),
+                settings.allowed()));
     if (built.request().isEmpty()) {
       refuse(entry, built.problems());
     }
@@ -232,11 +259,19 @@ public final class Notifier implements AutoCloseable {
         HttpRequest.newBuilder(outgoing.url())
             .timeout(settings.timeout())
             .POST(HttpRequest.BodyPublishers.ofString(outgoing.body()));
-    outgoing.headers().forEach(builder::header);
     try {
-      var response = http.send(builder.build(), HttpResponse.BodyHandlers.discarding());
+      outgoing.headers().forEach(builder::header);
+    } catch (IllegalArgumentException e) {
+      // The JDK's message repeats the value, which may come from a Secret: not a word of it.
+      return "a header's value is not a valid HTTP header value (a line break, from a Secret?)";
+    }
+    try {
+      var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       int code = response.statusCode();
-      return code >= 200 && code < 300 ? null : "HTTP " + code;
+      if (code < 200 || code >= 300) {
+        return "HTTP " + code;
+      }
+      return outgoing.acceptance().failureIn(response.body()).orElse(null);
     } catch (HttpTimeoutException e) {
       return "no answer within " + settings.timeout().toMillis() + "ms";
     } catch (IOException e) {
@@ -303,5 +338,6 @@ public final class Notifier implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     ledger.forget();
+    lines.clear();
   }
 }

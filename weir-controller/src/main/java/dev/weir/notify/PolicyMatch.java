@@ -35,6 +35,7 @@ public final class PolicyMatch {
               if (p.getSpec().destinations != null) {
                 p.getSpec().destinations.stream()
                     .filter(d -> d != null && d.name != null)
+                    .filter(d -> NoticeDestinations.tells(d, trigger))
                     .forEach(d -> targets.add(new Target(p.getMetadata().getName(), d)));
               }
             });

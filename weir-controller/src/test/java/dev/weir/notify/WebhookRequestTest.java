@@ -16,35 +16,25 @@ import org.junit.jupiter.api.Test;
 class WebhookRequestTest {
 
   private static final Notice ABORTED =
-      new Notice(
-          "uid-1.5d8c7b6a9f.Aborted.2",
-          NotificationTrigger.Aborted,
-          "Aborted",
-          "rollout aborted: \"success-rate\" failed",
-          "2026-01-01T12:00:00Z",
-          "shop",
-          "checkout",
-          "uid-1",
-          "5d8c7b6a9f",
-          "7f6e5d4c3b",
-          2,
-          6,
-          10,
-          "Degraded",
-          null);
+      Notices.of(NotificationTrigger.Aborted, "rollout aborted: \"success-rate\" failed", null);
 
-  private static final Map<String, String> SECRETS = Map.of("hook/key", "k3y", "hook/token", "t0k");
+  private static final Map<String, String> SECRETS =
+      Map.of(
+          "hook/key", "k3y",
+          "hook/token", "t0k\n",
+          "hook/split", "t0k\nX-Evil: s3cr3t");
   private static final AllowedAddresses ALLOWED =
       AllowedAddresses.of(List.of("https://hooks.example/weir"));
 
-  private static WebhookRequest.Result build(String yaml) {
+  private static NoticeRequest build(String yaml) {
     return WebhookRequest.build(
         "spec.destinations[0].webhook",
         Serialization.unmarshal(yaml, WebhookDestination.class),
         ABORTED,
-        "shop",
-        (secret, key) -> Optional.ofNullable(SECRETS.get(secret + "/" + key)),
-        ALLOWED);
+        new Credentials(
+            "shop",
+            (secret, key) -> Optional.ofNullable(SECRETS.get(secret + "/" + key)),
+            ALLOWED));
   }
 
   @Test
@@ -122,5 +112,24 @@ class WebhookRequestTest {
                 "spec.destinations[0].webhook.signature.secretKeyRef",
                 "Secret shop/unlabelled (key key) does not exist or has not opted in (label it"
                     + " weir.dev/analysis-secret=true)"));
+  }
+
+  @Test
+  void aHeaderFromASecretIsTrimmedAndOneWithALineBreakInsideIsRefusedUnshown() {
+    var result =
+        build(
+            """
+            url: https://hooks.example/weir
+            headers: [{name: Authorization, valueFrom: {secretKeyRef: {name: hook, key: split}}}]
+            """);
+
+    assertThat(result.request()).isEmpty();
+    assertThat(result.problems())
+        .containsExactly(
+            new SpecProblem(
+                "spec.destinations[0].webhook.headers[0].valueFrom.secretKeyRef",
+                "the value is no valid header value: it holds a line break or another control"
+                    + " character"));
+    assertThat(result.problems().toString()).doesNotContain("s3cr3t");
   }
 }

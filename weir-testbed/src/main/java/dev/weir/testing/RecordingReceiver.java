@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
 /**
  * An outside service that receives notifications: a real HTTP server on loopback (the JDK's) that
  * records every request it gets (method, path, headers, body) and answers as the story scripts it:
- * 200 by default, or an error, or no answer at all (it holds the request until it is closed).
+ * 200 by default, or an error, or no answer at all (it holds the request until it is closed), with
+ * a body when the service it plays says something (Slack's Web API: {@code {"ok": false}}).
  */
 public final class RecordingReceiver implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class RecordingReceiver implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool(daemon());
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final Deque<Integer> script = new ArrayDeque<>();
+  private final Deque<Answer> script = new ArrayDeque<>();
+  private Answer byDefault = new Answer(200, "");
   private final List<Received> received = new ArrayList<>();
 
   private RecordingReceiver(HttpServer server) {
@@ -88,8 +90,26 @@ public final class RecordingReceiver implements AutoCloseable {
    */
   public synchronized void answerNext(int... answers) {
     for (int answer : answers) {
-      script.add(answer);
+      script.add(new Answer(answer, ""));
     }
+  }
+
+  /** An HTTP status and the body that goes with it. */
+  public record Answer(int status, String body) {}
+
+  /** Scripts the answers to the next requests, with their bodies. */
+  public synchronized void answerNext(Answer... answers) {
+    script.addAll(List.of(answers));
+  }
+
+  /** What every request beyond the script is answered (200 with no body unless said). */
+  public synchronized void answerByDefault(Answer answer) {
+    byDefault = answer;
+  }
+
+  /** The requests received at a path, in order. */
+  public List<Received> receivedAt(String path) {
+    return received().stream().filter(r -> r.path().equals(path)).toList();
   }
 
   /** Forgets the answers scripted and not yet given: every later request is answered 200. */
@@ -114,22 +134,29 @@ public final class RecordingReceiver implements AutoCloseable {
       exchange
           .getRequestHeaders()
           .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-      int answer;
+      Answer answer;
       synchronized (this) {
-        answer = script.isEmpty() ? 200 : script.poll();
+        answer = script.isEmpty() ? byDefault : script.poll();
         received.add(
             new Received(
                 exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawPath(),
                 Map.copyOf(headers),
                 body,
-                answer));
+                answer.status()));
       }
-      if (answer == HANG) {
+      if (answer.status() == HANG) {
         closing.await();
         return;
       }
-      exchange.sendResponseHeaders(answer, -1);
+      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+      if (bytes.length > 0) {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+      }
+      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        exchange.getResponseBody().write(bytes);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -5,17 +5,11 @@ import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.NotificationPolicy;
-import dev.weir.notify.NotificationSettings;
 import dev.weir.testing.ClassicCanary;
 import dev.weir.testing.RecordingReceiver;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Tier;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +19,6 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * destination that would carry a Secret to an address the operator did not allow refused with
  * nothing sent. Written once, run on each tier by a subclass.
  */
-abstract class NotificationScenarios extends ReleaseStories {
+abstract class NotificationScenarios extends NotificationStories {
 
   private static final String KEY = "hmac-key-4242-s3cr3t";
   private static final String BODY =
@@ -46,45 +39,18 @@ abstract class NotificationScenarios extends ReleaseStories {
        "revision": "{{revision}}", "step": "{{step}}/{{steps}}", "weight": "{{weight}}",
        "message": "{{event.message}}", "next": "{{commands.promote}}"}""";
 
-  RecordingReceiver receiver;
-  NotificationSettings settings;
-
   NotificationScenarios(Tier tier) {
     super(tier);
   }
 
-  @BeforeEach
-  void startTheReceiver() {
-    receiver = RecordingReceiver.start();
-    closeables.add(receiver);
-    // Compressed: a second to wait for an answer, retries from 200 ms.
-    settings =
-        NotificationSettings.defaults()
-            .allowing(List.of(receiver.address()))
-            .timing(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
-  }
-
   void givenStableV1WithAPolicy(String url, String... triggers) {
-    startKubeletAndWeir(settings);
-    checkout =
-        ClassicCanary.givenStableV1(
-            client(), r -> r.getMetadata().setLabels(Map.of("team", "payments")));
+    givenStableV1OfThePaymentsTeam();
     givenTheKey("release-feed-hmac", true);
     givenThePolicy(url, triggers);
   }
 
   void givenTheKey(String secret, boolean optedIn) {
-    var meta = new ObjectMetaBuilder().withName(secret).withNamespace(namespace);
-    if (optedIn) {
-      meta.addToLabels(WellKnownNames.ANALYSIS_SECRET_LABEL, WellKnownNames.ANALYSIS_SECRET_OPT_IN);
-    }
-    var s =
-        new SecretBuilder().withMetadata(meta.build()).withStringData(Map.of("key", KEY)).build();
-    client().secrets().inNamespace(namespace).withName(secret).delete();
-    await("the old Secret gone")
-        .atMost(RolloutScenario.PATIENCE)
-        .until(() -> client().secrets().inNamespace(namespace).withName(secret).get() == null);
-    client().resource(s).create();
+    givenASecret(secret, Map.of("key", KEY), optedIn);
   }
 
   void givenThePolicy(String url, String... triggers) {
@@ -135,36 +101,10 @@ abstract class NotificationScenarios extends ReleaseStories {
     return told(trigger).get(0);
   }
 
-  static JsonNode json(RecordingReceiver.Received r) {
-    try {
-      return Serialization.jsonMapper().readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new AssertionError("not JSON: " + r.body(), e);
-    }
-  }
-
   static String hmac(String body) throws Exception {
     var mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** What the rollout's readers see: Events, status, ledger. */
-  String whatUsersSee() {
-    var events =
-        client().v1().events().inNamespace(namespace).list().getItems().stream()
-            .map(e -> e.getReason() + ": " + e.getMessage())
-            .toList();
-    return Serialization.asYaml(checkout.rollout())
-        + Serialization.asYaml(client().configMaps().inNamespace(namespace).list())
-        + events;
-  }
-
-  List<String> eventMessages(String reason) {
-    return client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason()))
-        .map(Event::getMessage)
-        .toList();
   }
 
   @Test

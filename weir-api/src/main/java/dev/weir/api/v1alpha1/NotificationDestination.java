@@ -19,4 +19,24 @@ public class NotificationDestination {
   @JsonPropertyDescription(
       "A generic webhook: an HTTP POST of a JSON body, optionally signed with HMAC-SHA256.")
   public WebhookDestination webhook;
+
+  @JsonPropertyDescription(
+      "A Slack message, by incoming webhook or by the chat.postMessage API with a bot token.")
+  public SlackDestination slack;
+
+  @JsonPropertyDescription("A Microsoft Teams message, by incoming webhook or Workflows URL.")
+  public ChatWebhookDestination teams;
+
+  @JsonPropertyDescription("A Google Chat message, by the space's incoming webhook.")
+  public ChatWebhookDestination googleChat;
+
+  @JsonPropertyDescription(
+      "A PagerDuty incident (Events API v2): triggered by Aborted and ProgressDeadlineExceeded,"
+          + " resolved by the next Promoted; other triggers send nothing.")
+  public PagerDutyDestination pagerDuty;
+
+  @JsonPropertyDescription(
+      "A commit status on GitHub or GitLab, on the commit of the rollout's annotation"
+          + " weir.dev/commit: pending from ReleaseStarted, success at Promoted, failure at Aborted.")
+  public CommitStatusDestination commitStatus;
 }

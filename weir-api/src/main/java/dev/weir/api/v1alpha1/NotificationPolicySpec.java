@@ -25,4 +25,12 @@ public class NotificationPolicySpec {
       "Where each notice goes: every destination of the policy receives every notice it sends.")
   @Required
   public List<NotificationDestination> destinations;
+
+  @JsonPropertyDescription(
+      "A link to the release's measurements (a Grafana dashboard), a template with the"
+          + " placeholders of the body, each value URL-encoded, e.g."
+          + " https://grafana.example/d/weir-analysis?var-namespace={{rollout.namespace}}"
+          + "&var-rollout={{rollout.name}}. Chat messages, incidents and commit statuses link to"
+          + " it.")
+  public String dashboardUrl;
 }

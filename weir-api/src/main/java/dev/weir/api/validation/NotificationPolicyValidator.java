@@ -1,9 +1,14 @@
 package dev.weir.api.validation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.weir.api.v1alpha1.ChatFormat;
+import dev.weir.api.v1alpha1.ChatWebhookDestination;
+import dev.weir.api.v1alpha1.CommitStatusDestination;
 import dev.weir.api.v1alpha1.NotificationDestination;
 import dev.weir.api.v1alpha1.NotificationHeader;
 import dev.weir.api.v1alpha1.NotificationPolicySpec;
+import dev.weir.api.v1alpha1.PagerDutyDestination;
+import dev.weir.api.v1alpha1.SlackDestination;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.v1alpha1.WebhookDestination;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -15,8 +20,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What makes a NotificationPolicy valid, on its own: shared by the admission webhook, {@code
@@ -30,6 +37,13 @@ public final class NotificationPolicyValidator {
 
   /** An HTTP header name (RFC 9110 token). */
   private static final Pattern HEADER = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+
+  private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+
+  private static final Pattern GITHUB_REPO = Pattern.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
+
+  private static final Pattern GITLAB_PROJECT =
+      Pattern.compile("^([0-9]+|[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+)$");
 
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
@@ -54,6 +68,13 @@ public final class NotificationPolicyValidator {
     var names = new HashSet<String>();
     for (int i = 0; i < spec.destinations.size(); i++) {
       destination("spec.destinations[" + i + "]", spec.destinations.get(i), names, problems);
+    }
+    if (spec.dashboardUrl != null
+        && placeholders("spec.dashboardUrl", spec.dashboardUrl, problems)) {
+      url(
+          "spec.dashboardUrl",
+          NoticeTemplate.render(spec.dashboardUrl, NoticeTemplate.NAMES, v -> v),
+          problems);
     }
     return problems;
   }
@@ -105,12 +126,134 @@ public final class NotificationPolicyValidator {
     } else if (!names.add(d.name)) {
       problems.add(new SpecProblem(field + ".name", "'" + d.name + "' is defined twice"));
     }
-    int kinds = d.webhook == null ? 0 : 1;
+    int kinds =
+        Stream.of(d.webhook, d.slack, d.teams, d.googleChat, d.pagerDuty, d.commitStatus)
+            .filter(Objects::nonNull)
+            .mapToInt(k -> 1)
+            .sum();
     if (kinds != 1) {
-      problems.add(new SpecProblem(field, "exactly one kind of destination (webhook)"));
+      problems.add(
+          new SpecProblem(
+              field,
+              "exactly one kind of destination (webhook, slack, teams, googleChat, pagerDuty,"
+                  + " commitStatus)"));
       return;
     }
-    webhook(field + ".webhook", d.webhook, problems);
+    if (d.webhook != null) {
+      webhook(field + ".webhook", d.webhook, problems);
+    } else if (d.slack != null) {
+      slack(field + ".slack", d.slack, problems);
+    } else if (d.teams != null) {
+      chat(
+          field + ".teams",
+          d.teams,
+          Set.of(ChatFormat.AdaptiveCard, ChatFormat.MessageCard),
+          problems);
+    } else if (d.googleChat != null) {
+      chat(
+          field + ".googleChat",
+          d.googleChat,
+          Set.of(ChatFormat.Text, ChatFormat.CardsV2),
+          problems);
+    } else if (d.pagerDuty != null) {
+      pagerDuty(field + ".pagerDuty", d.pagerDuty, problems);
+    } else {
+      commitStatus(field + ".commitStatus", d.commitStatus, problems);
+    }
+  }
+
+  private static void slack(String field, SlackDestination s, List<SpecProblem> problems) {
+    int ways =
+        Stream.of(s.url, s.urlFrom, s.tokenFrom).filter(Objects::nonNull).mapToInt(w -> 1).sum();
+    if (ways != 1) {
+      problems.add(
+          new SpecProblem(
+              field,
+              "exactly one of url, urlFrom (an incoming webhook) and tokenFrom (chat.postMessage)"));
+      return;
+    }
+    if (s.url != null) {
+      url(field + ".url", s.url, problems);
+    } else if (s.urlFrom != null) {
+      secretKey(field + ".urlFrom.secretKeyRef", s.urlFrom.secretKeyRef, problems);
+    } else {
+      secretKey(field + ".tokenFrom.secretKeyRef", s.tokenFrom.secretKeyRef, problems);
+      if (s.channel == null || s.channel.isBlank()) {
+        problems.add(new SpecProblem(field + ".channel", "is required with tokenFrom"));
+      }
+      url(field + ".apiUrl", s.api(), problems);
+    }
+    if (s.tokenFrom == null && s.channel != null) {
+      problems.add(
+          new SpecProblem(
+              field + ".channel", "only with tokenFrom: an incoming webhook posts to its own"));
+    }
+  }
+
+  private static void chat(
+      String field, ChatWebhookDestination c, Set<ChatFormat> formats, List<SpecProblem> problems) {
+    if ((c.url == null) == (c.urlFrom == null)) {
+      problems.add(new SpecProblem(field, "exactly one of url and urlFrom"));
+    } else if (c.url != null) {
+      url(field + ".url", c.url, problems);
+    } else {
+      secretKey(field + ".urlFrom.secretKeyRef", c.urlFrom.secretKeyRef, problems);
+    }
+    if (c.format != null && !formats.contains(c.format)) {
+      problems.add(
+          new SpecProblem(
+              field + ".format",
+              c.format + " is none of " + formats.stream().map(Enum::name).sorted().toList()));
+    }
+  }
+
+  private static void pagerDuty(String field, PagerDutyDestination p, List<SpecProblem> problems) {
+    if (p.routingKeyFrom == null) {
+      problems.add(new SpecProblem(field + ".routingKeyFrom", "is required"));
+    } else {
+      secretKey(field + ".routingKeyFrom.secretKeyRef", p.routingKeyFrom.secretKeyRef, problems);
+    }
+    url(field + ".url", p.enqueueUrl(), problems);
+    if (!SEVERITIES.contains(p.severityOrDefault())) {
+      problems.add(
+          new SpecProblem(
+              field + ".severity",
+              "'" + p.severity + "' is none of " + SEVERITIES.stream().sorted().toList()));
+    }
+  }
+
+  private static void commitStatus(
+      String field, CommitStatusDestination c, List<SpecProblem> problems) {
+    if (c.provider == null) {
+      problems.add(new SpecProblem(field + ".provider", "is required (GitHub or GitLab)"));
+      return;
+    }
+    url(field + ".apiUrl", c.api(), problems);
+    var repository =
+        c.provider == CommitStatusDestination.Provider.GitHub ? GITHUB_REPO : GITLAB_PROJECT;
+    if (c.repository == null
+        || !repository.matcher(c.repository).matches()
+        || Stream.of(c.repository.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+      problems.add(
+          new SpecProblem(
+              field + ".repository",
+              c.repository == null
+                  ? "is required"
+                  : "'"
+                      + c.repository
+                      + "' is not "
+                      + (c.provider == CommitStatusDestination.Provider.GitHub
+                          ? "OWNER/REPO"
+                          : "a project's path (group/project) or numeric id")));
+    }
+    if (c.tokenFrom == null) {
+      problems.add(new SpecProblem(field + ".tokenFrom", "is required"));
+    } else {
+      secretKey(field + ".tokenFrom.secretKeyRef", c.tokenFrom.secretKeyRef, problems);
+    }
+    if (c.context != null && (c.context.isBlank() || c.context.length() > 255)) {
+      problems.add(new SpecProblem(field + ".context", "must be 1 to 255 characters"));
+    }
   }
 
   private static void webhook(String field, WebhookDestination w, List<SpecProblem> problems) {

@@ -2,6 +2,7 @@ package dev.weir.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.api.v1alpha1.ChatFormat;
 import dev.weir.api.v1alpha1.NotificationHeader;
 import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.NotificationPolicySpec;
@@ -31,8 +32,12 @@ class NotificationPolicyValidatorTest {
   private static final String WEBHOOK = "spec.destinations[0].webhook";
 
   static NotificationPolicySpec example() {
+    return example("examples/notifications/webhook.yaml");
+  }
+
+  static NotificationPolicySpec example(String file) {
     try {
-      String yaml = Files.readString(Path.of("examples/notifications/webhook.yaml"));
+      String yaml = Files.readString(Path.of(file));
       return Serialization.unmarshal(yaml.split("\n---\n")[0], NotificationPolicy.class).getSpec();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -67,7 +72,8 @@ class NotificationPolicyValidatorTest {
             "no kind",
             s -> s.destinations.get(0).webhook = null,
             "spec.destinations[0]",
-            "exactly one kind of destination (webhook)"),
+            "exactly one kind of destination (webhook, slack, teams, googleChat, pagerDuty,"
+                + " commitStatus)"),
         mistake(
             "a URL without scheme",
             s -> s.destinations.get(0).webhook.url = "releases.example.internal/hooks",
@@ -142,6 +148,89 @@ class NotificationPolicyValidatorTest {
     if (spec != null) {
       change.accept(spec);
     }
+    assertThat(NotificationPolicyValidator.check(spec))
+        .containsExactly(new SpecProblem(field, message));
+  }
+
+  @Test
+  void theOnCallExampleIsValid() {
+    assertThat(NotificationPolicyValidator.check(example(ON_CALL))).isEmpty();
+  }
+
+  private static final String ON_CALL = "examples/notifications/on-call.yaml";
+
+  static Stream<Arguments> destinationMistakes() {
+    return Stream.of(
+        mistake(
+            "two kinds in one destination",
+            s -> s.destinations.get(0).teams = s.destinations.get(1).teams,
+            "spec.destinations[0]",
+            "exactly one kind of destination (webhook, slack, teams, googleChat, pagerDuty,"
+                + " commitStatus)"),
+        mistake(
+            "a Slack bot token without a channel",
+            s -> s.destinations.get(0).slack.channel = null,
+            "spec.destinations[0].slack.channel",
+            "is required with tokenFrom"),
+        mistake(
+            "a Slack webhook and a token",
+            s -> s.destinations.get(0).slack.url = "https://hooks.slack.com/services/T/B/x",
+            "spec.destinations[0].slack",
+            "exactly one of url, urlFrom (an incoming webhook) and tokenFrom (chat.postMessage)"),
+        mistake(
+            "a Teams webhook without a URL",
+            s -> s.destinations.get(1).teams.urlFrom = null,
+            "spec.destinations[1].teams",
+            "exactly one of url and urlFrom"),
+        mistake(
+            "a Google Chat message as a Teams card",
+            s -> s.destinations.get(2).googleChat.format = ChatFormat.MessageCard,
+            "spec.destinations[2].googleChat.format",
+            "MessageCard is none of [CardsV2, Text]"),
+        mistake(
+            "a PagerDuty severity PagerDuty does not know",
+            s -> s.destinations.get(3).pagerDuty.severity = "sev1",
+            "spec.destinations[3].pagerDuty.severity",
+            "'sev1' is none of [critical, error, info, warning]"),
+        mistake(
+            "a PagerDuty destination without a routing key",
+            s -> s.destinations.get(3).pagerDuty.routingKeyFrom = null,
+            "spec.destinations[3].pagerDuty.routingKeyFrom",
+            "is required"),
+        mistake(
+            "a GitHub repository without its owner",
+            s -> s.destinations.get(4).commitStatus.repository = "checkout-config",
+            "spec.destinations[4].commitStatus.repository",
+            "'checkout-config' is not OWNER/REPO"),
+        mistake(
+            "a GitHub repository climbing out of the path",
+            s -> s.destinations.get(4).commitStatus.repository = "../admin",
+            "spec.destinations[4].commitStatus.repository",
+            "'../admin' is not OWNER/REPO"),
+        mistake(
+            "a commit status without its provider",
+            s -> s.destinations.get(4).commitStatus.provider = null,
+            "spec.destinations[4].commitStatus.provider",
+            "is required (GitHub or GitLab)"),
+        mistake(
+            "a dashboard link with an unknown placeholder",
+            s -> s.dashboardUrl = "https://grafana.example/d/x?run={{analysis.run}}",
+            "spec.dashboardUrl",
+            "uses {{analysis.run}}, which is none of "
+                + NoticeTemplate.NAMES.keySet().stream().sorted().toList()),
+        mistake(
+            "a dashboard link that is no URL",
+            s -> s.dashboardUrl = "grafana/d/x",
+            "spec.dashboardUrl",
+            "'grafana/d/x' is not an http(s) URL with a host"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("destinationMistakes")
+  void oneMistakeOfADestinationOneProblem(
+      String what, Consumer<NotificationPolicySpec> change, String field, String message) {
+    var spec = example(ON_CALL);
+    change.accept(spec);
     assertThat(NotificationPolicyValidator.check(spec))
         .containsExactly(new SpecProblem(field, message));
   }
