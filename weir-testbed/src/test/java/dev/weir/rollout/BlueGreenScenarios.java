@@ -87,10 +87,14 @@ abstract class BlueGreenScenarios extends MeshStories {
   void v2PassesItsPreAndPostPromotionAnalysisAndReplacesV1() {
     givenActiveV1(r -> {});
     String v1 = checkout.status().stableRS;
+    long unansweredBefore = mesh.noHealthyUpstream(PREVIEW);
     try (var replicas = new ReplicaRecorder(client(), namespace)) {
       String v2 = whenV2IsReleased(Map.of());
 
       awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
+      assertThat(mesh.noHealthyUpstream(PREVIEW) - unansweredBefore)
+          .as("smoke-test requests to the preview that found no ready pod (503 UH)")
+          .isZero();
       assertThatRollout(checkout)
           .hasServiceSelecting(ACTIVE, v2)
           .hasServiceSelecting(PREVIEW, v2)

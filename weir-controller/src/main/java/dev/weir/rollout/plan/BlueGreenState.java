@@ -125,12 +125,6 @@ final class BlueGreenState implements StateHandler {
       ctx.waitForOrAbort("Restoring", "all traffic back on " + stable + ": " + ctx.readBack());
       return false;
     }
-    if (!ctx.pin(Side.CANARY, preview)) {
-      ctx.waitForOrAbort(
-          "PinningPreview",
-          "pointing the preview side at " + preview + ": " + ctx.selection(Side.CANARY));
-      return false;
-    }
     ctx.retireAllBut(Set.of(stable, preview), ctx.abortScaleDownDelaySeconds());
     boolean prePassed =
         Boolean.TRUE.equals(state.prePromotionPassed) || blueGreen.prePromotionAnalysis == null;
@@ -141,7 +135,22 @@ final class BlueGreenState implements StateHandler {
             : blueGreen.previewReplicaCount == null
                 ? ctx.replicas()
                 : blueGreen.previewReplicaCount;
-    if (!ctx.scaleTo(preview, size)) {
+    boolean up = ctx.scaleTo(preview, size);
+    // The preview side moves to the new revision once it has its pods, not before: the smoke
+    // tests' requests would find no pod to answer them, fail, and count against the revision in
+    // its pre-promotion analysis. Until then it shows the stable revision.
+    if (!(up || ctx.selects(Side.CANARY, preview))) {
+      ctx.pin(Side.CANARY, stable);
+      ctx.waitForPodsOrAbort(progress(ctx, preview, size));
+      return false;
+    }
+    if (!ctx.pin(Side.CANARY, preview)) {
+      ctx.waitForOrAbort(
+          "PinningPreview",
+          "pointing the preview side at " + preview + ": " + ctx.selection(Side.CANARY));
+      return false;
+    }
+    if (!up) {
       ctx.waitForPodsOrAbort(progress(ctx, preview, size));
       return false;
     }

@@ -177,6 +177,11 @@ final class PlanContext {
     return false;
   }
 
+  /** Whether a side's targets select the revision now (some of them, at least). */
+  boolean selects(Side side, String hash) {
+    return observed.traffic().pinned(side).contains(hash);
+  }
+
   private boolean selected(String hash) {
     return observed.traffic().pinned(Side.STABLE).contains(hash)
         || observed.traffic().pinned(Side.CANARY).contains(hash);

@@ -65,6 +65,25 @@ class BlueGreenPlannerTest {
   }
 
   @Test
+  void thePreviewSideMovesToTheNewRevisionOnlyOnceItsPodsAreAvailable() {
+    var spec = blueGreen(b -> b.prePromotionAnalysis = analysis("smoke"));
+    var cluster = SimulatedCluster.stableOn(spec, V1).holdPods().declare(V2).reconcile();
+
+    assertThat(cluster.replicas(V2)).as("asked for").isEqualTo(5);
+    assertThat(cluster.pins.get(Side.CANARY))
+        .as("the smoke tests' requests find v1's pods meanwhile")
+        .containsExactly(V1);
+    assertThat(cluster.status.stepAnalysisRun).as("nothing judged yet").isNull();
+
+    cluster.podsStart = true;
+    // The pods start during the first reconcile; their readiness is the event of the second.
+    cluster.reconcile().reconcile();
+
+    assertThat(cluster.pins.get(Side.CANARY)).containsExactly(V2);
+    assertThat(cluster.status.stepAnalysisRun.name).isEqualTo("checkout-v2-1-pre-promotion");
+  }
+
+  @Test
   void previewReplicaCountIsThePreviewSizeUntilTheSwitch() {
     var cluster =
         v2Released(
