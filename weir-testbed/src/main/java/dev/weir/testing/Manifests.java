@@ -108,8 +108,9 @@ public final class Manifests {
   }
 
   /**
-   * The CRDs a story needs: Weir's own, every file in crds/ as the build generated them, and
-   * Istio's networking CRDs (VirtualService, DestinationRule), which this module carries.
+   * The CRDs a story needs: Weir's own, every file in crds/ as the build generated them, Istio's
+   * networking CRDs (VirtualService, DestinationRule) and the Gateway API's HTTPRoute, which this
+   * module carries.
    */
   public static List<HasMetadata> crds() {
     var crds = new ArrayList<HasMetadata>();
@@ -121,10 +122,12 @@ public final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (InputStream istio = Manifests.class.getResourceAsStream("/crds/istio-networking.yaml")) {
-      crds.addAll(objects(istio));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (String mesh : List.of("/crds/istio-networking.yaml", "/crds/gateway-api.yaml")) {
+      try (InputStream in = Manifests.class.getResourceAsStream(mesh)) {
+        crds.addAll(objects(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return crds;
   }
