@@ -159,7 +159,15 @@ public final class Manifests {
    * short (10 s) and the measurements quick (every second).
    */
   public static Rollout quickAnalysisCanary(String namespace, String pause) {
-    var rollout = load("examples/canary-analysis/rollout.yaml", Rollout.class);
+    return quickAnalysisCanary("examples/canary-analysis/rollout.yaml", namespace, pause);
+  }
+
+  /**
+   * {@link #quickAnalysisCanary(String, String)} of another example with the same steps and
+   * analyses, such as examples/canary-gateway-api/rollout.yaml.
+   */
+  public static Rollout quickAnalysisCanary(String example, String namespace, String pause) {
+    var rollout = load(example, Rollout.class);
     rollout.getMetadata().setNamespace(namespace);
     var canary = rollout.getSpec().strategy.canary;
     canary.scaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;

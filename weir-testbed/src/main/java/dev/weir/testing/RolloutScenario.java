@@ -12,6 +12,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -181,7 +182,8 @@ public final class RolloutScenario {
    * The canary weight a user sees in the mesh: on the first route of the VirtualService the rollout
    * names, the weight of the destination that reaches the new revision, which is the canary Service
    * (blue-green: the preview Service), or the canary subset when a DestinationRule splits the
-   * traffic.
+   * traffic; with the Gateway API, the weight of that Service's backendRef on the rule of the first
+   * HTTPRoute the rollout names.
    */
   public int canaryWeight() {
     return canaryWeight(rollout());
@@ -194,9 +196,17 @@ public final class RolloutScenario {
         strategy.canary != null
             ? strategy.canary.trafficRouting
             : strategy.blueGreen.trafficRouting;
+    String host =
+        strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
+    if (routing != null && routing.gatewayAPI != null) {
+      var gatewayApi = routing.gatewayAPI;
+      var route =
+          gatewayApi.httpRoute != null ? gatewayApi.httpRoute : gatewayApi.httpRoutes.get(0);
+      return backendWeight(route.name, route.rule, route.ruleIndex, host);
+    }
     if (routing == null || routing.istio == null) {
       throw new IllegalStateException(
-          "rollout " + namespace + "/" + name + " routes no traffic through Istio");
+          "rollout " + namespace + "/" + name + " routes no traffic through a mesh");
     }
     var istio = routing.istio;
     var vs = istio.virtualService != null ? istio.virtualService : istio.virtualServices.get(0);
@@ -204,9 +214,26 @@ public final class RolloutScenario {
     if (istio.destinationRule != null) {
       return subsetWeight(vs.name, route, istio.destinationRule.canarySubsetName);
     }
-    String host =
-        strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
     return canaryWeight(vs.name, route, host);
+  }
+
+  /**
+   * The weight of the backendRef to {@code service} on a rule of an HTTPRoute: the rule of that
+   * name, or at that index, or the route's first; a backendRef without a weight weighs 1, as the
+   * Gateway API says.
+   */
+  public int backendWeight(String httpRoute, String rule, Integer ruleIndex, String service) {
+    var route = client.resources(HTTPRoute.class).inNamespace(namespace).withName(httpRoute).get();
+    var rules = route.getSpec().getRules();
+    var chosen =
+        rule != null
+            ? rules.stream().filter(r -> rule.equals(r.getName())).findFirst().orElseThrow()
+            : rules.get(ruleIndex == null ? 0 : ruleIndex);
+    return chosen.getBackendRefs().stream()
+        .filter(b -> service.equals(b.getName()))
+        .mapToInt(b -> b.getWeight() == null ? 1 : b.getWeight())
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Canary weight of the named route: the weight of the destination whose host is canary. */
