@@ -104,7 +104,7 @@ class ManifestLinterTest {
                 "istio:\n          virtualService: {name: checkout, routes: [primary]}",
                 "gatewayAPI:\n          httpRoute: {name: checkout, rule: primary, ruleIndex: 0}"),
             List.of(
-                "r.yaml:22:55: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
+                "r.yaml:23:65: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
                     + ".ruleIndex: set either rule or ruleIndex")),
         Arguments.of(
             "a Gateway API rule index below 0 (the schema says it)",
@@ -112,7 +112,7 @@ class ManifestLinterTest {
                 "istio:\n          virtualService: {name: checkout, routes: [primary]}",
                 "gatewayAPI:\n          httpRoute: {name: checkout, ruleIndex: -1}"),
             List.of(
-                "r.yaml:22:42: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
+                "r.yaml:23:50: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
                     + ".ruleIndex: must be at least 0, was -1")),
         Arguments.of(
             "a weight that goes back down",
