@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -46,10 +47,10 @@ import org.jboss.logging.Logger;
  * Deployment it takes its template from (a new template is a new revision; its pods count toward
  * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
  * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
- * InvalidSpec at once), and the Services, VirtualServices, DestinationRules and HTTPRoutes it names
- * (a GitOps sync resetting a weight or a selector is put right on the next reconcile). The Istio
- * and Gateway API kinds are watched only where their CRDs are installed; without them Weir still
- * reads them on every reconcile.
+ * InvalidSpec at once), and the Services, VirtualServices, DestinationRules, HTTPRoutes and
+ * GRPCRoutes it names (a GitOps sync resetting a weight or a selector is put right on the next
+ * reconcile). The Istio and Gateway API kinds are watched only where their CRDs are installed;
+ * without them Weir still reads them on every reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -65,7 +66,7 @@ record RolloutEventSources(
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
   private static final String REFERENCES = "weir-references";
   private static final List<String> TRAFFIC_KINDS =
-      List.of("Service", "VirtualService", "DestinationRule", "HTTPRoute");
+      List.of("Service", "VirtualService", "DestinationRule", "HTTPRoute", "GRPCRoute");
 
   static RolloutEventSources create(EventSourceContext<Rollout> context) {
     context.getPrimaryCache().addIndexer(REFERENCES, RolloutEventSources::references);
@@ -111,6 +112,9 @@ record RolloutEventSources(
     }
     if (installed(context, "httproutes.gateway.networking.k8s.io")) {
       sources.add(referenced(context, HTTPRoute.class, "httproutes"));
+    }
+    if (installed(context, "grpcroutes.gateway.networking.k8s.io")) {
+      sources.add(referenced(context, GRPCRoute.class, "grpcroutes"));
     }
     // Notification policies and ledgers wake no rollout: they are read when a rollout's events
     // are told. Without the policies' CRD (an upgrade that skipped it) nothing is told.
@@ -363,7 +367,7 @@ record RolloutEventSources(
     if (gatewayApi != null) {
       GatewayApiRoutes.references("", gatewayApi).stream()
           .filter(ref -> ref.route() != null)
-          .forEach(ref -> keys.add(key("HTTPRoute", ns, ref.route().name)));
+          .forEach(ref -> keys.add(key(ref.kind(), ns, ref.route().name)));
     }
     return keys;
   }

@@ -15,11 +15,12 @@ import java.util.Optional;
 
 /**
  * What one rollout writes of the traffic, that another rollout of its namespace writes too: a
- * Service's selector, a VirtualService route's weights, an HTTPRoute rule's backendRef weights, a
- * DestinationRule's subsets. Two rollouts writing one of them undo each other at every reconcile,
- * and the one that was copied from the other points production traffic at its own pods. The rollout
- * created first keeps what it names; a later one that names any of it is an InvalidSpec naming the
- * field, and writes nothing. Pure: the other rollouts come from the informer's cache.
+ * Service's selector, a VirtualService route's weights, an HTTPRoute's or GRPCRoute's rule's
+ * backendRef weights, a DestinationRule's subsets. Two rollouts writing one of them undo each other
+ * at every reconcile, and the one that was copied from the other points production traffic at its
+ * own pods. The rollout created first keeps what it names; a later one that names any of it is an
+ * InvalidSpec naming the field, and writes nothing. Pure: the other rollouts come from the
+ * informer's cache.
  */
 public final class TrafficClaims {
 
@@ -145,12 +146,13 @@ public final class TrafficClaims {
       if (route == null || route.name == null) {
         continue;
       }
-      String where = "HTTPRoute " + ns + "/" + route.name;
+      String where = reference.kind() + " " + ns + "/" + route.name;
       // A rule left unnamed is the route's only one, so it overlaps any rule of the route.
       String rule =
           route.rule != null ? route.rule : route.ruleIndex != null ? "#" + route.ruleIndex : null;
       String described = rule == null ? "the rule of " + where : "rule '" + rule + "' of " + where;
-      claims.add(new Claim(reference.field() + ".name", "HTTPRoute", route.name, rule, described));
+      claims.add(
+          new Claim(reference.field() + ".name", reference.kind(), route.name, rule, described));
     }
   }
 

@@ -2,7 +2,7 @@ package dev.weir.traffic;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
-import dev.weir.traffic.gatewayapi.HttpRouteRouter;
+import dev.weir.traffic.gatewayapi.GatewayApiRouter;
 import dev.weir.traffic.istio.DestinationRuleRouter;
 import dev.weir.traffic.istio.VirtualServiceRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +54,7 @@ public final class TrafficRouters implements TrafficRouter {
         routers.add(new DestinationRuleRouter(client));
       }
     } else if (routing != null && routing.gatewayAPI != null) {
-      weights = new HttpRouteRouter(client);
+      weights = new GatewayApiRouter(client);
       routers.add(weights);
     }
     return new TrafficRouters(routers, weights, claimed);

@@ -182,6 +182,26 @@ public final class Manifests {
     return rollout;
   }
 
+  /**
+   * The blue-green of {@code example} (examples/blue-green/rollout.yaml or one like it) in {@code
+   * namespace}, as the blue-green stories release it: the old revision kept 3 s after the switch,
+   * an aborted one 1 s, and its analyses measuring every second over 10 s windows, 3 times, after 5
+   * s.
+   */
+  public static Rollout quickBlueGreen(String example, String namespace) {
+    var rollout = load(example, Rollout.class);
+    rollout.getMetadata().setNamespace(namespace);
+    var blueGreen = rollout.getSpec().strategy.blueGreen;
+    blueGreen.scaleDownDelaySeconds = 3;
+    blueGreen.abortScaleDownDelaySeconds = 1;
+    for (var analysis : List.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)) {
+      analysis.args.removeIf(a -> a.name.equals("initial-delay"));
+      addArgs(
+          analysis, Map.of("interval", "1s", "window", "10s", "count", "3", "initial-delay", "5s"));
+    }
+    return rollout;
+  }
+
   private static void addArgs(RolloutAnalysis analysis, Map<String, String> args) {
     args.forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
   }

@@ -12,7 +12,6 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -183,7 +182,7 @@ public final class RolloutScenario {
    * names, the weight of the destination that reaches the new revision, which is the canary Service
    * (blue-green: the preview Service), or the canary subset when a DestinationRule splits the
    * traffic; with the Gateway API, the weight of that Service's backendRef on the rule of the first
-   * HTTPRoute the rollout names.
+   * HTTPRoute (or, with none, GRPCRoute) the rollout names.
    */
   public int canaryWeight() {
     return canaryWeight(rollout());
@@ -200,9 +199,11 @@ public final class RolloutScenario {
         strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
     if (routing != null && routing.gatewayAPI != null) {
       var gatewayApi = routing.gatewayAPI;
-      var route =
-          gatewayApi.httpRoute != null ? gatewayApi.httpRoute : gatewayApi.httpRoutes.get(0);
-      return backendWeight(route.name, route.rule, route.ruleIndex, host);
+      var http = gatewayApi.httpRoute != null ? gatewayApi.httpRoute : first(gatewayApi.httpRoutes);
+      var grpc = gatewayApi.grpcRoute != null ? gatewayApi.grpcRoute : first(gatewayApi.grpcRoutes);
+      var route = http != null ? http : grpc;
+      return backendWeight(
+          http != null ? "HTTPRoute" : "GRPCRoute", route.name, route.rule, route.ruleIndex, host);
     }
     if (routing == null || routing.istio == null) {
       throw new IllegalStateException(
@@ -223,17 +224,34 @@ public final class RolloutScenario {
    * Gateway API says.
    */
   public int backendWeight(String httpRoute, String rule, Integer ruleIndex, String service) {
-    var route = client.resources(HTTPRoute.class).inNamespace(namespace).withName(httpRoute).get();
-    var rules = route.getSpec().getRules();
+    return backendWeight("HTTPRoute", httpRoute, rule, ruleIndex, service);
+  }
+
+  /** {@link #backendWeight(String, String, Integer, String)} of a route of this kind. */
+  @SuppressWarnings("unchecked")
+  public int backendWeight(
+      String kind, String route, String rule, Integer ruleIndex, String service) {
+    var object =
+        client
+            .genericKubernetesResources("gateway.networking.k8s.io/v1", kind)
+            .inNamespace(namespace)
+            .withName(route)
+            .get();
+    List<Map<String, Object>> rules = object.get("spec", "rules");
     var chosen =
         rule != null
-            ? rules.stream().filter(r -> rule.equals(r.getName())).findFirst().orElseThrow()
+            ? rules.stream().filter(r -> rule.equals(r.get("name"))).findFirst().orElseThrow()
             : rules.get(ruleIndex == null ? 0 : ruleIndex);
-    return chosen.getBackendRefs().stream()
-        .filter(b -> service.equals(b.getName()))
-        .mapToInt(b -> b.getWeight() == null ? 1 : b.getWeight())
-        .findFirst()
-        .orElseThrow();
+    return ((List<Map<String, Object>>) chosen.get("backendRefs"))
+        .stream()
+            .filter(b -> service.equals(b.get("name")))
+            .mapToInt(b -> b.get("weight") == null ? 1 : ((Number) b.get("weight")).intValue())
+            .findFirst()
+            .orElseThrow();
+  }
+
+  private static <T> T first(List<T> list) {
+    return list == null || list.isEmpty() ? null : list.get(0);
   }
 
   /** Canary weight of the named route: the weight of the destination whose host is canary. */

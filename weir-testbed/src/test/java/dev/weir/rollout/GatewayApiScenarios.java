@@ -4,24 +4,26 @@ import static dev.weir.testing.RolloutAssert.assertThatRollout;
 import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.api.v1alpha1.AnalysisArgument;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.GatewayApiRoute;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Releases over the Kubernetes Gateway API, judged by the real Prometheus: the canary of
- * examples/canary-gateway-api and the blue-green of examples/blue-green-gateway-api, whose
- * HTTPRoutes the simulated mesh follows as a Gateway would. Weir writes the weights of the stable
- * and canary (active and preview) backendRefs of the route's rule, and nothing else of it.
+ * examples/canary-gateway-api (with a GRPCRoute beside its HTTPRoute in one story) and the
+ * blue-green of examples/blue-green-gateway-api, whose HTTPRoutes the simulated mesh follows as a
+ * Gateway would. Weir writes the weights of the stable and canary (active and preview) backendRefs
+ * of the route's rule, and nothing else of it.
  */
 abstract class GatewayApiScenarios extends MeshStories {
 
@@ -32,23 +34,27 @@ abstract class GatewayApiScenarios extends MeshStories {
   /** The example a story releases: the canary unless it says blue-green. */
   private boolean blueGreen;
 
+  /** A GRPCRoute of the service's gRPC API, named by the canary beside its HTTPRoute. */
+  private boolean withGrpcRoute;
+
+  private static final String GRPC_ROUTE =
+      "weir-testbed/src/test/resources/gateway-api/grpcroute.yaml";
+
   @Override
   Rollout firstRollout() {
     if (!blueGreen) {
-      return Manifests.quickAnalysisCanary(
-          "examples/canary-gateway-api/rollout.yaml", namespace, "5s");
+      var rollout =
+          Manifests.quickAnalysisCanary(
+              "examples/canary-gateway-api/rollout.yaml", namespace, "5s");
+      if (withGrpcRoute) {
+        var grpc = new GatewayApiRoute();
+        grpc.name = "checkout-grpc";
+        grpc.rule = "orders";
+        rollout.getSpec().strategy.canary.trafficRouting.gatewayAPI.grpcRoute = grpc;
+      }
+      return rollout;
     }
-    var rollout = Manifests.load("examples/blue-green-gateway-api/rollout.yaml", Rollout.class);
-    rollout.getMetadata().setNamespace(namespace);
-    var strategy = rollout.getSpec().strategy.blueGreen;
-    strategy.scaleDownDelaySeconds = 3;
-    strategy.abortScaleDownDelaySeconds = 1;
-    for (var analysis : List.of(strategy.prePromotionAnalysis, strategy.postPromotionAnalysis)) {
-      analysis.args.removeIf(a -> a.name.equals("initial-delay"));
-      Map.of("interval", "1s", "window", "10s", "count", "3", "initial-delay", "5s")
-          .forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
-    }
-    return rollout;
+    return Manifests.quickBlueGreen("examples/blue-green-gateway-api/rollout.yaml", namespace);
   }
 
   @Override
@@ -56,8 +62,14 @@ abstract class GatewayApiScenarios extends MeshStories {
     return blueGreen
         ? List.of(
             "examples/blue-green/services.yaml", "examples/blue-green-gateway-api/httproute.yaml")
-        : List.of(
-            "examples/canary-istio/services.yaml", "examples/canary-gateway-api/httproute.yaml");
+        : withGrpcRoute
+            ? List.of(
+                "examples/canary-istio/services.yaml",
+                "examples/canary-gateway-api/httproute.yaml",
+                GRPC_ROUTE)
+            : List.of(
+                "examples/canary-istio/services.yaml",
+                "examples/canary-gateway-api/httproute.yaml");
   }
 
   HTTPRoute route() {
@@ -66,7 +78,7 @@ abstract class GatewayApiScenarios extends MeshStories {
 
   /** The route as applied, less the two weights Weir writes. */
   HTTPRoute withoutWeights(HTTPRoute route) {
-    var spec = io.fabric8.kubernetes.client.utils.Serialization.clone(route.getSpec());
+    var spec = Serialization.clone(route.getSpec());
     spec.getRules().forEach(rule -> rule.getBackendRefs().forEach(b -> b.setWeight(null)));
     var copy = new HTTPRoute();
     copy.setSpec(spec);
@@ -117,16 +129,35 @@ abstract class GatewayApiScenarios extends MeshStories {
   }
 
   @Test
+  void aGrpcRouteNamedBesideTheHttpRouteMovesWithItAtEveryStep() {
+    withGrpcRoute = true;
+    givenStableV1(BUSY);
+    String v2 = whenV2IsReleased(Map.of());
+
+    for (int weight : new int[] {20, 50}) {
+      checkout.awaitStatus(
+          "v2 taking " + weight + " % on both routes",
+          s -> s.verifiedWeight != null && s.verifiedWeight == weight);
+      assertThat(
+              checkout.backendWeight(
+                  "GRPCRoute", "checkout-grpc", "orders", null, "checkout-canary"))
+          .isEqualTo(weight);
+      assertThat(checkout.backendWeight("checkout", "primary", null, "checkout-canary"))
+          .isEqualTo(weight);
+    }
+
+    awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
+    assertThat(
+            checkout.backendWeight("GRPCRoute", "checkout-grpc", "orders", null, "checkout-stable"))
+        .isEqualTo(100);
+    assertThatRollout(checkout).withCanaryWeight(0);
+  }
+
+  @Test
   void aBlueGreenReleaseSwitchesTheHttpRouteAndPromotes() {
     blueGreen = true;
     givenStableV1(BUSY);
-    mesh.sendDirect(BlueGreenScenarios.PREVIEW, 20);
-    prometheus.awaitSeries(
-        "sum(rate(istio_requests_total{destination_service_name=\""
-            + BlueGreenScenarios.PREVIEW
-            + "\",destination_service_namespace=\""
-            + namespace
-            + "\"}[10s])) > 0");
+    smokeTestsTo(BlueGreenScenarios.PREVIEW, 20);
     String v2 = whenV2IsReleased(Map.of());
 
     checkout.awaitStatus(

@@ -11,7 +11,8 @@ public class TrafficRouting {
   public IstioTrafficRouting istio;
 
   @JsonPropertyDescription(
-      "Split traffic with the backendRef weights of Kubernetes Gateway API routes (HTTPRoute)."
+      "Split traffic with the backendRef weights of Kubernetes Gateway API routes (HTTPRoute,"
+          + " GRPCRoute)."
           + " Set either istio or gatewayAPI.")
   public GatewayApiTrafficRouting gatewayAPI;
 }

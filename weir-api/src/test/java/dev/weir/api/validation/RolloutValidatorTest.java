@@ -275,7 +275,7 @@ class RolloutValidatorTest {
             "gatewayAPI without a route",
             s -> gatewayApi(s, new GatewayApiTrafficRouting()),
             GATEWAY_API,
-            "one of httpRoute or httpRoutes is required"),
+            "one of httpRoute, httpRoutes, grpcRoute or grpcRoutes is required"),
         mistake(
             "gatewayAPI route without a name",
             s -> gatewayApi(s, httpRoute(null, "primary", null)),
@@ -301,6 +301,17 @@ class RolloutValidatorTest {
             },
             GATEWAY_API + ".httpRoutes[1].name",
             "the same rule of HTTPRoute 'checkout' is named twice"),
+        mistake(
+            "gatewayAPI grpcRoute and grpcRoutes",
+            s -> {
+              var both = httpRoute("checkout", "primary", null);
+              both.grpcRoute = both.httpRoute;
+              both.grpcRoutes = List.of(both.httpRoute);
+              both.httpRoute = null;
+              gatewayApi(s, both);
+            },
+            GATEWAY_API,
+            "set either grpcRoute or grpcRoutes, not both"),
         mistake(
             "gatewayAPI without a canaryService",
             s -> {
@@ -505,6 +516,14 @@ class RolloutValidatorTest {
                 s -> {
                   s.strategy.canary.maxSurge = new IntOrString("25%");
                   s.strategy.canary.maxUnavailable = new IntOrString(0);
+                }),
+        Arguments.of(
+            "an HTTPRoute and a GRPCRoute of the same name, each by its rule",
+            (Consumer<RolloutSpec>)
+                s -> {
+                  var routes = httpRoute("checkout", "primary", null);
+                  routes.grpcRoute = httpRoute("checkout", "primary", null).httpRoute;
+                  gatewayApi(s, routes);
                 }),
         Arguments.of(
             "an HTTPRoute's rule by name, another route's by index",

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weir.api.v1alpha1.GatewayApiRoute;
 import dev.weir.api.v1alpha1.SpecProblem;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import dev.weir.traffic.gatewayapi.RouteRules.Backend;
+import dev.weir.traffic.gatewayapi.RouteRules.Rule;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The pure half of the Gateway API router: which rule of an HTTPRoute a reference names and where
- * in it the stable and canary backendRefs are, the canary weight they hold, and the JSON patch that
- * writes a weight plan to exactly those two {@code weight} fields.
+ * The pure half of the Gateway API router: which rule of a route (HTTPRoute or GRPCRoute) a
+ * reference names and where in it the stable and canary backendRefs are, the canary weight they
+ * hold, and the JSON patch that writes a weight plan to exactly those two {@code weight} fields.
  *
  * <p>Gateway API weights are proportional and a backendRef without one weighs 1. Weir writes the
  * two as percentages (canary {@code w}, stable {@code 100 - w}), so a read-back is verified only
@@ -38,13 +37,13 @@ public final class BackendWeights {
    * naming {@code field} (the reference's field) when the rule or a backendRef is missing.
    */
   public static Optional<ManagedRule> resolve(
-      HTTPRoute route,
+      RouteRules route,
       GatewayApiRoute reference,
       String field,
       Backends backends,
       List<SpecProblem> problems) {
-    List<HTTPRouteRule> rules = rules(route);
-    String where = "HTTPRoute " + backends.namespace() + "/" + reference.name;
+    List<Rule> rules = route.rules();
+    String where = route.kind() + " " + backends.namespace() + "/" + reference.name;
     int index;
     String ruleField;
     if (reference.rule != null) {
@@ -76,13 +75,13 @@ public final class BackendWeights {
       }
       index = 0;
     }
-    HTTPRouteRule rule = rules.get(index);
-    List<HTTPBackendRef> refs = rule.getBackendRefs() == null ? List.of() : rule.getBackendRefs();
+    Rule rule = rules.get(index);
+    List<Backend> refs = rule.backendRefs();
     int stable = backendIndex(refs, backends.stableService(), backends.namespace());
     int canary = backendIndex(refs, backends.canaryService(), backends.namespace());
     if (stable < 0 || canary < 0) {
       String missing = stable < 0 ? backends.stableService() : backends.canaryService();
-      String ruleName = rule.getName() == null ? "#" + index : "'" + rule.getName() + "'";
+      String ruleName = rule.name() == null ? "#" + index : "'" + rule.name() + "'";
       problems.add(
           new SpecProblem(
               ruleField,
@@ -95,15 +94,15 @@ public final class BackendWeights {
                   + "'"));
       return Optional.empty();
     }
-    return Optional.of(new ManagedRule(index, rule.getName(), stable, canary));
+    return Optional.of(new ManagedRule(index, rule.name(), stable, canary));
   }
 
   /**
    * The canary's weight in percent on a managed rule as read, or null when the two weights do not
    * sum to 100 (not a weight Weir wrote, or someone else's since).
    */
-  public static Integer canaryWeight(HTTPRoute route, ManagedRule rule) {
-    var refs = rules(route).get(rule.ruleIndex()).getBackendRefs();
+  public static Integer canaryWeight(RouteRules route, ManagedRule rule) {
+    var refs = route.rules().get(rule.ruleIndex()).backendRefs();
     int stable = weight(refs.get(rule.stable()));
     int canary = weight(refs.get(rule.canary()));
     return stable + canary == 100 ? canary : null;
@@ -132,16 +131,9 @@ public final class BackendWeights {
     return patch;
   }
 
-  private static List<HTTPRouteRule> rules(HTTPRoute route) {
-    if (route.getSpec() == null || route.getSpec().getRules() == null) {
-      return List.of();
-    }
-    return route.getSpec().getRules();
-  }
-
-  private static int indexOf(List<HTTPRouteRule> rules, String name) {
+  private static int indexOf(List<Rule> rules, String name) {
     for (int i = 0; i < rules.size(); i++) {
-      if (name.equals(rules.get(i).getName())) {
+      if (name.equals(rules.get(i).name())) {
         return i;
       }
     }
@@ -150,13 +142,13 @@ public final class BackendWeights {
 
   // A backendRef is a Service of the route's namespace unless its group, kind or namespace say
   // otherwise.
-  private static int backendIndex(List<HTTPBackendRef> refs, String service, String namespace) {
+  private static int backendIndex(List<Backend> refs, String service, String namespace) {
     for (int i = 0; i < refs.size(); i++) {
       var ref = refs.get(i);
-      boolean core = ref.getGroup() == null || ref.getGroup().isEmpty();
-      boolean isService = ref.getKind() == null || "Service".equals(ref.getKind());
-      boolean here = ref.getNamespace() == null || namespace.equals(ref.getNamespace());
-      if (core && isService && here && service.equals(ref.getName())) {
+      boolean core = ref.group() == null || ref.group().isEmpty();
+      boolean isService = ref.kind() == null || "Service".equals(ref.kind());
+      boolean here = ref.namespace() == null || namespace.equals(ref.namespace());
+      if (core && isService && here && service.equals(ref.name())) {
         return i;
       }
     }
@@ -164,8 +156,8 @@ public final class BackendWeights {
   }
 
   // The Gateway API's default: a backendRef without a weight weighs 1.
-  private static int weight(HTTPBackendRef ref) {
-    return ref.getWeight() == null ? 1 : ref.getWeight();
+  private static int weight(Backend ref) {
+    return ref.weight() == null ? 1 : ref.weight();
   }
 
   private static void test(ArrayNode patch, String path, String value) {

@@ -6,6 +6,7 @@ import dev.weir.api.v1alpha1.GatewayApiRoute;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.gatewayapi.BackendWeights.Backends;
 import dev.weir.traffic.gatewayapi.BackendWeights.ManagedRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class BackendWeightsTest {
   private final List<SpecProblem> problems = new ArrayList<>();
 
   private Optional<ManagedRule> resolve(HTTPRoute route, GatewayApiRoute reference) {
-    return BackendWeights.resolve(route, reference, FIELD, CHECKOUT, problems);
+    return BackendWeights.resolve(RouteRules.of(route), reference, FIELD, CHECKOUT, problems);
   }
 
   /** A second rule in front of the example's: stable and canary in the other order. */
@@ -161,8 +162,37 @@ class BackendWeightsTest {
             });
 
     // A backendRef without a weight weighs 1, as the Gateway API says.
-    assertThat(BackendWeights.canaryWeight(route, new ManagedRule(0, "primary", 0, 1)))
+    assertThat(
+            BackendWeights.canaryWeight(RouteRules.of(route), new ManagedRule(0, "primary", 0, 1)))
         .isEqualTo(read);
+  }
+
+  @Test
+  void aGrpcRouteIsReadTheSameWayAndNamedByItsKind() {
+    var route =
+        Serialization.unmarshal(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata: {name: checkout, namespace: shop}
+            spec:
+              rules:
+                - matches: [{method: {service: shop.Checkout}}]
+                  backendRefs:
+                    - {name: checkout-canary, port: 9090, weight: 30}
+                    - {name: checkout-stable, port: 9090, weight: 70}
+            """,
+            GRPCRoute.class);
+    var rules = RouteRules.of(route);
+
+    var rule = BackendWeights.resolve(rules, reference(null, null), FIELD, CHECKOUT, problems);
+
+    assertThat(rule).contains(new ManagedRule(0, null, 1, 0));
+    assertThat(BackendWeights.canaryWeight(rules, rule.get())).isEqualTo(30);
+    BackendWeights.resolve(rules, reference("web", null), FIELD, CHECKOUT, problems);
+    assertThat(problems)
+        .extracting(SpecProblem::message)
+        .containsExactly("rule 'web' not found in GRPCRoute shop/checkout");
   }
 
   @Test

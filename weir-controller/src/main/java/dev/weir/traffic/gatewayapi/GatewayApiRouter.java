@@ -4,32 +4,36 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.GatewayApiRoutes;
+import dev.weir.api.validation.GatewayApiRoutes.Reference;
 import dev.weir.traffic.ReleaseSides;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import dev.weir.traffic.gatewayapi.BackendWeights.Backends;
 import dev.weir.traffic.gatewayapi.BackendWeights.ManagedRule;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Splits traffic with the weights of the stable and canary backendRefs of named rules of one or
- * more Gateway API HTTPRoutes. Only those two weights of each rule are written, by a JSON patch as
- * Weir's field manager (see {@link BackendWeights#patch}); everything else of the route stays with
- * whoever applied it.
+ * more Gateway API routes, HTTPRoutes and GRPCRoutes. Only those two weights of each rule are
+ * written, by a JSON patch as Weir's field manager (see {@link BackendWeights#patch}); everything
+ * else of the route stays with whoever applied it.
  */
-public final class HttpRouteRouter implements TrafficRouter {
+public final class GatewayApiRouter implements TrafficRouter {
 
   private final KubernetesClient client;
 
-  public HttpRouteRouter(KubernetesClient client) {
+  public GatewayApiRouter(KubernetesClient client) {
     this.client = client;
   }
 
@@ -39,16 +43,17 @@ public final class HttpRouteRouter implements TrafficRouter {
     var weights = new HashSet<Integer>();
     boolean verified = true;
     for (var reference : references(rollout)) {
-      var route = fetch(rollout, reference.route().name);
+      var route = fetch(rollout, reference);
       if (route == null) {
         problems.add(notFound(rollout, reference));
         continue;
       }
+      var rules = RouteRules.of(route);
       var rule =
           BackendWeights.resolve(
-              route, reference.route(), reference.field(), backends(rollout), problems);
+              rules, reference.route(), reference.field(), backends(rollout), problems);
       if (rule.isPresent()) {
-        Integer weight = BackendWeights.canaryWeight(route, rule.get());
+        Integer weight = BackendWeights.canaryWeight(rules, rule.get());
         verified &= weight != null;
         weights.add(weight);
       }
@@ -60,22 +65,25 @@ public final class HttpRouteRouter implements TrafficRouter {
   @Override
   public void setWeight(Rollout rollout, int canaryWeight) {
     var backends = backends(rollout);
-    // One patch per route, all its managed rules at once: a route named twice (two rules) is
-    // written once.
-    var byRoute = new java.util.LinkedHashMap<String, List<GatewayApiRoutes.Reference>>();
+    // One patch per route, all its managed rules at once: a route named twice (two of its rules)
+    // is written once.
+    var byRoute = new LinkedHashMap<String, List<Reference>>();
     for (var reference : references(rollout)) {
-      byRoute.computeIfAbsent(reference.route().name, n -> new ArrayList<>()).add(reference);
+      byRoute
+          .computeIfAbsent(reference.kind() + "/" + reference.route().name, n -> new ArrayList<>())
+          .add(reference);
     }
-    for (var entry : byRoute.entrySet()) {
-      var route = fetch(rollout, entry.getKey());
+    for (var references : byRoute.values()) {
+      var route = fetch(rollout, references.get(0));
       if (route == null) {
-        throw new IllegalStateException(notFound(rollout, entry.getValue().get(0)).toString());
+        throw new IllegalStateException(notFound(rollout, references.get(0)).toString());
       }
+      var rules = RouteRules.of(route);
       var problems = new ArrayList<SpecProblem>();
-      var rules = new ArrayList<ManagedRule>();
-      for (var reference : entry.getValue()) {
-        BackendWeights.resolve(route, reference.route(), reference.field(), backends, problems)
-            .ifPresent(rules::add);
+      var managed = new ArrayList<ManagedRule>();
+      for (var reference : references) {
+        BackendWeights.resolve(rules, reference.route(), reference.field(), backends, problems)
+            .ifPresent(managed::add);
       }
       if (!problems.isEmpty()) {
         throw new IllegalStateException(problems.get(0).toString());
@@ -88,7 +96,7 @@ public final class HttpRouteRouter implements TrafficRouter {
                   .withPatchType(PatchType.JSON)
                   .withFieldManager(WellKnownNames.FIELD_MANAGER)
                   .build(),
-              BackendWeights.patch(rules, backends, canaryWeight).toString());
+              BackendWeights.patch(managed, backends, canaryWeight).toString());
     }
   }
 
@@ -97,16 +105,18 @@ public final class HttpRouteRouter implements TrafficRouter {
     // Weights only: the revisions are pinned by the Services' selectors.
   }
 
-  private HTTPRoute fetch(Rollout rollout, String name) {
+  private HasMetadata fetch(Rollout rollout, Reference reference) {
+    var kind =
+        GatewayApiRoutes.GRPC_ROUTE.equals(reference.kind()) ? GRPCRoute.class : HTTPRoute.class;
     return client
-        .resources(HTTPRoute.class)
+        .resources(kind)
         .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(name)
+        .withName(reference.route().name)
         .get();
   }
 
-  /** The route references of the rollout's spec, with their fields. */
-  public static List<GatewayApiRoutes.Reference> references(Rollout rollout) {
+  /** The route references of the rollout's spec, with their kinds and fields. */
+  public static List<Reference> references(Rollout rollout) {
     return GatewayApiRoutes.references(
         ReleaseSides.strategyField(rollout) + ".trafficRouting.gatewayAPI",
         ReleaseSides.routing(rollout).gatewayAPI);
@@ -119,10 +129,11 @@ public final class HttpRouteRouter implements TrafficRouter {
         ReleaseSides.service(rollout, Side.CANARY));
   }
 
-  private static SpecProblem notFound(Rollout rollout, GatewayApiRoutes.Reference reference) {
+  private static SpecProblem notFound(Rollout rollout, Reference reference) {
     return new SpecProblem(
         reference.field() + ".name",
-        "HTTPRoute "
+        reference.kind()
+            + " "
             + rollout.getMetadata().getNamespace()
             + "/"
             + reference.route().name
