@@ -11,6 +11,7 @@ import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.TrafficRouting;
+import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.notify.NotificationLedger;
 import dev.weir.notify.NotificationSources;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
@@ -21,6 +22,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -44,10 +47,10 @@ import org.jboss.logging.Logger;
  * Deployment it takes its template from (a new template is a new revision; its pods count toward
  * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
  * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
- * InvalidSpec at once), and the Services, VirtualServices and DestinationRules it names (a GitOps
- * sync resetting a weight or a selector is put right on the next reconcile). The Istio kinds are
- * watched only where their CRDs are installed; without them Weir still reads them on every
- * reconcile.
+ * InvalidSpec at once), and the Services, VirtualServices, DestinationRules, HTTPRoutes and
+ * GRPCRoutes it names (a GitOps sync resetting a weight or a selector is put right on the next
+ * reconcile). The Istio and Gateway API kinds are watched only where their CRDs are installed;
+ * without them Weir still reads them on every reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -63,7 +66,7 @@ record RolloutEventSources(
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
   private static final String REFERENCES = "weir-references";
   private static final List<String> TRAFFIC_KINDS =
-      List.of("Service", "VirtualService", "DestinationRule");
+      List.of("Service", "VirtualService", "DestinationRule", "HTTPRoute", "GRPCRoute");
 
   static RolloutEventSources create(EventSourceContext<Rollout> context) {
     context.getPrimaryCache().addIndexer(REFERENCES, RolloutEventSources::references);
@@ -106,6 +109,12 @@ record RolloutEventSources(
     }
     if (installed(context, "destinationrules.networking.istio.io")) {
       sources.add(referenced(context, DestinationRule.class, "destinationrules"));
+    }
+    if (installed(context, "httproutes.gateway.networking.k8s.io")) {
+      sources.add(referenced(context, HTTPRoute.class, "httproutes"));
+    }
+    if (installed(context, "grpcroutes.gateway.networking.k8s.io")) {
+      sources.add(referenced(context, GRPCRoute.class, "grpcroutes"));
     }
     // Notification policies and ledgers wake no rollout: they are read when a rollout's events
     // are told. Without the policies' CRD (an upgrade that skipped it) nothing is told.
@@ -353,6 +362,12 @@ record RolloutEventSources(
       if (istio.destinationRule != null) {
         keys.add(key("DestinationRule", ns, istio.destinationRule.name));
       }
+    }
+    var gatewayApi = routing == null ? null : routing.gatewayAPI;
+    if (gatewayApi != null) {
+      GatewayApiRoutes.references("", gatewayApi).stream()
+          .filter(ref -> ref.route() != null)
+          .forEach(ref -> keys.add(key(ref.kind(), ns, ref.route().name)));
     }
     return keys;
   }

@@ -1,8 +1,10 @@
 package dev.weir.traffic;
 
+import dev.weir.api.v1alpha1.GatewayApiTrafficRouting;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.validation.GatewayApiRoutes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,11 +15,12 @@ import java.util.Optional;
 
 /**
  * What one rollout writes of the traffic, that another rollout of its namespace writes too: a
- * Service's selector, a VirtualService route's weights, a DestinationRule's subsets. Two rollouts
- * writing one of them undo each other at every reconcile, and the one that was copied from the
- * other points production traffic at its own pods. The rollout created first keeps what it names; a
- * later one that names any of it is an InvalidSpec naming the field, and writes nothing. Pure: the
- * other rollouts come from the informer's cache.
+ * Service's selector, a VirtualService route's weights, an HTTPRoute's or GRPCRoute's rule's
+ * backendRef weights, a DestinationRule's subsets. Two rollouts writing one of them undo each other
+ * at every reconcile, and the one that was copied from the other points production traffic at its
+ * own pods. The rollout created first keeps what it names; a later one that names any of it is an
+ * InvalidSpec naming the field, and writes nothing. Pure: the other rollouts come from the
+ * informer's cache.
  */
 public final class TrafficClaims {
 
@@ -109,6 +112,9 @@ public final class TrafficClaims {
       }
     }
     var routing = ReleaseSides.routing(rollout);
+    if (routing != null && routing.gatewayAPI != null) {
+      httpRoutes(ReleaseSides.strategyField(rollout), routing.gatewayAPI, ns, claims);
+    }
     var istio = routing == null ? null : routing.istio;
     if (istio == null) {
       return claims;
@@ -130,6 +136,24 @@ public final class TrafficClaims {
               "DestinationRule " + ns + "/" + istio.destinationRule.name));
     }
     return claims;
+  }
+
+  private static void httpRoutes(
+      String strategyField, GatewayApiTrafficRouting gatewayApi, String ns, List<Claim> claims) {
+    for (var reference :
+        GatewayApiRoutes.references(strategyField + ".trafficRouting.gatewayAPI", gatewayApi)) {
+      var route = reference.route();
+      if (route == null || route.name == null) {
+        continue;
+      }
+      String where = reference.kind() + " " + ns + "/" + route.name;
+      // A rule left unnamed is the route's only one, so it overlaps any rule of the route.
+      String rule =
+          route.rule != null ? route.rule : route.ruleIndex != null ? "#" + route.ruleIndex : null;
+      String described = rule == null ? "the rule of " + where : "rule '" + rule + "' of " + where;
+      claims.add(
+          new Claim(reference.field() + ".name", reference.kind(), route.name, rule, described));
+    }
   }
 
   private static void routes(String field, IstioVirtualService vs, String ns, List<Claim> claims) {

@@ -2,6 +2,7 @@ package dev.weir.traffic;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.gatewayapi.GatewayApiRouter;
 import dev.weir.traffic.istio.DestinationRuleRouter;
 import dev.weir.traffic.istio.VirtualServiceRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,8 +15,9 @@ import java.util.Set;
 
 /**
  * The routers a rollout's spec asks for, acting as one: Services always (when named), the Istio
- * VirtualServices and DestinationRule when trafficRouting names them. What another rollout already
- * writes ({@link TrafficClaims}) is observed as a problem of the spec, like a missing Service.
+ * VirtualServices and DestinationRule or the Gateway API HTTPRoutes when trafficRouting names them.
+ * What another rollout already writes ({@link TrafficClaims}) is observed as a problem of the spec,
+ * like a missing Service.
  */
 public final class TrafficRouters implements TrafficRouter {
 
@@ -51,6 +53,9 @@ public final class TrafficRouters implements TrafficRouter {
       if (routing.istio.destinationRule != null) {
         routers.add(new DestinationRuleRouter(client));
       }
+    } else if (routing != null && routing.gatewayAPI != null) {
+      weights = new GatewayApiRouter(client);
+      routers.add(weights);
     }
     return new TrafficRouters(routers, weights, claimed);
   }

@@ -2,6 +2,8 @@ package dev.weir.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.api.v1alpha1.GatewayApiRoute;
+import dev.weir.api.v1alpha1.GatewayApiTrafficRouting;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -102,6 +104,44 @@ class TrafficClaimsTest {
 
     assertThat(fields(TrafficClaims.problems(whole, List.of(FIRST))))
         .containsExactly(CANARY + ".trafficRouting.istio.virtualService.name");
+  }
+
+  /** A rollout with Services of its own on HTTPRoute checkout, picking the rule as given. */
+  private static Rollout onHttpRoute(String name, String created, String rule, Integer index) {
+    return checkout(
+        name,
+        created,
+        r -> {
+          var canary = r.getSpec().strategy.canary;
+          canary.stableService = name + "-stable";
+          canary.canaryService = name + "-canary";
+          var route = new GatewayApiRoute();
+          route.name = "checkout";
+          route.rule = rule;
+          route.ruleIndex = index;
+          canary.trafficRouting.istio = null;
+          canary.trafficRouting.gatewayAPI = new GatewayApiTrafficRouting();
+          canary.trafficRouting.gatewayAPI.httpRoute = route;
+        });
+  }
+
+  @Test
+  void theSameRuleOfAnHttpRouteIsKeptByTheRolloutCreatedFirst() {
+    var first = onHttpRoute("web", "2026-01-01T10:00:00Z", "primary", null);
+    var later = onHttpRoute("web-copy", "2026-01-01T10:05:00Z", "primary", null);
+    var otherRule = onHttpRoute("api", "2026-01-01T10:05:00Z", "api", null);
+    var wholeRoute = onHttpRoute("all", "2026-01-01T10:05:00Z", null, null);
+
+    var problems = TrafficClaims.problems(later, List.of(first));
+
+    assertThat(fields(problems))
+        .containsExactly(CANARY + ".trafficRouting.gatewayAPI.httpRoute.name");
+    assertThat(problems.get(0).message())
+        .startsWith("rule 'primary' of HTTPRoute shop/checkout is written by Rollout shop/web,");
+    assertThat(TrafficClaims.problems(otherRule, List.of(first))).isEmpty();
+    assertThat(fields(TrafficClaims.problems(wholeRoute, List.of(first))))
+        .as("a route named without its rule is its only rule, which the first one writes")
+        .containsExactly(CANARY + ".trafficRouting.gatewayAPI.httpRoute.name");
   }
 
   @Test

@@ -108,8 +108,9 @@ public final class Manifests {
   }
 
   /**
-   * The CRDs a story needs: Weir's own, every file in crds/ as the build generated them, and
-   * Istio's networking CRDs (VirtualService, DestinationRule), which this module carries.
+   * The CRDs a story needs: Weir's own, every file in crds/ as the build generated them, Istio's
+   * networking CRDs (VirtualService, DestinationRule) and the Gateway API's HTTPRoute, which this
+   * module carries.
    */
   public static List<HasMetadata> crds() {
     var crds = new ArrayList<HasMetadata>();
@@ -121,10 +122,12 @@ public final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (InputStream istio = Manifests.class.getResourceAsStream("/crds/istio-networking.yaml")) {
-      crds.addAll(objects(istio));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (String mesh : List.of("/crds/istio-networking.yaml", "/crds/gateway-api.yaml")) {
+      try (InputStream in = Manifests.class.getResourceAsStream(mesh)) {
+        crds.addAll(objects(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return crds;
   }
@@ -156,7 +159,15 @@ public final class Manifests {
    * short (10 s) and the measurements quick (every second).
    */
   public static Rollout quickAnalysisCanary(String namespace, String pause) {
-    var rollout = load("examples/canary-analysis/rollout.yaml", Rollout.class);
+    return quickAnalysisCanary("examples/canary-analysis/rollout.yaml", namespace, pause);
+  }
+
+  /**
+   * {@link #quickAnalysisCanary(String, String)} of another example with the same steps and
+   * analyses, such as examples/canary-gateway-api/rollout.yaml.
+   */
+  public static Rollout quickAnalysisCanary(String example, String namespace, String pause) {
+    var rollout = load(example, Rollout.class);
     rollout.getMetadata().setNamespace(namespace);
     var canary = rollout.getSpec().strategy.canary;
     canary.scaleDownDelaySeconds = COMPRESSED_DELAY_SECONDS;
@@ -168,6 +179,26 @@ public final class Manifests {
         .filter(s -> s.analysis != null)
         .forEach(s -> addArgs(s.analysis, QUICK_STEP_ANALYSIS));
     addArgs(canary.analysis, QUICK_BACKGROUND_ANALYSIS);
+    return rollout;
+  }
+
+  /**
+   * The blue-green of {@code example} (examples/blue-green/rollout.yaml or one like it) in {@code
+   * namespace}, as the blue-green stories release it: the old revision kept 3 s after the switch,
+   * an aborted one 1 s, and its analyses measuring every second over 10 s windows, 3 times, after 5
+   * s.
+   */
+  public static Rollout quickBlueGreen(String example, String namespace) {
+    var rollout = load(example, Rollout.class);
+    rollout.getMetadata().setNamespace(namespace);
+    var blueGreen = rollout.getSpec().strategy.blueGreen;
+    blueGreen.scaleDownDelaySeconds = 3;
+    blueGreen.abortScaleDownDelaySeconds = 1;
+    for (var analysis : List.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)) {
+      analysis.args.removeIf(a -> a.name.equals("initial-delay"));
+      addArgs(
+          analysis, Map.of("interval", "1s", "window", "10s", "count", "3", "initial-delay", "5s"));
+    }
     return rollout;
   }
 

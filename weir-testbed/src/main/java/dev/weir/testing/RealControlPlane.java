@@ -13,6 +13,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -43,9 +44,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real Kubernetes control plane for the tests: etcd, kube-apiserver and kube-controller-manager
  * (ReplicaSet, garbage-collector, namespace... controllers) started by {@code hack/kube-up.sh} on
- * loopback ports, with Weir's CRDs from {@code crds/} and Istio's networking CRDs installed, and an
- * identity for Weir's controller bound to the ClusterRole the Helm chart ships (built from {@code
- * helm/weir/files/rbac-rules.yaml} and {@code secret-rules.yaml}, nothing added).
+ * loopback ports, with Weir's CRDs from {@code crds/}, Istio's networking CRDs and the Gateway
+ * API's HTTPRoute installed, and an identity for Weir's controller bound to the ClusterRole the
+ * Helm chart ships (built from {@code helm/weir/files/rbac-rules.yaml} and {@code
+ * secret-rules.yaml}, nothing added).
  *
  * <p>Started once per test JVM by the first {@link #shared()} and shared by every test class; a
  * shutdown hook stops it when the JVM ends, whether the tests passed or not, and a watchdog process
@@ -379,8 +381,9 @@ public final class RealControlPlane {
 
   /**
    * Removes what a scenario leaves in {@code namespace} (rollouts, Deployments, ReplicaSets, pods,
-   * Services, VirtualServices, DestinationRules, Events) and waits until it is gone; keeps the
-   * namespace. Faster than deleting the namespace, whose controller waits out pod grace periods.
+   * Services, VirtualServices, DestinationRules, HTTPRoutes, Events) and waits until it is gone;
+   * keeps the namespace. Faster than deleting the namespace, whose controller waits out pod grace
+   * periods.
    */
   public void clean(String namespace) {
     var c = admin;
@@ -396,6 +399,7 @@ public final class RealControlPlane {
     c.services().inNamespace(namespace).delete();
     c.resources(VirtualService.class).inNamespace(namespace).delete();
     c.resources(DestinationRule.class).inNamespace(namespace).delete();
+    c.resources(HTTPRoute.class).inNamespace(namespace).delete();
     c.resources(AnalysisRun.class).inNamespace(namespace).delete();
     c.resources(AnalysisTemplate.class).inNamespace(namespace).delete();
     c.resources(NotificationPolicy.class).inNamespace(namespace).delete();
@@ -432,6 +436,7 @@ public final class RealControlPlane {
             c.services().inNamespace(namespace).list().getItems(),
             c.resources(VirtualService.class).inNamespace(namespace).list().getItems(),
             c.resources(DestinationRule.class).inNamespace(namespace).list().getItems(),
+            c.resources(HTTPRoute.class).inNamespace(namespace).list().getItems(),
             c.v1().events().inNamespace(namespace).list().getItems())
         .flatMap(List::stream)
         .map(o -> o.getKind() + " " + o.getMetadata().getName())

@@ -181,7 +181,8 @@ public final class RolloutScenario {
    * The canary weight a user sees in the mesh: on the first route of the VirtualService the rollout
    * names, the weight of the destination that reaches the new revision, which is the canary Service
    * (blue-green: the preview Service), or the canary subset when a DestinationRule splits the
-   * traffic.
+   * traffic; with the Gateway API, the weight of that Service's backendRef on the rule of the first
+   * HTTPRoute (or, with none, GRPCRoute) the rollout names.
    */
   public int canaryWeight() {
     return canaryWeight(rollout());
@@ -194,9 +195,19 @@ public final class RolloutScenario {
         strategy.canary != null
             ? strategy.canary.trafficRouting
             : strategy.blueGreen.trafficRouting;
+    String host =
+        strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
+    if (routing != null && routing.gatewayAPI != null) {
+      var gatewayApi = routing.gatewayAPI;
+      var http = gatewayApi.httpRoute != null ? gatewayApi.httpRoute : first(gatewayApi.httpRoutes);
+      var grpc = gatewayApi.grpcRoute != null ? gatewayApi.grpcRoute : first(gatewayApi.grpcRoutes);
+      var route = http != null ? http : grpc;
+      return backendWeight(
+          http != null ? "HTTPRoute" : "GRPCRoute", route.name, route.rule, route.ruleIndex, host);
+    }
     if (routing == null || routing.istio == null) {
       throw new IllegalStateException(
-          "rollout " + namespace + "/" + name + " routes no traffic through Istio");
+          "rollout " + namespace + "/" + name + " routes no traffic through a mesh");
     }
     var istio = routing.istio;
     var vs = istio.virtualService != null ? istio.virtualService : istio.virtualServices.get(0);
@@ -204,9 +215,43 @@ public final class RolloutScenario {
     if (istio.destinationRule != null) {
       return subsetWeight(vs.name, route, istio.destinationRule.canarySubsetName);
     }
-    String host =
-        strategy.canary != null ? strategy.canary.canaryService : strategy.blueGreen.previewService;
     return canaryWeight(vs.name, route, host);
+  }
+
+  /**
+   * The weight of the backendRef to {@code service} on a rule of an HTTPRoute: the rule of that
+   * name, or at that index, or the route's first; a backendRef without a weight weighs 1, as the
+   * Gateway API says.
+   */
+  public int backendWeight(String httpRoute, String rule, Integer ruleIndex, String service) {
+    return backendWeight("HTTPRoute", httpRoute, rule, ruleIndex, service);
+  }
+
+  /** {@link #backendWeight(String, String, Integer, String)} of a route of this kind. */
+  @SuppressWarnings("unchecked")
+  public int backendWeight(
+      String kind, String route, String rule, Integer ruleIndex, String service) {
+    var object =
+        client
+            .genericKubernetesResources("gateway.networking.k8s.io/v1", kind)
+            .inNamespace(namespace)
+            .withName(route)
+            .get();
+    List<Map<String, Object>> rules = object.get("spec", "rules");
+    var chosen =
+        rule != null
+            ? rules.stream().filter(r -> rule.equals(r.get("name"))).findFirst().orElseThrow()
+            : rules.get(ruleIndex == null ? 0 : ruleIndex);
+    return ((List<Map<String, Object>>) chosen.get("backendRefs"))
+        .stream()
+            .filter(b -> service.equals(b.get("name")))
+            .mapToInt(b -> b.get("weight") == null ? 1 : ((Number) b.get("weight")).intValue())
+            .findFirst()
+            .orElseThrow();
+  }
+
+  private static <T> T first(List<T> list) {
+    return list == null || list.isEmpty() ? null : list.get(0);
   }
 
   /** Canary weight of the named route: the weight of the destination whose host is canary. */

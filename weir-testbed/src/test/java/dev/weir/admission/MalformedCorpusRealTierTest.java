@@ -21,6 +21,7 @@ import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -400,13 +401,15 @@ class MalformedCorpusRealTierTest {
   void weirWroteOnlyTheReleasesOwnRoutesAndServices() {
     var admin = cluster.admin();
     var written = new LinkedHashMap<String, Boolean>();
-    Stream.concat(
-            admin.resources(VirtualService.class).inNamespace(NAMESPACE).list().getItems().stream(),
-            admin.services().inNamespace(NAMESPACE).list().getItems().stream())
+    Stream.of(
+            admin.resources(VirtualService.class).inNamespace(NAMESPACE).list().getItems(),
+            admin.resources(HTTPRoute.class).inNamespace(NAMESPACE).list().getItems(),
+            admin.services().inNamespace(NAMESPACE).list().getItems())
+        .flatMap(List::stream)
         .forEach(o -> written.put(o.getKind() + "/" + o.getMetadata().getName(), writtenByWeir(o)));
 
     assertThat(written)
-        .as("whether Weir's field manager wrote each VirtualService and Service")
+        .as("whether Weir's field manager wrote each VirtualService, HTTPRoute and Service")
         .containsEntry("VirtualService/checkout", true)
         .containsEntry("Service/checkout-stable", true)
         .containsEntry("Service/checkout-canary", true)

@@ -47,16 +47,7 @@ abstract class BlueGreenScenarios extends MeshStories {
 
   @Override
   Rollout firstRollout() {
-    var rollout = Manifests.load("examples/blue-green/rollout.yaml", Rollout.class);
-    rollout.getMetadata().setNamespace(namespace);
-    var blueGreen = rollout.getSpec().strategy.blueGreen;
-    blueGreen.scaleDownDelaySeconds = 3;
-    blueGreen.abortScaleDownDelaySeconds = 1;
-    for (var analysis : List.of(blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis)) {
-      analysis.args.removeIf(a -> a.name.equals("initial-delay"));
-      Map.of("interval", "1s", "window", "10s", "count", "3", "initial-delay", "5s")
-          .forEach((name, value) -> analysis.args.add(new AnalysisArgument(name, value)));
-    }
+    var rollout = Manifests.quickBlueGreen("examples/blue-green/rollout.yaml", namespace);
     adjust.accept(rollout);
     return rollout;
   }
@@ -65,14 +56,7 @@ abstract class BlueGreenScenarios extends MeshStories {
   void givenActiveV1(Consumer<Rollout> adjust) {
     this.adjust = adjust;
     givenStableV1(BUSY);
-    mesh.sendDirect(PREVIEW, 20);
-    // The smoke tests' requests are in Prometheus before any preview is judged by them.
-    prometheus.awaitSeries(
-        "sum(rate(istio_requests_total{destination_service_name=\""
-            + PREVIEW
-            + "\",destination_service_namespace=\""
-            + namespace
-            + "\"}[10s])) > 0");
+    smokeTestsTo(PREVIEW, 20);
   }
 
   AnalysisPhase phaseOf(String site) {

@@ -96,6 +96,20 @@ abstract class MeshStories extends ReleaseStories {
             + "\"}[10s])) > 0");
   }
 
+  /**
+   * Smoke tests sending {@code rps} requests a second straight to {@code service}, their requests
+   * in Prometheus before anything is judged by them.
+   */
+  void smokeTestsTo(String service, double rps) {
+    mesh.sendDirect(service, rps);
+    prometheus.awaitSeries(
+        "sum(rate(istio_requests_total{destination_service_name=\""
+            + service
+            + "\",destination_service_namespace=\""
+            + namespace
+            + "\"}[10s])) > 0");
+  }
+
   /** Weir's own metrics, as Prometheus would scrape them now. */
   Scrape scrape() {
     return new Scrape(weir.scrapeMetrics());

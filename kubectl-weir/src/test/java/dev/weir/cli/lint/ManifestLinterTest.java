@@ -99,6 +99,22 @@ class ManifestLinterTest {
                 "r.yaml:18:5: error: spec.strategy.canary.stableService: is required with"
                     + " host-level Istio routing")),
         Arguments.of(
+            "a Gateway API rule picked by name and by index",
+            ROLLOUT.replace(
+                "istio:\n          virtualService: {name: checkout, routes: [primary]}",
+                "gatewayAPI:\n          httpRoute: {name: checkout, rule: primary, ruleIndex: 0}"),
+            List.of(
+                "r.yaml:23:65: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
+                    + ".ruleIndex: set either rule or ruleIndex")),
+        Arguments.of(
+            "a Gateway API rule index below 0 (the schema says it)",
+            ROLLOUT.replace(
+                "istio:\n          virtualService: {name: checkout, routes: [primary]}",
+                "gatewayAPI:\n          httpRoute: {name: checkout, ruleIndex: -1}"),
+            List.of(
+                "r.yaml:23:50: error: spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute"
+                    + ".ruleIndex: must be at least 0, was -1")),
+        Arguments.of(
             "a weight that goes back down",
             ROLLOUT.replace("setWeight: 50", "setWeight: 5"),
             List.of(

@@ -9,4 +9,10 @@ public class TrafficRouting {
 
   @JsonPropertyDescription("Split traffic with Istio VirtualService route weights.")
   public IstioTrafficRouting istio;
+
+  @JsonPropertyDescription(
+      "Split traffic with the backendRef weights of Kubernetes Gateway API routes (HTTPRoute,"
+          + " GRPCRoute)."
+          + " Set either istio or gatewayAPI.")
+  public GatewayApiTrafficRouting gatewayAPI;
 }

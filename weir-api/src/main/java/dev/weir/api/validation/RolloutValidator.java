@@ -10,6 +10,7 @@ import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.RolloutAnalysis;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.v1alpha1.TrafficRouting;
 import dev.weir.api.v1alpha1.WorkloadRef;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
@@ -246,11 +247,20 @@ public final class RolloutValidator {
       }
       return;
     }
-    var istio = canary.trafficRouting.istio;
-    if (istio == null) {
-      problems.add(new SpecProblem(field + ".trafficRouting", "istio is required"));
+    if (!oneRouter(field + ".trafficRouting", canary.trafficRouting, problems)) {
       return;
     }
+    var gatewayApi = canary.trafficRouting.gatewayAPI;
+    if (gatewayApi != null) {
+      GatewayApiRoutes.validate(field + ".trafficRouting.gatewayAPI", gatewayApi, problems);
+      requireService(field + ".stableService", canary.stableService, "Gateway API", problems);
+      requireService(field + ".canaryService", canary.canaryService, "Gateway API", problems);
+      if (!blank(canary.stableService) && canary.stableService.equals(canary.canaryService)) {
+        problems.add(new SpecProblem(field + ".canaryService", "must differ from stableService"));
+      }
+      return;
+    }
+    var istio = canary.trafficRouting.istio;
     String routing = field + ".trafficRouting.istio";
     if (istio.virtualService == null
         && (istio.virtualServices == null || istio.virtualServices.isEmpty())) {
@@ -280,6 +290,27 @@ public final class RolloutValidator {
     }
     if (!blank(canary.stableService) && canary.stableService.equals(canary.canaryService)) {
       problems.add(new SpecProblem(field + ".canaryService", "must differ from stableService"));
+    }
+  }
+
+  /** Exactly one router names the routes; false when the spec names none or both. */
+  private static boolean oneRouter(
+      String field, TrafficRouting routing, List<SpecProblem> problems) {
+    if (routing.istio == null && routing.gatewayAPI == null) {
+      problems.add(new SpecProblem(field, "one of istio or gatewayAPI is required"));
+      return false;
+    }
+    if (routing.istio != null && routing.gatewayAPI != null) {
+      problems.add(new SpecProblem(field, "set either istio or gatewayAPI, not both"));
+      return false;
+    }
+    return true;
+  }
+
+  private static void requireService(
+      String field, String service, String router, List<SpecProblem> problems) {
+    if (blank(service)) {
+      problems.add(new SpecProblem(field, "is required with " + router + " traffic routing"));
     }
   }
 
@@ -461,8 +492,12 @@ public final class RolloutValidator {
     if (routing == null) {
       return;
     }
-    if (routing.istio == null) {
-      problems.add(new SpecProblem(field + ".trafficRouting", "istio is required"));
+    if (!oneRouter(field + ".trafficRouting", routing, problems)) {
+      return;
+    }
+    if (routing.gatewayAPI != null) {
+      GatewayApiRoutes.validate(field + ".trafficRouting.gatewayAPI", routing.gatewayAPI, problems);
+      requireService(field + ".previewService", blueGreen.previewService, "Gateway API", problems);
       return;
     }
     var istio = routing.istio;

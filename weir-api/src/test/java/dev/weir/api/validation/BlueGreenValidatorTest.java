@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,6 +116,18 @@ class BlueGreenValidatorTest {
     var spec = example();
     change.accept(spec.strategy.blueGreen);
     assertThat(RolloutValidator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void theGatewayApiExampleIsValidAndNeedsItsPreviewService() {
+    var spec = Examples.rolloutSpec("examples/blue-green-gateway-api/rollout.yaml");
+    assertThat(RolloutValidator.validate(spec)).isEmpty();
+
+    spec.strategy.blueGreen.previewService = null;
+
+    assertThat(RolloutValidator.validate(spec))
+        .singleElement()
+        .hasToString(BG + ".previewService: is required with Gateway API traffic routing");
   }
 
   static Stream<Arguments> valid() {

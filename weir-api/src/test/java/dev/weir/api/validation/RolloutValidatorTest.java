@@ -3,6 +3,8 @@ package dev.weir.api.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.GatewayApiRoute;
+import dev.weir.api.v1alpha1.GatewayApiTrafficRouting;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.RolloutPause;
@@ -34,6 +36,24 @@ class RolloutValidatorTest {
 
   private static final String CANARY = "spec.strategy.canary";
   private static final String ISTIO = CANARY + ".trafficRouting.istio";
+  private static final String GATEWAY_API = CANARY + ".trafficRouting.gatewayAPI";
+
+  /** A gatewayAPI block naming one HTTPRoute, and the rule by name or index. */
+  private static GatewayApiTrafficRouting httpRoute(String name, String rule, Integer ruleIndex) {
+    var route = new GatewayApiRoute();
+    route.name = name;
+    route.rule = rule;
+    route.ruleIndex = ruleIndex;
+    var gatewayApi = new GatewayApiTrafficRouting();
+    gatewayApi.httpRoute = route;
+    return gatewayApi;
+  }
+
+  /** The example's traffic moved from its VirtualService to Gateway API routes. */
+  private static void gatewayApi(RolloutSpec spec, GatewayApiTrafficRouting gatewayApi) {
+    spec.strategy.canary.trafficRouting.istio = null;
+    spec.strategy.canary.trafficRouting.gatewayAPI = gatewayApi;
+  }
 
   /** The rollout of examples/canary-istio: steps 10 %, pause, 30 %, pause 2m, 60 %, pause 2m. */
   private static RolloutSpec example() {
@@ -245,7 +265,61 @@ class RolloutValidatorTest {
             "trafficRouting without istio",
             s -> s.strategy.canary.trafficRouting.istio = null,
             CANARY + ".trafficRouting",
-            "istio is required"),
+            "one of istio or gatewayAPI is required"),
+        mistake(
+            "trafficRouting with istio and gatewayAPI",
+            s -> s.strategy.canary.trafficRouting.gatewayAPI = httpRoute("checkout", null, null),
+            CANARY + ".trafficRouting",
+            "set either istio or gatewayAPI, not both"),
+        mistake(
+            "gatewayAPI without a route",
+            s -> gatewayApi(s, new GatewayApiTrafficRouting()),
+            GATEWAY_API,
+            "one of httpRoute, httpRoutes, grpcRoute or grpcRoutes is required"),
+        mistake(
+            "gatewayAPI route without a name",
+            s -> gatewayApi(s, httpRoute(null, "primary", null)),
+            GATEWAY_API + ".httpRoute.name",
+            "is required"),
+        mistake(
+            "gatewayAPI route with rule and ruleIndex",
+            s -> gatewayApi(s, httpRoute("checkout", "primary", 0)),
+            GATEWAY_API + ".httpRoute.ruleIndex",
+            "set either rule or ruleIndex"),
+        mistake(
+            "gatewayAPI negative ruleIndex",
+            s -> gatewayApi(s, httpRoute("checkout", null, -1)),
+            GATEWAY_API + ".httpRoute.ruleIndex",
+            "must be 0 or more"),
+        mistake(
+            "gatewayAPI rule named twice",
+            s -> {
+              var twice = httpRoute("checkout", "primary", null);
+              twice.httpRoutes = List.of(twice.httpRoute, twice.httpRoute);
+              twice.httpRoute = null;
+              gatewayApi(s, twice);
+            },
+            GATEWAY_API + ".httpRoutes[1].name",
+            "the same rule of HTTPRoute 'checkout' is named twice"),
+        mistake(
+            "gatewayAPI grpcRoute and grpcRoutes",
+            s -> {
+              var both = httpRoute("checkout", "primary", null);
+              both.grpcRoute = both.httpRoute;
+              both.grpcRoutes = List.of(both.httpRoute);
+              both.httpRoute = null;
+              gatewayApi(s, both);
+            },
+            GATEWAY_API,
+            "set either grpcRoute or grpcRoutes, not both"),
+        mistake(
+            "gatewayAPI without a canaryService",
+            s -> {
+              gatewayApi(s, httpRoute("checkout", "primary", null));
+              s.strategy.canary.canaryService = null;
+            },
+            CANARY + ".canaryService",
+            "is required with Gateway API traffic routing"),
         mistake(
             "istio without a VirtualService",
             s -> s.strategy.canary.trafficRouting.istio.virtualService = null,
@@ -442,6 +516,24 @@ class RolloutValidatorTest {
                 s -> {
                   s.strategy.canary.maxSurge = new IntOrString("25%");
                   s.strategy.canary.maxUnavailable = new IntOrString(0);
+                }),
+        Arguments.of(
+            "an HTTPRoute and a GRPCRoute of the same name, each by its rule",
+            (Consumer<RolloutSpec>)
+                s -> {
+                  var routes = httpRoute("checkout", "primary", null);
+                  routes.grpcRoute = httpRoute("checkout", "primary", null).httpRoute;
+                  gatewayApi(s, routes);
+                }),
+        Arguments.of(
+            "an HTTPRoute's rule by name, another route's by index",
+            (Consumer<RolloutSpec>)
+                s -> {
+                  var routes = httpRoute("checkout", "primary", null);
+                  var internal = httpRoute("checkout-internal", null, 2).httpRoute;
+                  routes.httpRoutes = List.of(routes.httpRoute, internal);
+                  routes.httpRoute = null;
+                  gatewayApi(s, routes);
                 }),
         Arguments.of("replicas 0", (Consumer<RolloutSpec>) s -> s.replicas = 0));
   }

@@ -73,7 +73,7 @@ final class PlanContext {
 
   boolean routed() {
     var routing = blueGreen != null ? blueGreen.trafficRouting : canary.trafficRouting;
-    return routing != null && routing.istio != null;
+    return routing != null && (routing.istio != null || routing.gatewayAPI != null);
   }
 
   int stepIndex() {

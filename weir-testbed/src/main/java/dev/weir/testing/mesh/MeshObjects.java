@@ -1,26 +1,27 @@
 package dev.weir.testing.mesh;
 
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the mesh's control plane watches in one namespace — VirtualServices, DestinationRules,
- * Services, ReplicaSets (standing in for their pods) — kept current by informers, so a tick reads
- * memory, not the API server.
+ * What the mesh's control plane watches in one namespace — VirtualServices, HTTPRoutes,
+ * DestinationRules, Services, ReplicaSets (standing in for their pods) — kept current by informers,
+ * so a tick reads memory, not the API server.
  */
 final class MeshObjects implements AutoCloseable {
 
   private final String namespace;
   private final List<SharedIndexInformer<?>> opened = new ArrayList<>();
   private final SharedIndexInformer<VirtualService> virtualServices;
+  private final SharedIndexInformer<HTTPRoute> httpRoutes;
   private final SharedIndexInformer<DestinationRule> destinationRules;
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<ReplicaSet> replicaSets;
@@ -31,6 +32,7 @@ final class MeshObjects implements AutoCloseable {
     try {
       virtualServices =
           open(client.resources(VirtualService.class).inNamespace(namespace).inform());
+      httpRoutes = open(client.resources(HTTPRoute.class).inNamespace(namespace).inform());
       destinationRules =
           open(client.resources(DestinationRule.class).inNamespace(namespace).inform());
       services = open(client.services().inNamespace(namespace).inform());
@@ -50,6 +52,7 @@ final class MeshObjects implements AutoCloseable {
     return RoutingTable.resolve(
         namespace,
         virtualServices.getStore().list(),
+        httpRoutes.getStore().list(),
         destinationRules.getStore().list(),
         services.getStore().list(),
         replicaSets.getStore().list());
@@ -57,13 +60,11 @@ final class MeshObjects implements AutoCloseable {
 
   /** Requests sent straight to a Service, as smoke tests would: all of them to its pods. */
   List<Flow> direct(String service) {
-    var destination = new HTTPRouteDestination();
-    destination.setDestination(new io.fabric8.istio.api.api.networking.v1alpha3.Destination());
-    destination.getDestination().setHost(service);
     return RoutingTable.destinationFlows(
         "direct/" + service,
         1.0,
-        destination,
+        service,
+        null,
         namespace,
         destinationRules.getStore().list(),
         services.getStore().list().stream()

@@ -1,11 +1,12 @@
 package dev.weir.testing.mesh;
 
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,9 +17,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Where the traffic of one namespace goes right now, as Envoy would route it: every http route of
- * every VirtualService, each destination by its weight, each destination host to its Service, the
- * Service's selector (plus the DestinationRule subset's labels) to the ReplicaSets whose pods it
- * selects, split by their ready replicas.
+ * every VirtualService and every rule of every Gateway API HTTPRoute, each destination (backendRef)
+ * by its weight, each destination host to its Service, the Service's selector (plus the
+ * DestinationRule subset's labels) to the ReplicaSets whose pods it selects, split by their ready
+ * replicas.
  */
 record RoutingTable(List<Flow> flows) {
 
@@ -35,6 +37,7 @@ record RoutingTable(List<Flow> flows) {
   static RoutingTable resolve(
       String namespace,
       List<VirtualService> virtualServices,
+      List<HTTPRoute> httpRoutes,
       List<DestinationRule> destinationRules,
       List<Service> services,
       List<ReplicaSet> replicaSets) {
@@ -51,7 +54,7 @@ record RoutingTable(List<Flow> flows) {
       if (vs.getSpec() == null || vs.getSpec().getHttp() == null) {
         continue;
       }
-      List<HTTPRoute> routes = vs.getSpec().getHttp();
+      var routes = vs.getSpec().getHttp();
       for (int r = 0; r < routes.size(); r++) {
         List<HTTPRouteDestination> destinations = routes.get(r).getRoute();
         if (destinations == null || destinations.isEmpty()) {
@@ -61,7 +64,7 @@ record RoutingTable(List<Flow> flows) {
         for (int d = 0; d < destinations.size(); d++) {
           HTTPRouteDestination destination = destinations.get(d);
           int weight = weight(destination, destinations);
-          if (weight <= 0) {
+          if (weight <= 0 || destination.getDestination() == null) {
             continue;
           }
           String key = vs.getMetadata().getName() + "/" + r + "/" + d;
@@ -69,7 +72,37 @@ record RoutingTable(List<Flow> flows) {
               destinationFlows(
                   key,
                   weight / total,
-                  destination,
+                  destination.getDestination().getHost(),
+                  destination.getDestination().getSubset(),
+                  namespace,
+                  destinationRules,
+                  servicesByName,
+                  sortedReplicaSets));
+        }
+      }
+    }
+    List<HTTPRoute> sortedHttpRoutes = new ArrayList<>(httpRoutes);
+    sortedHttpRoutes.sort(Comparator.comparing(route -> route.getMetadata().getName()));
+    for (HTTPRoute route : sortedHttpRoutes) {
+      var rules = route.getSpec() == null ? null : route.getSpec().getRules();
+      for (int r = 0; rules != null && r < rules.size(); r++) {
+        List<HTTPBackendRef> backends = rules.get(r).getBackendRefs();
+        if (backends == null || backends.isEmpty()) {
+          continue;
+        }
+        double total = backends.stream().mapToInt(RoutingTable::weight).sum();
+        for (int b = 0; b < backends.size(); b++) {
+          HTTPBackendRef backend = backends.get(b);
+          if (weight(backend) <= 0 || !localService(backend, namespace)) {
+            continue;
+          }
+          String key = "httproute/" + route.getMetadata().getName() + "/" + r + "/" + b;
+          flows.addAll(
+              destinationFlows(
+                  key,
+                  weight(backend) / total,
+                  backend.getName(),
+                  null,
                   namespace,
                   destinationRules,
                   servicesByName,
@@ -80,6 +113,18 @@ record RoutingTable(List<Flow> flows) {
     return new RoutingTable(List.copyOf(flows));
   }
 
+  /** The Gateway API's rule: a backendRef without a weight weighs 1. */
+  private static int weight(HTTPBackendRef backend) {
+    return backend.getWeight() == null ? 1 : Math.max(0, backend.getWeight());
+  }
+
+  /** A backendRef to a Service of the route's own namespace, the only kind the mesh follows. */
+  private static boolean localService(HTTPBackendRef backend, String namespace) {
+    return (backend.getGroup() == null || backend.getGroup().isEmpty())
+        && (backend.getKind() == null || "Service".equals(backend.getKind()))
+        && (backend.getNamespace() == null || namespace.equals(backend.getNamespace()));
+  }
+
   /** Istio's rule: a lone destination takes everything; otherwise a missing weight is 0. */
   private static int weight(HTTPRouteDestination destination, List<HTTPRouteDestination> all) {
     if (destination.getWeight() != null) {
@@ -88,37 +133,32 @@ record RoutingTable(List<Flow> flows) {
     return all.size() == 1 ? 100 : 0;
   }
 
+  /** The flows of one destination: a host (and an optional DestinationRule subset). */
   static List<Flow> destinationFlows(
       String key,
       double share,
-      HTTPRouteDestination route,
+      String host,
+      String subset,
       String namespace,
       List<DestinationRule> destinationRules,
       Map<String, Service> services,
       List<ReplicaSet> replicaSets) {
-    var destination = route.getDestination();
-    if (destination == null) {
-      return List.of();
-    }
-    MeshService meshService = MeshService.resolve(destination.getHost(), namespace);
+    MeshService meshService = MeshService.resolve(host, namespace);
     Service service = meshService == null ? null : services.get(meshService.name());
     if (service == null
         || service.getSpec().getSelector() == null
         || service.getSpec().getSelector().isEmpty()) {
-      LOG.debugf(
-          "%s: host %s is no Service with a selector in %s", key, destination.getHost(), namespace);
+      LOG.debugf("%s: host %s is no Service with a selector in %s", key, host, namespace);
       return List.of();
     }
     Map<String, String> selector = new HashMap<>(service.getSpec().getSelector());
-    if (destination.getSubset() != null) {
-      Map<String, String> subset =
-          subsetLabels(meshService, destination.getSubset(), destinationRules);
-      if (subset == null) {
-        LOG.debugf(
-            "%s: no DestinationRule subset %s for %s", key, destination.getSubset(), meshService);
+    if (subset != null) {
+      Map<String, String> labels = subsetLabels(meshService, subset, destinationRules);
+      if (labels == null) {
+        LOG.debugf("%s: no DestinationRule subset %s for %s", key, subset, meshService);
         return List.of();
       }
-      selector.putAll(subset);
+      selector.putAll(labels);
     }
 
     List<ReplicaSet> selected =

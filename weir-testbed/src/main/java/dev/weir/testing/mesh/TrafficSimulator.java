@@ -17,21 +17,25 @@ import org.jboss.logging.Logger;
 
 /**
  * Plays Istio's data plane where no pod runs: a client sends synthetic requests through the
- * VirtualServices of one namespace, following the weights Weir writes, and the "sidecars" of the
- * ReplicaSets they reach export Istio's standard request metrics for a real Prometheus to scrape.
+ * VirtualServices and Gateway API HTTPRoutes of one namespace, following the weights Weir writes
+ * (an HTTPRoute's backendRefs as Istio's Gateway API implementation does), and the "sidecars" of
+ * the ReplicaSets they reach export Istio's standard request metrics for a real Prometheus to
+ * scrape.
  *
- * <p>Every http route of every VirtualService in the namespace carries {@code requestsPerSecond}
- * requests; a destination takes its weight's share of them; a destination host resolves to the
- * Service of that name in the namespace, whose selector (narrowed by the DestinationRule subset's
- * labels when the destination names a subset) picks the ReplicaSets whose pod template matches;
- * these share the destination's requests by their ready replicas. With no ready replica the
- * requests fail as Envoy's do: 503 with response flag {@code UH}. A destination whose Service or
- * subset does not exist gets nothing.
+ * <p>Every http route of every VirtualService and every rule of every HTTPRoute in the namespace
+ * carries {@code requestsPerSecond} requests; a destination (a backendRef) takes its weight's share
+ * of them (a backendRef without a weight weighs 1); a destination host (a backendRef's name)
+ * resolves to the Service of that name in the namespace, whose selector (narrowed by the
+ * DestinationRule subset's labels when the destination names a subset) picks the ReplicaSets whose
+ * pod template matches; these share the destination's requests by their ready replicas. With no
+ * ready replica the requests fail as Envoy's do: 503 with response flag {@code UH}. A destination
+ * whose Service or subset does not exist gets nothing.
  *
  * <p>Answered requests are reported as the destination's sidecar reports them ({@code
  * reporter="destination"}). A 503 UH never reaches a destination sidecar, so it is reported as the
  * client's sidecar would: {@code reporter="source"}, {@code destination_workload="unknown"}, the
- * Service's labels known. The informers need Istio's networking CRDs in the API server.
+ * Service's labels known. The informers need Istio's networking CRDs and the Gateway API's
+ * HTTPRoute CRD in the API server.
  *
  * <p>How the pods of a ReplicaSet answer comes from annotations of its pod template:
  *

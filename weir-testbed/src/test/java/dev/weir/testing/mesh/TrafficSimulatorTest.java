@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -84,6 +85,40 @@ class TrafficSimulatorTest {
     long canary = after.requestsTo(CANARY) - before.requestsTo(CANARY);
     long total = after.total() - before.total();
     assertThat((double) canary).isCloseTo(0.5 * total, within(3.0));
+  }
+
+  @Test
+  void anHttpRoutesBackendRefsSplitByTheirWeightsAnUnweightedOneWeighingOne() {
+    givenCheckout(100, 0, Map.of(), Map.of());
+    client.resources(VirtualService.class).inNamespace(NS).withName("checkout").delete();
+    apply(
+        HTTPRoute.class,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: checkout, namespace: shop}
+        spec:
+          parentRefs: [{name: shop-gateway}]
+          rules:
+            - name: primary
+              backendRefs:
+                - {name: checkout-stable, port: 80, weight: 70}
+                - {name: checkout-canary, port: 80, weight: 30}
+            - name: unweighted
+              backendRefs:
+                - {name: checkout-stable, port: 80}
+                - {name: checkout-canary, port: 80}
+            - name: elsewhere
+              backendRefs:
+                - {name: checkout-canary, namespace: payments, port: 80}
+        """);
+
+    simulator = TrafficSimulator.start(client, NS, FAST);
+
+    // Two rules of the namespace's traffic each: 70/30 and 50/50; the other namespace's backend
+    // gets nothing here.
+    bounded().until(() -> Math.abs(simulator.routingTable().shareOf(CANARY) - 0.8) < 1e-9);
+    assertThat(simulator.routingTable().shareOf(STABLE)).isCloseTo(1.2, within(1e-9));
   }
 
   @Test

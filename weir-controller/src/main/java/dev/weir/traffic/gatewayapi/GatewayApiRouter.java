@@ -1,0 +1,142 @@
+package dev.weir.traffic.gatewayapi;
+
+import dev.weir.api.WellKnownNames;
+import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.api.validation.GatewayApiRoutes;
+import dev.weir.api.validation.GatewayApiRoutes.Reference;
+import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficRouter;
+import dev.weir.traffic.TrafficState;
+import dev.weir.traffic.gatewayapi.BackendWeights.Backends;
+import dev.weir.traffic.gatewayapi.BackendWeights.ManagedRule;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits traffic with the weights of the stable and canary backendRefs of named rules of one or
+ * more Gateway API routes, HTTPRoutes and GRPCRoutes. Only those two weights of each rule are
+ * written, by a JSON patch as Weir's field manager (see {@link BackendWeights#patch}); everything
+ * else of the route stays with whoever applied it.
+ */
+public final class GatewayApiRouter implements TrafficRouter {
+
+  private final KubernetesClient client;
+
+  public GatewayApiRouter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public TrafficState observe(Rollout rollout) {
+    var problems = new ArrayList<SpecProblem>();
+    var weights = new HashSet<Integer>();
+    boolean verified = true;
+    for (var reference : references(rollout)) {
+      var route = fetch(rollout, reference);
+      if (route == null) {
+        problems.add(notFound(rollout, reference));
+        continue;
+      }
+      var rules = RouteRules.of(route);
+      var rule =
+          BackendWeights.resolve(
+              rules, reference.route(), reference.field(), backends(rollout), problems);
+      if (rule.isPresent()) {
+        Integer weight = BackendWeights.canaryWeight(rules, rule.get());
+        verified &= weight != null;
+        weights.add(weight);
+      }
+    }
+    Integer canaryWeight = verified && weights.size() == 1 ? weights.iterator().next() : null;
+    return new TrafficState(canaryWeight, Map.of(), problems);
+  }
+
+  @Override
+  public void setWeight(Rollout rollout, int canaryWeight) {
+    var backends = backends(rollout);
+    // One patch per route, all its managed rules at once: a route named twice (two of its rules)
+    // is written once.
+    var byRoute = new LinkedHashMap<String, List<Reference>>();
+    for (var reference : references(rollout)) {
+      byRoute
+          .computeIfAbsent(reference.kind() + "/" + reference.route().name, n -> new ArrayList<>())
+          .add(reference);
+    }
+    for (var references : byRoute.values()) {
+      var route = fetch(rollout, references.get(0));
+      if (route == null) {
+        throw new IllegalStateException(notFound(rollout, references.get(0)).toString());
+      }
+      var rules = RouteRules.of(route);
+      var problems = new ArrayList<SpecProblem>();
+      var managed = new ArrayList<ManagedRule>();
+      for (var reference : references) {
+        BackendWeights.resolve(rules, reference.route(), reference.field(), backends, problems)
+            .ifPresent(managed::add);
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException(problems.get(0).toString());
+      }
+      // Patched through the object just read: no second read of it before the write.
+      client
+          .resource(route)
+          .patch(
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.JSON)
+                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                  .build(),
+              BackendWeights.patch(managed, backends, canaryWeight).toString());
+    }
+  }
+
+  @Override
+  public void pin(Rollout rollout, Side side, String podTemplateHash) {
+    // Weights only: the revisions are pinned by the Services' selectors.
+  }
+
+  private HasMetadata fetch(Rollout rollout, Reference reference) {
+    var kind =
+        GatewayApiRoutes.GRPC_ROUTE.equals(reference.kind()) ? GRPCRoute.class : HTTPRoute.class;
+    return client
+        .resources(kind)
+        .inNamespace(rollout.getMetadata().getNamespace())
+        .withName(reference.route().name)
+        .get();
+  }
+
+  /** The route references of the rollout's spec, with their kinds and fields. */
+  public static List<Reference> references(Rollout rollout) {
+    return GatewayApiRoutes.references(
+        ReleaseSides.strategyField(rollout) + ".trafficRouting.gatewayAPI",
+        ReleaseSides.routing(rollout).gatewayAPI);
+  }
+
+  private static Backends backends(Rollout rollout) {
+    return new Backends(
+        rollout.getMetadata().getNamespace(),
+        ReleaseSides.service(rollout, Side.STABLE),
+        ReleaseSides.service(rollout, Side.CANARY));
+  }
+
+  private static SpecProblem notFound(Rollout rollout, Reference reference) {
+    return new SpecProblem(
+        reference.field() + ".name",
+        reference.kind()
+            + " "
+            + rollout.getMetadata().getNamespace()
+            + "/"
+            + reference.route().name
+            + " not found");
+  }
+}
