@@ -76,6 +76,27 @@ public final class ServiceRouter implements TrafficRouter {
             patch);
   }
 
+  @Override
+  public void unpin(Rollout rollout, Side side) {
+    String name = serviceName(rollout, side);
+    if (name == null) {
+      return;
+    }
+    // In a merge patch, null removes the key.
+    String patch =
+        "{\"spec\":{\"selector\":{\"" + WellKnownNames.POD_TEMPLATE_HASH_LABEL + "\":null}}}";
+    client
+        .services()
+        .inNamespace(rollout.getMetadata().getNamespace())
+        .withName(name)
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON_MERGE)
+                .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                .build(),
+            patch);
+  }
+
   private Service fetch(Rollout rollout, String name) {
     return client.services().inNamespace(rollout.getMetadata().getNamespace()).withName(name).get();
   }

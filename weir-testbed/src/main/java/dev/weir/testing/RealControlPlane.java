@@ -20,7 +20,10 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -389,6 +392,17 @@ public final class RealControlPlane {
     }
     c.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(namespace).delete();
     c.apps().deployments().inNamespace(namespace).delete();
+    // Weir, which would take its finalizer off, has stopped by now.
+    for (var rollout : c.resources(Rollout.class).inNamespace(namespace).list().getItems()) {
+      try {
+        c.resource(rollout)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
     c.resources(Rollout.class).inNamespace(namespace).delete();
     c.apps().replicaSets().inNamespace(namespace).delete();
     // No kubelet confirms the end of a bound pod: delete at once, as a kubelet would.

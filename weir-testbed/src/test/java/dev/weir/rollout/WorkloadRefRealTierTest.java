@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2beta2.HorizontalPodAutoscal
 import io.fabric8.kubernetes.api.model.autoscaling.v2beta2.HorizontalPodAutoscalerList;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.awaitility.Awaitility;
@@ -88,6 +89,39 @@ class WorkloadRefRealTierTest extends ReleaseStories {
     assertThat(service.fewestAvailable())
         .as(
             "the fewest available pods of the service until v2 was released: %s",
+            service.availableTotals())
+        .isGreaterThanOrEqualTo(PODS);
+  }
+
+  @Test
+  void deletingTheRolloutHandsTheServiceBackToTheDeploymentWithoutAMomentBelowFive() {
+    var deployment = givenAutoscaledDeployment();
+    retargetAutoscaler("weir.dev/v1alpha1", "Rollout");
+    client().resource(rolloutTakingOver(WorkloadScaleDown.progressively)).create();
+    checkout = new RolloutScenario(client(), namespace, "checkout");
+    String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
+    awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
+    awaitDeploymentReplicas(deployment, 0);
+    var service = ReplicaWatch.serving(client(), namespace, Map.of("app", "checkout"));
+    closeables.add(service);
+
+    client().resource(checkout.rollout()).delete();
+
+    Awaitility.await("the rollout and its ReplicaSets gone")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(() -> checkout.rollout() == null && checkout.replicaSets().isEmpty());
+    var handedBack = client().resource(deployment).get();
+    assertThat(handedBack.getSpec().getReplicas()).as("the Deployment's replicas").isEqualTo(PODS);
+    assertThat(available(handedBack)).as("the Deployment's available pods").isEqualTo(PODS);
+    for (String name : List.of("checkout-stable", "checkout-canary")) {
+      assertThat(client().services().inNamespace(namespace).withName(name).get().getSpec())
+          .as("Service %s selects the Deployment's pods", name)
+          .extracting(spec -> spec.getSelector())
+          .isEqualTo(Map.of("app", "checkout"));
+    }
+    assertThat(service.fewestAvailable())
+        .as(
+            "the fewest available pods of the service while it was handed back: %s",
             service.availableTotals())
         .isGreaterThanOrEqualTo(PODS);
   }

@@ -113,6 +113,38 @@ public final class DestinationRuleRouter implements TrafficRouter {
             patch.toString());
   }
 
+  @Override
+  public void unpin(Rollout rollout, Side side) {
+    IstioDestinationRule ref = reference(rollout);
+    var dr = fetch(rollout, ref);
+    int index = dr == null ? -1 : indexOf(dr, subsetName(ref, side));
+    var labels = index < 0 ? null : dr.getSpec().getSubsets().get(index).getLabels();
+    if (labels == null || !labels.containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
+      return;
+    }
+    String base = "/spec/subsets/" + index;
+    var patch = JsonNodeFactory.instance.arrayNode();
+    patch
+        .addObject()
+        .put("op", "test")
+        .put("path", base + "/name")
+        .put("value", subsetName(ref, side));
+    patch
+        .addObject()
+        .put("op", "remove")
+        .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"));
+    client
+        .resources(DestinationRule.class)
+        .inNamespace(rollout.getMetadata().getNamespace())
+        .withName(ref.name)
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON)
+                .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                .build(),
+            patch.toString());
+  }
+
   private DestinationRule fetch(Rollout rollout, IstioDestinationRule ref) {
     return client
         .resources(DestinationRule.class)
