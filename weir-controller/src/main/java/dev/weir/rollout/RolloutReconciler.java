@@ -99,8 +99,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
     var deployment = sources.workload(declared);
-    // Everything below plans and acts on the Deployment's template as if it were the rollout's.
-    Rollout rollout = WorkloadTemplate.resolve(declared, deployment);
+    var configCopies = new ConfigCopies(client, sources);
+    // Everything below plans and acts on the Deployment's template as if it were the rollout's,
+    // and on a template naming the copies of its ConfigMaps when it snapshots them.
+    Rollout rollout = configCopies.release(WorkloadTemplate.resolve(declared, deployment));
     var workload = WorkloadTemplate.observe(declared, deployment);
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
@@ -164,6 +166,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // Told once what they tell is recorded: a controller killed in between loses an Event rather
     // than telling it twice when it finds the step to be done again.
     reporter.report(rollout, client);
+    configCopies.prune(rollout, context.getSecondaryResources(ReplicaSet.class));
     return requeue(plan, analysis);
   }
 
