@@ -24,9 +24,6 @@ import java.util.stream.Stream;
  */
 final class ConfigCopies {
 
-  /** On every copy: the ConfigMap it was copied from. */
-  static final String COPY_OF_LABEL = WellKnownNames.GROUP + "/config-snapshot-of";
-
   private final KubernetesClient client;
   private final RolloutEventSources sources;
 
@@ -63,7 +60,11 @@ final class ConfigCopies {
             .configMaps()
             .list(released.getMetadata().getNamespace())
             .filter(c -> c.getMetadata().getLabels() != null)
-            .filter(c -> c.getMetadata().getLabels().containsKey(COPY_OF_LABEL))
+            .filter(
+                c ->
+                    c.getMetadata()
+                        .getLabels()
+                        .containsKey(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL))
             .filter(
                 c ->
                     released
@@ -99,7 +100,7 @@ final class ConfigCopies {
                 Map.of(
                     WellKnownNames.ROLLOUT_LABEL,
                     rollout.getMetadata().getName(),
-                    COPY_OF_LABEL,
+                    WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL,
                     source.getMetadata().getName()))
             .withOwnerReferences(
                 List.of(

@@ -3,6 +3,7 @@ package dev.weir.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.NotificationPolicy;
@@ -414,6 +415,10 @@ public final class RealControlPlane {
     c.resources(AnalysisTemplate.class).inNamespace(namespace).delete();
     c.resources(NotificationPolicy.class).inNamespace(namespace).delete();
     c.configMaps().inNamespace(namespace).withLabel(NotificationLedger.LABEL).delete();
+    c.configMaps()
+        .inNamespace(namespace)
+        .withLabel(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL)
+        .delete();
     c.v1().events().inNamespace(namespace).delete();
     try {
       await("namespace " + namespace + " emptied")
