@@ -6,15 +6,11 @@ import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.Rollout;
-import dev.weir.api.v1alpha1.WorkloadRef;
 import dev.weir.api.v1alpha1.WorkloadScaleDown;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.MockTier;
 import dev.weir.testing.RolloutScenario;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.Optional;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +33,9 @@ class WorkloadRefMockTierTest extends ReleaseStories {
 
     String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
     awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
-    awaitDeploymentReplicas(deployment, 0);
+    deployment.awaitReplicas(0);
 
-    setDeploymentImage(V2);
+    deployment.setImage(V2);
     String v2 =
         awaitRollout(checkout, "v2 at 10 %", r -> r.isPausedAtStep(2).withCanaryWeight(10))
             .currentPodHash;
@@ -47,9 +43,7 @@ class WorkloadRefMockTierTest extends ReleaseStories {
     checkout.promote();
     awaitRollout(checkout, "v2 promoted", r -> r.isHealthyOn(v2));
     assertThatRollout(checkout).recorded("NewRevision", "Promoted");
-    assertThat(client().resource(deployment).get().getSpec().getReplicas())
-        .as("the Deployment stays at 0")
-        .isZero();
+    assertThat(deployment.now().getSpec().getReplicas()).as("the Deployment stays at 0").isZero();
   }
 
   @Test
@@ -59,7 +53,7 @@ class WorkloadRefMockTierTest extends ReleaseStories {
     String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
     awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
 
-    assertThat(client().resource(deployment).get().getSpec().getReplicas()).isEqualTo(PODS);
+    assertThat(deployment.now().getSpec().getReplicas()).isEqualTo(PODS);
   }
 
   @Test
@@ -75,7 +69,7 @@ class WorkloadRefMockTierTest extends ReleaseStories {
         r -> r.hasConditionFor("InvalidSpec", "InvalidSpec").saying("spec.workloadRef.name"));
     assertThat(checkout.replicaSets()).as("no ReplicaSet").isEmpty();
 
-    client().resource(deployment()).create();
+    TakenOverDeployment.create(client(), namespace, Manifests.compressedClassicCanary(), PODS);
     String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
     awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
   }
@@ -84,10 +78,11 @@ class WorkloadRefMockTierTest extends ReleaseStories {
    * Given the Services and VirtualService of examples/canary-istio, a Deployment of 5 with the
    * template of examples/canary-istio/rollout.yaml, and a Rollout naming it.
    */
-  private Deployment givenDeploymentAndRollout(WorkloadScaleDown scaleDown) {
+  private TakenOverDeployment givenDeploymentAndRollout(WorkloadScaleDown scaleDown) {
     startKubeletAndWeir(Optional.empty(), 0);
     applyMesh();
-    var deployment = client().resource(deployment()).create();
+    var deployment =
+        TakenOverDeployment.create(client(), namespace, Manifests.compressedClassicCanary(), PODS);
     client().resource(rolloutTakingOver(scaleDown)).create();
     checkout = new RolloutScenario(client(), namespace, "checkout");
     return deployment;
@@ -99,49 +94,8 @@ class WorkloadRefMockTierTest extends ReleaseStories {
     Manifests.apply(client(), "examples/canary-istio/virtualservice.yaml");
   }
 
-  private Deployment deployment() {
-    var example = Manifests.compressedClassicCanary();
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName("checkout")
-        .withNamespace(namespace)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(PODS)
-        .withSelector(example.getSpec().selector)
-        .withTemplate(example.getSpec().template)
-        .endSpec()
-        .build();
-  }
-
   /** examples/canary-istio's Rollout, compressed, naming the Deployment instead of a template. */
   private static Rollout rolloutTakingOver(WorkloadScaleDown scaleDown) {
-    var rollout = Manifests.compressedClassicCanary();
-    rollout.getSpec().template = null;
-    rollout.getSpec().workloadRef = new WorkloadRef();
-    rollout.getSpec().workloadRef.apiVersion = "apps/v1";
-    rollout.getSpec().workloadRef.kind = "Deployment";
-    rollout.getSpec().workloadRef.name = "checkout";
-    rollout.getSpec().workloadRef.scaleDown = scaleDown;
-    return rollout;
-  }
-
-  private void setDeploymentImage(String image) {
-    client()
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName("checkout")
-        .edit(
-            d -> {
-              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
-              return d;
-            });
-  }
-
-  private void awaitDeploymentReplicas(Deployment deployment, int replicas) {
-    Awaitility.await("the Deployment scaled to " + replicas)
-        .atMost(RolloutScenario.PATIENCE)
-        .until(() -> client().resource(deployment).get().getSpec().getReplicas() == replicas);
+    return TakenOverDeployment.rolloutTakingOver(Manifests.compressedClassicCanary(), scaleDown);
   }
 }

@@ -5,7 +5,6 @@ import static dev.weir.testing.RolloutAssert.awaitRollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.Rollout;
-import dev.weir.api.v1alpha1.WorkloadRef;
 import dev.weir.api.v1alpha1.WorkloadScaleDown;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RealTier;
@@ -15,7 +14,6 @@ import dev.weir.testing.RolloutScenario;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2beta2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2beta2.HorizontalPodAutoscalerList;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -58,20 +56,14 @@ class WorkloadRefRealTierTest extends ReleaseStories {
     var service = ReplicaWatch.serving(client(), namespace, Map.of("app", "checkout"));
     closeables.add(service);
 
-    retargetAutoscaler("weir.dev/v1alpha1", "Rollout");
-    client().resource(rolloutTakingOver(WorkloadScaleDown.progressively)).create();
-    checkout = new RolloutScenario(client(), namespace, "checkout");
-
-    String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
-    awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
-    awaitDeploymentReplicas(deployment, 0);
+    String v1 = whenTakenOverWithTheAutoscaler(deployment);
     assertThat(service.fewestAvailable())
         .as(
             "the fewest available pods of the service while it was taken over: %s",
             service.availableTotals())
         .isGreaterThanOrEqualTo(PODS);
 
-    setDeploymentImage(V2);
+    deployment.setImage(V2);
     String v2 =
         awaitRollout(checkout, "v2 at 10 %", r -> r.isPausedAtStep(2).withCanaryWeight(10))
             .currentPodHash;
@@ -80,9 +72,7 @@ class WorkloadRefRealTierTest extends ReleaseStories {
     awaitRollout(checkout, "v2 promoted", r -> r.isHealthyOn(v2));
     awaitRollout(checkout, "v1 scaled down", r -> r.hasReplicas(v2, PODS).hasReplicas(v1, 0));
 
-    assertThat(client().resource(deployment).get().getSpec().getReplicas())
-        .as("the Deployment stays at 0")
-        .isZero();
+    assertThat(deployment.now().getSpec().getReplicas()).as("the Deployment stays at 0").isZero();
     assertThat(checkout.rollout().getSpec().replicas)
         .as("spec.replicas, the autoscaler's")
         .isEqualTo(PODS);
@@ -96,12 +86,7 @@ class WorkloadRefRealTierTest extends ReleaseStories {
   @Test
   void deletingTheRolloutHandsTheServiceBackToTheDeploymentWithoutAMomentBelowFive() {
     var deployment = givenAutoscaledDeployment();
-    retargetAutoscaler("weir.dev/v1alpha1", "Rollout");
-    client().resource(rolloutTakingOver(WorkloadScaleDown.progressively)).create();
-    checkout = new RolloutScenario(client(), namespace, "checkout");
-    String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
-    awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
-    awaitDeploymentReplicas(deployment, 0);
+    whenTakenOverWithTheAutoscaler(deployment);
     var service = ReplicaWatch.serving(client(), namespace, Map.of("app", "checkout"));
     closeables.add(service);
 
@@ -110,7 +95,7 @@ class WorkloadRefRealTierTest extends ReleaseStories {
     Awaitility.await("the rollout and its ReplicaSets gone")
         .atMost(RolloutScenario.PATIENCE)
         .until(() -> checkout.rollout() == null && checkout.replicaSets().isEmpty());
-    var handedBack = client().resource(deployment).get();
+    var handedBack = deployment.now();
     assertThat(handedBack.getSpec().getReplicas()).as("the Deployment's replicas").isEqualTo(PODS);
     assertThat(available(handedBack)).as("the Deployment's available pods").isEqualTo(PODS);
     for (String name : List.of("checkout-stable", "checkout-canary")) {
@@ -132,7 +117,7 @@ class WorkloadRefRealTierTest extends ReleaseStories {
    * available, and the example's autoscaler (autoscaling/v2beta2, 5 to 8 pods, no stabilization
    * window) scaling the Deployment and settled at its minimum.
    */
-  private Deployment givenAutoscaledDeployment() {
+  private TakenOverDeployment givenAutoscaledDeployment() {
     startKubeletAndWeir(Optional.empty(), 0);
     var metrics = ResourceMetricsServer.register(realTier().cluster());
     closeables.add(metrics);
@@ -140,20 +125,12 @@ class WorkloadRefRealTierTest extends ReleaseStories {
     Manifests.apply(client(), "examples/canary-istio/namespace.yaml");
     Manifests.apply(client(), "examples/canary-istio/services.yaml");
     Manifests.apply(client(), "examples/canary-istio/virtualservice.yaml");
-    var example = Manifests.load("examples/canary-autoscaled/rollout.yaml", Rollout.class);
     var deployment =
-        new DeploymentBuilder()
-            .withNewMetadata()
-            .withName("checkout")
-            .withNamespace(namespace)
-            .endMetadata()
-            .withNewSpec()
-            .withReplicas(PODS)
-            .withSelector(example.getSpec().selector)
-            .withTemplate(example.getSpec().template)
-            .endSpec()
-            .build();
-    client().resource(deployment).create();
+        TakenOverDeployment.create(
+            client(),
+            namespace,
+            Manifests.load("examples/canary-autoscaled/rollout.yaml", Rollout.class),
+            PODS);
 
     var hpa =
         Manifests.load("examples/canary-autoscaled/hpa.yaml", GenericKubernetesResource.class);
@@ -173,9 +150,23 @@ class WorkloadRefRealTierTest extends ReleaseStories {
         .atMost(RolloutScenario.PATIENCE)
         .until(
             () ->
-                available(client().resource(deployment).get()) == PODS
+                available(deployment.now()) == PODS
                     && Integer.valueOf(PODS).equals(autoscalerCurrentReplicas()));
     return deployment;
+  }
+
+  /**
+   * When the autoscaler is pointed at the Rollout and the Rollout (scaleDown progressively) is
+   * applied, v1 is healthy on the rollout's 5 pods and the Deployment at 0; returns v1's hash.
+   */
+  private String whenTakenOverWithTheAutoscaler(TakenOverDeployment deployment) {
+    retargetAutoscaler("weir.dev/v1alpha1", "Rollout");
+    client().resource(rolloutTakingOver(WorkloadScaleDown.progressively)).create();
+    checkout = new RolloutScenario(client(), namespace, "checkout");
+    String v1 = awaitRollout(checkout, "v1 healthy", r -> r.isHealthy()).stableRS;
+    awaitRollout(checkout, "the rollout's 5 pods", r -> r.hasReplicas(v1, PODS));
+    deployment.awaitReplicas(0);
+    return v1;
   }
 
   /** The Rollout of examples/canary-autoscaled naming the Deployment instead of a template. */
@@ -187,14 +178,8 @@ class WorkloadRefRealTierTest extends ReleaseStories {
         .forEach(s -> s.pause.duration = new IntOrString("1s"));
     canary.scaleDownDelaySeconds = Manifests.COMPRESSED_DELAY_SECONDS;
     canary.abortScaleDownDelaySeconds = Manifests.COMPRESSED_DELAY_SECONDS;
-    rollout.getSpec().template = null;
     rollout.getSpec().replicas = PODS;
-    rollout.getSpec().workloadRef = new WorkloadRef();
-    rollout.getSpec().workloadRef.apiVersion = "apps/v1";
-    rollout.getSpec().workloadRef.kind = "Deployment";
-    rollout.getSpec().workloadRef.name = "checkout";
-    rollout.getSpec().workloadRef.scaleDown = scaleDown;
-    return rollout;
+    return TakenOverDeployment.rolloutTakingOver(rollout, scaleDown);
   }
 
   /** Points the autoscaler's scaleTargetRef at checkout of another kind, as a user's edit does. */
@@ -222,25 +207,6 @@ class WorkloadRefRealTierTest extends ReleaseStories {
 
   private static Map<String, Object> target(String apiVersion, String kind) {
     return Map.of("apiVersion", apiVersion, "kind", kind, "name", "checkout");
-  }
-
-  private void setDeploymentImage(String image) {
-    client()
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName("checkout")
-        .edit(
-            d -> {
-              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
-              return d;
-            });
-  }
-
-  private void awaitDeploymentReplicas(Deployment deployment, int replicas) {
-    Awaitility.await("the Deployment scaled to " + replicas)
-        .atMost(RolloutScenario.PATIENCE)
-        .until(() -> client().resource(deployment).get().getSpec().getReplicas() == replicas);
   }
 
   private static int available(Deployment deployment) {

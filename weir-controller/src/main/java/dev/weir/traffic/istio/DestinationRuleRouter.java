@@ -1,5 +1,6 @@
 package dev.weir.traffic.istio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
@@ -101,16 +102,7 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .put("op", "add")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"))
         .put("value", podTemplateHash);
-    client
-        .resources(DestinationRule.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(ref.name)
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.JSON)
-                .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                .build(),
-            patch.toString());
+    patch(rollout, ref, patch);
   }
 
   @Override
@@ -133,6 +125,10 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .addObject()
         .put("op", "remove")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"));
+    patch(rollout, ref, patch);
+  }
+
+  private void patch(Rollout rollout, IstioDestinationRule ref, ArrayNode patch) {
     client
         .resources(DestinationRule.class)
         .inNamespace(rollout.getMetadata().getNamespace())
