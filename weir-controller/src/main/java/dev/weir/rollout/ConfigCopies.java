@@ -5,7 +5,6 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.rollout.plan.ConfigSnapshots;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -102,15 +101,7 @@ final class ConfigCopies {
                     rollout.getMetadata().getName(),
                     WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL,
                     source.getMetadata().getName()))
-            .withOwnerReferences(
-                List.of(
-                    new OwnerReferenceBuilder()
-                        .withApiVersion(rollout.getApiVersion())
-                        .withKind(rollout.getKind())
-                        .withName(rollout.getMetadata().getName())
-                        .withUid(rollout.getMetadata().getUid())
-                        .withController(true)
-                        .build()))
+            .withOwnerReferences(List.of(RolloutOwner.of(rollout)))
             .build());
     copy.setData(source.getData());
     copy.setBinaryData(source.getBinaryData());
