@@ -57,6 +57,19 @@ public final class WellKnownNames {
   public static final String TERMINATE_REASON_ANNOTATION = GROUP + "/terminate-reason";
 
   /**
+   * The label on a ConfigMap Weir copied for a revision (spec.configSnapshots), naming the
+   * ConfigMap it copies; the copy also carries {@link #ROLLOUT_LABEL}.
+   */
+  public static final String CONFIG_SNAPSHOT_OF_LABEL = GROUP + "/config-snapshot-of";
+
+  /**
+   * Weir's finalizer on every rollout: deleting one with spec.workloadRef first hands the service
+   * back to the Deployment (docs/migration.md), and only then do its ReplicaSets go; any other is
+   * let go at once.
+   */
+  public static final String FINALIZER = "rollouts." + GROUP + "/finalizer";
+
+  /**
    * The label by which a Secret opts in to being read for analysis ({@code secretKeyRef} args,
    * Prometheus credentials), with the value {@value #ANALYSIS_SECRET_OPT_IN}. Weir reads no other
    * Secret: whoever may write a template must not reach, through Weir, a Secret its owner did not

@@ -12,6 +12,7 @@ import dev.weir.rollout.plan.Action.ScaleWorkload;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
+import dev.weir.rollout.plan.Action.Unpin;
 import dev.weir.traffic.TrafficRouters;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,9 +23,9 @@ import java.util.List;
 /**
  * Carries out the planner's actions, every kind in this one place, in the order the plan gives:
  * ReplicaSets through {@link ReplicaSets}, weights and pins through the routers, AnalysisRuns
- * through {@link ReleaseAnalysis}, pod decorations. What it writes goes into the reconcile's view
- * of the ReplicaSets and into the informer cache, so that the next pass, and the next reconcile,
- * plan from it.
+ * through {@link ReleaseAnalysis}, pod decorations ({@code ReleaseRollout} is the reconciler's own:
+ * it lets a deletion go on). What it writes goes into the reconcile's view of the ReplicaSets and
+ * into the informer cache, so that the next pass, and the next reconcile, plan from it.
  */
 final class ActionDispatcher {
 
@@ -70,6 +71,10 @@ final class ActionDispatcher {
     }
     if (action instanceof Pin pin) {
       routers.pin(rollout, pin.side(), pin.hash());
+      return true;
+    }
+    if (action instanceof Unpin unpin) {
+      routers.unpin(rollout, unpin.side());
       return true;
     }
     if (action instanceof CreateRevision create) {

@@ -16,7 +16,6 @@ import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.plan.AnalysisRunView;
 import dev.weir.rollout.plan.AnalysisSite;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,15 +56,7 @@ final class AnalysisRuns {
                     canaryHash,
                     WellKnownNames.ANALYSIS_SITE_LABEL,
                     site.label()))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(rollout.getApiVersion())
-                    .withKind(rollout.getKind())
-                    .withName(rollout.getMetadata().getName())
-                    .withUid(rollout.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
+            .withOwnerReferences(RolloutOwner.of(rollout))
             .build());
     var spec = new AnalysisRunSpec();
     spec.metrics = analysis.metrics();

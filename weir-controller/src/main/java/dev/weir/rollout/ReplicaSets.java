@@ -5,7 +5,6 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.rollout.plan.PodDecorations;
 import dev.weir.rollout.plan.Revision;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -51,15 +50,7 @@ public final class ReplicaSets {
         .withNamespace(rollout.getMetadata().getNamespace())
         .withLabels(labels)
         .addToAnnotations(WellKnownNames.REVISION_ANNOTATION, Long.toString(number))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(rollout.getApiVersion())
-                .withKind(rollout.getKind())
-                .withName(rollout.getMetadata().getName())
-                .withUid(rollout.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(RolloutOwner.of(rollout))
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)

@@ -14,6 +14,7 @@ import dev.weir.api.v1alpha1.TrafficRouting;
 import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.notify.NotificationLedger;
 import dev.weir.notify.NotificationSources;
+import dev.weir.rollout.plan.ConfigSnapshots;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -47,10 +48,11 @@ import org.jboss.logging.Logger;
  * Deployment it takes its template from (a new template is a new revision; its pods count toward
  * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
  * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
- * InvalidSpec at once), and the Services, VirtualServices, DestinationRules, HTTPRoutes and
- * GRPCRoutes it names (a GitOps sync resetting a weight or a selector is put right on the next
- * reconcile). The Istio and Gateway API kinds are watched only where their CRDs are installed;
- * without them Weir still reads them on every reconcile.
+ * InvalidSpec at once), the ConfigMaps it snapshots (spec.configSnapshots), and the Services,
+ * VirtualServices, DestinationRules, HTTPRoutes and GRPCRoutes it names (a GitOps sync resetting a
+ * weight or a selector is put right on the next reconcile). The Istio and Gateway API kinds are
+ * watched only where their CRDs are installed; without them Weir still reads them on every
+ * reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -61,6 +63,7 @@ record RolloutEventSources(
     Optional<InformerEventSource<NotificationPolicy, Rollout>> policies,
     InformerEventSource<ConfigMap, Rollout> ledgers,
     InformerEventSource<Deployment, Rollout> deployments,
+    InformerEventSource<ConfigMap, Rollout> configMaps,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -104,6 +107,10 @@ record RolloutEventSources(
     sources.add(referenced(context, Service.class, "services"));
     var deployments = referenced(context, Deployment.class, "deployments");
     sources.add(deployments);
+    // The ConfigMaps the templates of rollouts with spec.configSnapshots reference, and their
+    // copies: a change of one is a new revision.
+    var configMaps = referenced(context, ConfigMap.class, "configmaps");
+    sources.add(configMaps);
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
     }
@@ -139,6 +146,7 @@ record RolloutEventSources(
         policies,
         ledgers,
         deployments,
+        configMaps,
         sources);
   }
 
@@ -199,6 +207,11 @@ record RolloutEventSources(
       return Optional.empty();
     }
     return deployments.get(new ResourceID(ref.name, rollout.getMetadata().getNamespace()));
+  }
+
+  /** A ConfigMap of the rollout's namespace, from the informer's cache. */
+  Optional<ConfigMap> configMap(Rollout rollout, String name) {
+    return configMaps.get(new ResourceID(name, rollout.getMetadata().getNamespace()));
   }
 
   /** The opted-in Secrets, for the analyses' args and credentials. */
@@ -305,6 +318,10 @@ record RolloutEventSources(
     var workloadRef = rollout.getSpec() == null ? null : rollout.getSpec().workloadRef;
     if (workloadRef != null && workloadRef.name != null) {
       keys.add(key("Deployment", rollout.getMetadata().getNamespace(), workloadRef.name));
+    }
+    if (rollout.getSpec() != null && Boolean.TRUE.equals(rollout.getSpec().configSnapshots)) {
+      ConfigSnapshots.referenced(rollout.getSpec().template)
+          .forEach(name -> keys.add(key("ConfigMap", rollout.getMetadata().getNamespace(), name)));
     }
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {

@@ -8,14 +8,17 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.notify.Notifier;
 import dev.weir.observability.WeirMetrics;
+import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Observation;
 import dev.weir.rollout.plan.Plan;
 import dev.weir.rollout.plan.ReleasePlanner;
 import dev.weir.traffic.TrafficRouters;
 import dev.weir.traffic.TrafficState;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -47,6 +50,7 @@ import java.util.stream.Stream;
     name = RolloutReconciler.NAME,
     generationAwareEventProcessing = false,
     fieldManager = WellKnownNames.FIELD_MANAGER,
+    finalizerName = WellKnownNames.FINALIZER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 // A reconcile that fails is tried again until it succeeds, never given up after a few attempts:
@@ -57,7 +61,7 @@ import java.util.stream.Stream;
     initialInterval = 1000,
     intervalMultiplier = 2,
     maxInterval = 30_000)
-public class RolloutReconciler implements Reconciler<Rollout> {
+public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
 
   public static final String NAME = "rollout";
 
@@ -95,8 +99,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
     var deployment = sources.workload(declared);
-    // Everything below plans and acts on the Deployment's template as if it were the rollout's.
-    Rollout rollout = WorkloadTemplate.resolve(declared, deployment);
+    var configCopies = new ConfigCopies(client, sources);
+    // Everything below plans and acts on the Deployment's template as if it were the rollout's,
+    // and on a template naming the copies of its ConfigMaps when it snapshots them.
+    Rollout rollout = configCopies.release(WorkloadTemplate.resolve(declared, deployment));
     var workload = WorkloadTemplate.observe(declared, deployment);
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
@@ -160,7 +166,55 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     // Told once what they tell is recorded: a controller killed in between loses an Event rather
     // than telling it twice when it finds the step to be done again.
     reporter.report(rollout, client);
+    configCopies.prune(rollout, context.getSecondaryResources(ReplicaSet.class));
     return requeue(plan, analysis);
+  }
+
+  /**
+   * A rollout being deleted. One with spec.workloadRef is held until the service is handed back to
+   * its Deployment, as the planner says ({@code plan.HandBack}): the Deployment scaled up and
+   * available, the weight at 0, the Services and subsets unpinned; only then does the finalizer go,
+   * and with it the rollout's ReplicaSets (garbage collection). Any other is let go at once.
+   */
+  @Override
+  public DeleteControl cleanup(Rollout declared, Context<Rollout> context) {
+    if (declared.getSpec() == null || declared.getSpec().workloadRef == null) {
+      return DeleteControl.defaultDelete();
+    }
+    var client = context.getClient();
+    var deployment = sources.workload(declared);
+    Rollout rollout = WorkloadTemplate.resolve(declared, deployment);
+    var workload = WorkloadTemplate.observe(declared, deployment);
+    var routers =
+        TrafficRouters.forRollout(
+            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
+    var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
+    // Handing back scales the Deployment and moves traffic; it starts and ends no analysis.
+    var dispatcher =
+        new ActionDispatcher(
+            rollout, owned, new ReplicaSets(client), routers, null, sources.replicaSets());
+    TrafficState traffic = routers.observe(rollout);
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      var observation =
+          new Observation(
+              clock.instant(),
+              "",
+              owned.revisions(),
+              traffic,
+              Observation.AnalysisObservation.NONE,
+              workload);
+      var plan = planner.handBack(rollout.getSpec(), rollout.getStatus(), observation);
+      if (plan.actions().contains(new Action.ReleaseRollout())) {
+        return DeleteControl.defaultDelete();
+      }
+      // Traffic moved: read it back and plan again. Otherwise the Deployment's informer tells.
+      if (!dispatcher.carryOut(plan.actions())) {
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(plan.requeueAfter().orElseThrow());
+      }
+      traffic = routers.observe(rollout);
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
   }
 
   /** The sooner of the plan's own wait (a pause, a delay) and the next measurement due. */

@@ -54,6 +54,17 @@ public final class ServiceRouter implements TrafficRouter {
 
   @Override
   public void pin(Rollout rollout, Side side, String podTemplateHash) {
+    patchSelector(rollout, side, "\"" + podTemplateHash + "\"");
+  }
+
+  @Override
+  public void unpin(Rollout rollout, Side side) {
+    // In a merge patch, null removes the key.
+    patchSelector(rollout, side, "null");
+  }
+
+  /** Sets the hash key of the side's Service's selector to {@code json}, the rest left as it is. */
+  private void patchSelector(Rollout rollout, Side side, String json) {
     String name = serviceName(rollout, side);
     if (name == null) {
       return;
@@ -61,9 +72,9 @@ public final class ServiceRouter implements TrafficRouter {
     String patch =
         "{\"spec\":{\"selector\":{\""
             + WellKnownNames.POD_TEMPLATE_HASH_LABEL
-            + "\":\""
-            + podTemplateHash
-            + "\"}}}";
+            + "\":"
+            + json
+            + "}}}";
     client
         .services()
         .inNamespace(rollout.getMetadata().getNamespace())

@@ -16,4 +16,10 @@ public interface TrafficRouter {
 
   /** Points the side's routing targets (selectors, subsets) at the revision with this hash. */
   void pin(Rollout rollout, Side side, String podTemplateHash);
+
+  /**
+   * Takes the pod-template hash off the side's routing targets, so that they select every pod of
+   * the application again, whoever runs it (the hand-back to a Deployment).
+   */
+  default void unpin(Rollout rollout, Side side) {}
 }

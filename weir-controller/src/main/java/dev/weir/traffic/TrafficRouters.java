@@ -92,4 +92,11 @@ public final class TrafficRouters implements TrafficRouter {
       router.pin(rollout, side, podTemplateHash);
     }
   }
+
+  @Override
+  public void unpin(Rollout rollout, Side side) {
+    for (var router : routers) {
+      router.unpin(rollout, side);
+    }
+  }
 }

@@ -279,6 +279,7 @@ public final class AnalysisReactionBench {
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
                     .withMetrics(reconciles));
     prometheusQueries = new TimedPrometheus(new PrometheusProvider(clock), clock);

@@ -3,6 +3,7 @@ package dev.weir.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.NotificationPolicy;
@@ -21,7 +22,10 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -392,6 +396,17 @@ public final class RealControlPlane {
     }
     c.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(namespace).delete();
     c.apps().deployments().inNamespace(namespace).delete();
+    // Weir, which would take its finalizer off, has stopped by now.
+    for (var rollout : c.resources(Rollout.class).inNamespace(namespace).list().getItems()) {
+      try {
+        c.resource(rollout)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
     c.resources(Rollout.class).inNamespace(namespace).delete();
     c.apps().replicaSets().inNamespace(namespace).delete();
     // No kubelet confirms the end of a bound pod: delete at once, as a kubelet would.
@@ -404,6 +419,10 @@ public final class RealControlPlane {
     c.resources(AnalysisTemplate.class).inNamespace(namespace).delete();
     c.resources(NotificationPolicy.class).inNamespace(namespace).delete();
     c.configMaps().inNamespace(namespace).withLabel(NotificationLedger.LABEL).delete();
+    c.configMaps()
+        .inNamespace(namespace)
+        .withLabel(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL)
+        .delete();
     c.v1().events().inNamespace(namespace).delete();
     try {
       await("namespace " + namespace + " emptied")

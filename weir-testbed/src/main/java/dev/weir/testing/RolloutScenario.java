@@ -323,9 +323,12 @@ public final class RolloutScenario {
                 rs -> rs.getSpec().getReplicas()));
   }
 
+  /** The rollout's own ReplicaSets: not those of a Deployment of the same name it took over. */
   public List<ReplicaSet> replicaSets() {
     return client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
         .filter(rs -> rs.getMetadata().getName().startsWith(name + "-"))
+        .filter(
+            rs -> rs.getMetadata().getLabels().containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL))
         .toList();
   }
 

@@ -104,6 +104,8 @@ public final class RunningWeir implements AutoCloseable {
             o ->
                 o.withKubernetesClient(counted)
                     .withCloseClientOnStop(false)
+                    // As application.properties configures the packaged controller.
+                    .withUseSSAToPatchPrimaryResource(false)
                     .withMetrics(new ReconcileTimer(metrics))
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
     var drivers = new AnalysisRunDrivers(prometheus, Clock.systemUTC(), metrics);

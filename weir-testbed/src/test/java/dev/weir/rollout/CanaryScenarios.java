@@ -159,7 +159,7 @@ abstract class CanaryScenarios extends ReleaseStories {
   void aGitOpsSyncThatResetsTheWeightsIsCorrectedAndNeverPromotes() {
     givenStableV1();
     String v1 = checkout.status().stableRS;
-    whenV2PausesAtTenPercent();
+    String v2 = whenV2PausesAtTenPercent();
 
     // The sync re-applies the manifests from git: weights 100/0, selectors without a hash.
     Manifests.load("examples/canary-istio/virtualservice.yaml")
@@ -179,13 +179,16 @@ abstract class CanaryScenarios extends ReleaseStories {
                       });
             });
 
-    // The Event is written after the weights in the same reconcile: wait for both.
+    // The Event is written after the weights in the same reconcile: wait for both. The two
+    // Services are reset one after the other, so the second may be restored by a later reconcile.
     awaitRollout(
         checkout,
         "weight and selectors restored",
         r ->
-            r.withCanaryWeight(10)
+            r.isPausedAtStep(2)
+                .withCanaryWeight(10)
                 .hasServiceSelecting("checkout-stable", v1)
+                .hasServiceSelecting("checkout-canary", v2)
                 .recorded("WeightRestored"));
     assertThatRollout(checkout)
         .isPausedAtStep(2)

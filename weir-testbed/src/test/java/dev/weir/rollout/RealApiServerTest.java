@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
@@ -179,7 +180,7 @@ class RealApiServerTest {
   }
 
   @Test
-  void statusIsWrittenOnlyThroughTheStatusSubresource() {
+  void statusIsWrittenOnlyThroughTheStatusSubresourceAndTheRolloutOnlyForTheFinalizer() {
     var requests = new RequestLog();
     givenStableV1(cluster.operator(requests));
     Rollout staleV1 = checkout.rollout();
@@ -227,7 +228,13 @@ class RealApiServerTest {
             .filter(RequestLog.Request::isWrite)
             .filter(r -> r.path().contains("/apis/weir.dev/"))
             .toList();
-    assertThat(weirWrites).isNotEmpty().allMatch(r -> r.path().endsWith("/status"));
+    assertThat(weirWrites)
+        .isNotEmpty()
+        .allMatch(r -> r.path().endsWith("/status") || r.method().equals("PATCH"));
+    // Besides status, Weir writes only its finalizer: the spec's generation is the user's.
+    var now = checkout.rollout().getMetadata();
+    assertThat(now.getFinalizers()).containsExactly(WellKnownNames.FINALIZER);
+    assertThat(now.getGeneration()).isEqualTo(generation);
   }
 
   @Test

@@ -44,6 +44,16 @@ public class RolloutSpec {
   public WorkloadRef workloadRef;
 
   @JsonPropertyDescription(
+      "Release configuration changes as revisions: Weir copies each ConfigMap the pod template"
+          + " references (env valueFrom, envFrom, volumes, projected volumes) into an immutable"
+          + " copy named by a digest of its data and owned by the rollout, and points the"
+          + " revision's template at the copies. A change of a referenced ConfigMap's data is"
+          + " then a new revision, released by the strategy, while the stable revision keeps"
+          + " its own copies. Copies go when no ReplicaSet of the rollout names them. Secrets"
+          + " are not copied. Defaults to false.")
+  public Boolean configSnapshots;
+
+  @JsonPropertyDescription(
       "Number of old ReplicaSets (scaled to zero) kept to allow rollback. Defaults to 10.")
   @Default("10")
   @Min(0)

@@ -47,4 +47,10 @@ public sealed interface Action {
 
   /** Set the replicas of the Deployment the rollout took its template from. */
   record ScaleWorkload(String name, int replicas) implements Action {}
+
+  /** Take the pod-template hash off a side's Services and subsets: they select every pod again. */
+  record Unpin(Side side) implements Action {}
+
+  /** The hand-back to the Deployment is done: the rollout's ReplicaSets may go with it. */
+  record ReleaseRollout() implements Action {}
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +63,14 @@ public final class ReleasePlanner {
     finish(ctx, current, generation);
     WorkloadScaling.plan(ctx.replicas(), status, observed.workload()).ifPresent(ctx.actions::add);
     return new Plan(List.copyOf(ctx.actions), status, List.copyOf(ctx.events), ctx.requeueAfter());
+  }
+
+  /**
+   * What to do for a rollout with spec.workloadRef that is being deleted: hand the service back to
+   * the Deployment ({@link HandBack}). The status is left as it is.
+   */
+  public Plan handBack(RolloutSpec spec, RolloutStatus status, Observation observed) {
+    return new Plan(HandBack.plan(spec, observed), status, List.of(), Optional.of(HandBack.WAIT));
   }
 
   static ReleaseState stateOf(PlanContext ctx) {

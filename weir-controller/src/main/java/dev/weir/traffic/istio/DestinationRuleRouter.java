@@ -1,5 +1,6 @@
 package dev.weir.traffic.istio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
@@ -101,6 +102,33 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .put("op", "add")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"))
         .put("value", podTemplateHash);
+    patch(rollout, ref, patch);
+  }
+
+  @Override
+  public void unpin(Rollout rollout, Side side) {
+    IstioDestinationRule ref = reference(rollout);
+    var dr = fetch(rollout, ref);
+    int index = dr == null ? -1 : indexOf(dr, subsetName(ref, side));
+    var labels = index < 0 ? null : dr.getSpec().getSubsets().get(index).getLabels();
+    if (labels == null || !labels.containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
+      return;
+    }
+    String base = "/spec/subsets/" + index;
+    var patch = JsonNodeFactory.instance.arrayNode();
+    patch
+        .addObject()
+        .put("op", "test")
+        .put("path", base + "/name")
+        .put("value", subsetName(ref, side));
+    patch
+        .addObject()
+        .put("op", "remove")
+        .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"));
+    patch(rollout, ref, patch);
+  }
+
+  private void patch(Rollout rollout, IstioDestinationRule ref, ArrayNode patch) {
     client
         .resources(DestinationRule.class)
         .inNamespace(rollout.getMetadata().getNamespace())
