@@ -57,10 +57,21 @@ public final class WellKnownNames {
   public static final String TERMINATE_REASON_ANNOTATION = GROUP + "/terminate-reason";
 
   /**
-   * The label on a ConfigMap Weir copied for a revision (spec.configSnapshots), naming the
-   * ConfigMap it copies; the copy also carries {@link #ROLLOUT_LABEL}.
+   * The label on a ConfigMap or Secret Weir copied for a revision (spec.configSnapshots), naming
+   * the ConfigMap or Secret it copies; the copy also carries {@link #ROLLOUT_LABEL}.
    */
   public static final String CONFIG_SNAPSHOT_OF_LABEL = GROUP + "/config-snapshot-of";
+
+  /**
+   * The label by which a Secret's owner opts it in to spec.configSnapshots, with the value {@value
+   * #CONFIG_SNAPSHOT_OPT_IN}, as {@link #ANALYSIS_SECRET_LABEL} opts one in to analysis: Weir lists
+   * and watches only the Secrets carrying it, so it copies (and reads) no other. Weir's copies
+   * carry it too, to stay in that informer's view.
+   */
+  public static final String CONFIG_SNAPSHOT_LABEL = GROUP + "/config-snapshot";
+
+  /** The value of {@link #CONFIG_SNAPSHOT_LABEL} that opts a Secret in. */
+  public static final String CONFIG_SNAPSHOT_OPT_IN = "true";
 
   /**
    * Weir's finalizer on every rollout: deleting one with spec.workloadRef first hands the service

@@ -49,8 +49,11 @@ public class RolloutSpec {
           + " copy named by a digest of its data and owned by the rollout, and points the"
           + " revision's template at the copies. A change of a referenced ConfigMap's data is"
           + " then a new revision, released by the strategy, while the stable revision keeps"
-          + " its own copies. Copies go when no ReplicaSet of the rollout names them. Secrets"
-          + " are not copied. Defaults to false.")
+          + " its own copies. Copies go when no ReplicaSet of the rollout names them. A"
+          + " referenced Secret is copied the same way only if its owner labelled it"
+          + " weir.dev/config-snapshot=true (its copy named by a digest of its uid and"
+          + " resourceVersion, never of its values); any other Secret is left referenced as it is"
+          + " and never read. Defaults to false.")
   public Boolean configSnapshots;
 
   @JsonPropertyDescription(
