@@ -48,11 +48,11 @@ import org.jboss.logging.Logger;
  * Deployment it takes its template from (a new template is a new revision; its pods count toward
  * the service's availability), its AnalysisRuns, the analysis templates it names or reaches through
  * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
- * InvalidSpec at once), the ConfigMaps it snapshots (spec.configSnapshots), and the Services,
- * VirtualServices, DestinationRules, HTTPRoutes and GRPCRoutes it names (a GitOps sync resetting a
- * weight or a selector is put right on the next reconcile). The Istio and Gateway API kinds are
- * watched only where their CRDs are installed; without them Weir still reads them on every
- * reconcile.
+ * InvalidSpec at once), the ConfigMaps and opted-in Secrets it snapshots (spec.configSnapshots),
+ * and the Services, VirtualServices, DestinationRules, HTTPRoutes and GRPCRoutes it names (a GitOps
+ * sync resetting a weight or a selector is put right on the next reconcile). The Istio and Gateway
+ * API kinds are watched only where their CRDs are installed; without them Weir still reads them on
+ * every reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -64,10 +64,18 @@ record RolloutEventSources(
     InformerEventSource<ConfigMap, Rollout> ledgers,
     InformerEventSource<Deployment, Rollout> deployments,
     InformerEventSource<ConfigMap, Rollout> configMaps,
+    InformerEventSource<Secret, Rollout> snapshotSecrets,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
   private static final String REFERENCES = "weir-references";
+  // Its own index key: a Secret named by an analysis arg is another reference than a snapshot's.
+  private static final String SNAPSHOT_SECRET = "SnapshotSecret";
+
+  /** The label selector of the informer of Secrets offered to snapshots. */
+  static final String SNAPSHOT_SECRETS_SELECTOR =
+      WellKnownNames.CONFIG_SNAPSHOT_LABEL + "=" + WellKnownNames.CONFIG_SNAPSHOT_OPT_IN;
+
   private static final List<String> TRAFFIC_KINDS =
       List.of("Service", "VirtualService", "DestinationRule", "HTTPRoute", "GRPCRoute");
 
@@ -111,6 +119,10 @@ record RolloutEventSources(
     // copies: a change of one is a new revision.
     var configMaps = referenced(context, ConfigMap.class, "configmaps");
     sources.add(configMaps);
+    // Secrets only as their owners offered them to snapshots, and Weir's copies of them: a second
+    // informer, since one label selector cannot ask for either of two labels.
+    var snapshotSecrets = snapshotSecrets(context);
+    sources.add(snapshotSecrets);
     if (installed(context, "virtualservices.networking.istio.io")) {
       sources.add(referenced(context, VirtualService.class, "virtualservices"));
     }
@@ -147,6 +159,7 @@ record RolloutEventSources(
         ledgers,
         deployments,
         configMaps,
+        snapshotSecrets,
         sources);
   }
 
@@ -214,6 +227,14 @@ record RolloutEventSources(
     return configMaps.get(new ResourceID(name, rollout.getMetadata().getNamespace()));
   }
 
+  /**
+   * A Secret of the rollout's namespace offered to snapshots (or one of Weir's copies), from the
+   * informer's cache: no other Secret is there.
+   */
+  Optional<Secret> snapshotSecret(Rollout rollout, String name) {
+    return snapshotSecrets.get(new ResourceID(name, rollout.getMetadata().getNamespace()));
+  }
+
   /** The opted-in Secrets, for the analyses' args and credentials. */
   OptedInSecrets optedInSecrets() {
     return OptedInSecrets.of(secrets);
@@ -241,6 +262,34 @@ record RolloutEventSources(
               .collect(Collectors.toSet());
         };
     return OptedInSecrets.informer(context, Rollout.class, toRollouts::apply);
+  }
+
+  /**
+   * Secrets labelled {@value WellKnownNames#CONFIG_SNAPSHOT_LABEL}=true wake the rollouts whose
+   * snapshotted templates name them.
+   */
+  private static InformerEventSource<Secret, Rollout> snapshotSecrets(
+      EventSourceContext<Rollout> context) {
+    Function<Secret, Set<ResourceID>> toRollouts =
+        secret ->
+            context
+                .getPrimaryCache()
+                .byIndex(
+                    REFERENCES,
+                    key(
+                        SNAPSHOT_SECRET,
+                        secret.getMetadata().getNamespace(),
+                        secret.getMetadata().getName()))
+                .stream()
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Secret.class, Rollout.class)
+            .withName("snapshot-secrets")
+            .withLabelSelector(SNAPSHOT_SECRETS_SELECTOR)
+            .withSecondaryToPrimaryMapper(toRollouts::apply)
+            .build(),
+        context);
   }
 
   private static String templateKey(TemplateIncluders.Template template) {
@@ -322,6 +371,9 @@ record RolloutEventSources(
     if (rollout.getSpec() != null && Boolean.TRUE.equals(rollout.getSpec().configSnapshots)) {
       ConfigSnapshots.referenced(rollout.getSpec().template)
           .forEach(name -> keys.add(key("ConfigMap", rollout.getMetadata().getNamespace(), name)));
+      ConfigSnapshots.referencedSecrets(rollout.getSpec().template)
+          .forEach(
+              name -> keys.add(key(SNAPSHOT_SECRET, rollout.getMetadata().getNamespace(), name)));
     }
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {

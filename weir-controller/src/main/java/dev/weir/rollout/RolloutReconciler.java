@@ -76,6 +76,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final AnalysisRunDrivers drivers;
   private final WeirMetrics metrics;
   private final Notifier notifier;
+  private final UnsnapshottedSecrets unsnapshotted;
   private RolloutEventSources sources;
 
   @Inject
@@ -84,6 +85,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.drivers = drivers;
     this.metrics = drivers.metrics();
     this.notifier = notifier;
+    this.unsnapshotted = new UnsnapshottedSecrets(clock);
   }
 
   @Override
@@ -99,9 +101,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
     var deployment = sources.workload(declared);
-    var configCopies = new ConfigCopies(client, sources);
+    var configCopies = new ConfigCopies(client, sources, unsnapshotted);
     // Everything below plans and acts on the Deployment's template as if it were the rollout's,
-    // and on a template naming the copies of its ConfigMaps when it snapshots them.
+    // and on a template naming the copies of its ConfigMaps and Secrets when it snapshots them.
     Rollout rollout = configCopies.release(WorkloadTemplate.resolve(declared, deployment));
     var workload = WorkloadTemplate.observe(declared, deployment);
     metrics.readRollouts(() -> context.getPrimaryCache().list());
@@ -178,6 +180,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
    */
   @Override
   public DeleteControl cleanup(Rollout declared, Context<Rollout> context) {
+    unsnapshotted.forget(declared);
     if (declared.getSpec() == null || declared.getSpec().workloadRef == null) {
       return DeleteControl.defaultDelete();
     }
