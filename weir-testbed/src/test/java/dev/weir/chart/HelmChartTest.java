@@ -173,7 +173,9 @@ class HelmChartTest {
                     .satisfies(
                         rule -> {
                           assertThat(rule.getResources()).containsExactly("secrets");
-                          assertThat(rule.getVerbs()).containsExactlyInAnyOrder("list", "watch");
+                          assertThat(rule.getVerbs())
+                              .as("reads by label; copies of configSnapshots made and deleted")
+                              .containsExactlyInAnyOrder("list", "watch", "create", "delete");
                         }));
     assertThat(objects)
         .filteredOn(o -> o.getKind().equals("RoleBinding"))
