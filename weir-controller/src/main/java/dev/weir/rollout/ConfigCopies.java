@@ -51,10 +51,7 @@ final class ConfigCopies {
     }
     var offered = new HashMap<String, Secret>();
     for (String name : ConfigSnapshots.referencedSecrets(spec.template)) {
-      sources
-          .snapshotSecret(rollout, name)
-          .filter(ConfigSnapshots::offered)
-          .ifPresent(s -> offered.put(name, s));
+      sources.snapshotSecret(rollout, name).ifPresent(s -> offered.put(name, s));
     }
     var snapshot = ConfigSnapshots.of(spec.template, live, offered);
     snapshot.copies().forEach((name, source) -> create(rollout, name, source));

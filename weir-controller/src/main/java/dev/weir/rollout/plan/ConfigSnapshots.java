@@ -67,7 +67,8 @@ public final class ConfigSnapshots {
    *
    * @param template the declared pod template (not changed)
    * @param live the namespace's ConfigMaps the template references, by name
-   * @param offeredSecrets the namespace's Secrets that opted in ({@link #offered}), by name
+   * @param offeredSecrets the namespace's Secrets the template references, by name, as Weir's
+   *     informer of labelled Secrets holds them; only those {@link #offered} are copied
    */
   public static Snapshot of(
       PodTemplateSpec template, Map<String, ConfigMap> live, Map<String, Secret> offeredSecrets) {
