@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  */
 public final class ConfigSnapshots {
 
+  private static final String SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+
   /** Hex digits of the digest in a copy's name. */
   private static final int DIGEST_LENGTH = 10;
 
@@ -108,11 +110,13 @@ public final class ConfigSnapshots {
   /**
    * Whether a Secret may be copied: its owner labelled it {@value
    * WellKnownNames#CONFIG_SNAPSHOT_LABEL}={@value WellKnownNames#CONFIG_SNAPSHOT_OPT_IN}, and it is
-   * not itself one of Weir's copies (which carry the label to stay in Weir's view).
+   * not itself one of Weir's copies (which carry the label to stay in Weir's view), nor a service
+   * account token, which only the API server's token controller may fill and so cannot be copied.
    */
   public static boolean offered(Secret secret) {
     var labels = secret.getMetadata().getLabels();
     return labels != null
+        && !SERVICE_ACCOUNT_TOKEN.equals(secret.getType())
         && WellKnownNames.CONFIG_SNAPSHOT_OPT_IN.equals(
             labels.get(WellKnownNames.CONFIG_SNAPSHOT_LABEL))
         && !labels.containsKey(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL);

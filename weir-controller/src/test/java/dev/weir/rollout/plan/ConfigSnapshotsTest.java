@@ -189,9 +189,14 @@ class ConfigSnapshotsTest {
     aCopy.getMetadata().setLabels(new HashMap<>(aCopy.getMetadata().getLabels()));
     aCopy.getMetadata().getLabels().put(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL, "app-tls");
 
+    var serviceAccountToken = offered("app-env", "s3cret", "7");
+    serviceAccountToken.setType("kubernetes.io/service-account-token");
+
     var snapshot =
         ConfigSnapshots.of(
-            secretTemplate(), Map.of(), Map.of("token", unlabelled, "app-tls", aCopy));
+            secretTemplate(),
+            Map.of(),
+            Map.of("token", unlabelled, "app-tls", aCopy, "app-env", serviceAccountToken));
 
     assertThat(snapshot.secretCopies()).isEmpty();
     assertThat(snapshot.template()).isEqualTo(secretTemplate());
