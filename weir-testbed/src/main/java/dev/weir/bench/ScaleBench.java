@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * watches of the benchmark's own ({@link FleetWatch}).
  *
  * <pre>
- * bench/scale [--rollouts 100,1000,3000,10000] [--releasing 5%] [--pause 5s] [--rest 30s]
+ * bench/scale [--rollouts 100,1000,3000,10000] [--releasing 5%] [--pause 5s] [--rest 330s]
  *             [--threads 16]
  * </pre>
  *
@@ -45,7 +45,9 @@ public final class ScaleBench {
       List<Integer> rollouts = List.of(100, 1000, 3000, 10000);
       double releasing = 0.05;
       String pause = "5s";
-      Duration rest = Duration.ofSeconds(30);
+      // One period of the controller's resync (maxReconciliationInterval, 5 min) and a half minute:
+      // the window sees every idle rollout reconciled once by it.
+      Duration rest = Duration.ofSeconds(330);
       int threads = 16;
       for (int i = 0; i + 1 < args.length; i += 2) {
         String value = args[i + 1];
@@ -238,7 +240,7 @@ public final class ScaleBench {
     // reported with how far it got.
     long deadline =
         System.nanoTime()
-            + TimeUnit.SECONDS.toNanos(120 + names.size() / 5)
+            + TimeUnit.SECONDS.toNanos(120 + names.size() / 2)
             + TimeUnit.MILLISECONDS.toNanos(pauseMillis() * 6);
     long settled = 0;
     while ((settled = watch.settled(names)) < names.size()) {

@@ -16,7 +16,7 @@ final class ScaleTable {
       List.of(
           new Row(
               "objects created per second", "%.0f", f -> f.objectsCreated / seconds(f.creation)),
-          new Row("fleet all Healthy after creation (s)", "%.1f", f -> seconds(f.settling)),
+          new Row("creation start to fleet all Healthy (s)", "%.1f", f -> seconds(f.settling)),
           new Row("controller start to ready, fleet present (ms)", "%.0f", f -> millis(f.ready)),
           new Row("  start to its last request of the start (s)", "%.1f", f -> seconds(f.quiet)),
           new Row("heap after full GC, at rest (MiB)", "%.1f", f -> f.restHeapMiB),
@@ -24,6 +24,15 @@ final class ScaleTable {
           new Row("requests/s at rest: get", "%.2f", f -> f.restPerSecond("get")),
           new Row("                    list", "%.2f", f -> f.restPerSecond("list")),
           new Row("                    watch", "%.2f", f -> f.restPerSecond("watch")),
+          new Row(
+              "reads per idle rollout per hour",
+              "%.1f",
+              f ->
+                  (f.restCounts.byVerb().getOrDefault("get", 0L)
+                          + f.restCounts.byVerb().getOrDefault("list", 0L))
+                      * 3_600_000.0
+                      / f.restWindow.toMillis()
+                      / f.rollouts),
           new Row(
               "writes per idle rollout in the rest window",
               "%.3f",
