@@ -189,7 +189,7 @@ public final class ScaleBench {
     Instant started = Instant.now();
     startController();
     figures.ready(Duration.ofNanos(System.nanoTime() - s0));
-    figures.quiet(Duration.between(started, awaitQuiet(Duration.ofSeconds(3))));
+    figures.quiet(Duration.between(started, awaitFirstReconciles(started, n)));
 
     Instant restFrom = Instant.now();
     Thread.sleep(settings.rest().toMillis());
@@ -252,17 +252,27 @@ public final class ScaleBench {
     }
   }
 
-  /** Waits until the controller has sent no request for {@code quiet}; returns its last one. */
-  private Instant awaitQuiet(Duration quiet) throws InterruptedException {
+  /**
+   * Waits until the controller has reconciled every rollout once since {@code started} (each
+   * reconcile reads the rollout's VirtualService) and then sent nothing for three seconds; returns
+   * its last request. Silence alone is not enough: a controller just ready may not have begun.
+   */
+  private Instant awaitFirstReconciles(Instant started, int rollouts) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (System.nanoTime() < deadline) {
+      long reads =
+          requests
+              .between(started, Instant.now())
+              .byVerbAndResource()
+              .getOrDefault("get virtualservices", 0L);
       Instant last = requests.lastRequest();
-      if (Duration.between(last, Instant.now()).compareTo(quiet) > 0) {
+      if (reads >= rollouts && Duration.between(last, Instant.now()).toSeconds() >= 3) {
         return last;
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the controller did not go quiet within 10 minutes");
+    throw new IllegalStateException(
+        "the controller did not reconcile every rollout within 10 minutes of its start");
   }
 
   private void startController() throws Exception {
