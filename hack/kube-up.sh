@@ -23,6 +23,11 @@
 #
 # Env knobs:
 #   WEIR_KUBE_UP_TIMEOUT   seconds to wait for each component (default 60)
+#   WEIR_KUBE_CONTROLLERS  the controller-manager's --controllers (default '*'); bench/scale turns
+#                          the replicaset controller off ('*,-replicaset') and sets ReplicaSet
+#                          status itself, so that thousands of rollouts need no pods
+#   WEIR_KUBE_AUDIT_USERS  comma-separated user names whose every request is audited too
+#                          (metadata only), to count a controller's requests by verb and resource
 #   WEIR_KUBE_APISERVER, WEIR_KUBE_CONTROLLER_MANAGER, WEIR_ETCD: see kube-provision.sh
 set -euo pipefail
 
@@ -35,6 +40,8 @@ source "$HACK/kube-lib.sh"
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 TIMEOUT=${WEIR_KUBE_UP_TIMEOUT:-60}
+CONTROLLERS=${WEIR_KUBE_CONTROLLERS:-*}
+AUDIT_USERS=${WEIR_KUBE_AUDIT_USERS:-}
 
 RUNNING=()
 for comp in "${KUBE_COMPONENTS[@]}"; do
@@ -253,8 +260,10 @@ start etcd "$ETCD" \
 wait_for etcd tcp_open "$ETCD_CLIENT_PORT"
 
 # Every request for Secrets is audited (who, verb, name, URI with its label selector; never the
-# data), to DIR/logs/audit.log: tests read it to tell which Secrets an identity asked for.
-cat >"$DIR/audit-policy.yaml" <<'EOF'
+# data), to DIR/logs/audit.log: tests read it to tell which Secrets an identity asked for. So is
+# every request of the users WEIR_KUBE_AUDIT_USERS names.
+{
+    cat <<'EOF'
 apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
@@ -263,8 +272,12 @@ rules:
     resources:
       - group: ""
         resources: [secrets]
-  - level: None
 EOF
+    if [[ -n $AUDIT_USERS ]]; then
+        printf '  - level: Metadata\n    users: [%s]\n' "$(sed 's/[^,][^,]*/"&"/g' <<<"$AUDIT_USERS")"
+    fi
+    echo '  - level: None'
+} >"$DIR/audit-policy.yaml"
 
 # Notes on the flags:
 #  --insecure-port=0            1.20 still has the unauthenticated port; never open it.
@@ -320,6 +333,7 @@ start kube-controller-manager "$KUBE_CONTROLLER_MANAGER" \
     --tls-cert-file "$PKI/controller-manager-serving.crt" \
     --tls-private-key-file "$PKI/controller-manager-serving.key" \
     --leader-elect=false \
+    --controllers "$CONTROLLERS" \
     --use-service-account-credentials=false \
     --service-account-private-key-file "$PKI/sa.key" \
     --root-ca-file "$PKI/ca.crt" \

@@ -98,12 +98,20 @@ public final class ReplicaSets {
     } else {
       annotations.put(WellKnownNames.SCALE_DOWN_AT_ANNOTATION, scaleDownAt.toString());
     }
-    return client
-        .apps()
-        .replicaSets()
-        .inNamespace(namespace)
+    return client.resource(named(namespace, name)).patch(MERGE, patch.toString());
+  }
+
+  /**
+   * A ReplicaSet that only names one, to patch it through: patched by name alone, the client reads
+   * the whole object from the API server first, one GET per write.
+   */
+  private static ReplicaSet named(String namespace, String name) {
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
         .withName(name)
-        .patch(MERGE, patch.toString());
+        .endMetadata()
+        .build();
   }
 
   /**
@@ -118,12 +126,7 @@ public final class ReplicaSets {
     String patch =
         Serialization.asJson(Map.of("spec", Map.of("template", Map.of("metadata", metadata))));
     var decorated =
-        client
-            .apps()
-            .replicaSets()
-            .inNamespace(namespace)
-            .withName(rs.getMetadata().getName())
-            .patch(MERGE, patch);
+        client.resource(named(namespace, rs.getMetadata().getName())).patch(MERGE, patch);
     decoratePods(rs, decoration);
     return decorated;
   }

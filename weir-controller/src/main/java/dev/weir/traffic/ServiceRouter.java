@@ -4,6 +4,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -75,10 +76,17 @@ public final class ServiceRouter implements TrafficRouter {
             + "\":"
             + json
             + "}}}";
+    // Patched through an object that names the Service: by name alone, the client reads it from
+    // the API server first, one GET per write.
+    var named =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withNamespace(rollout.getMetadata().getNamespace())
+            .withName(name)
+            .endMetadata()
+            .build();
     client
-        .services()
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(name)
+        .resource(named)
         .patch(
             new PatchContext.Builder()
                 .withPatchType(PatchType.JSON_MERGE)

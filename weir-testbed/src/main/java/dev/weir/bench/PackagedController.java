@@ -53,6 +53,11 @@ final class PackagedController implements Running {
     return new PackagedController(builder.start(), stopWithin);
   }
 
+  /** Its process id, for jcmd and /proc. */
+  long pid() {
+    return process.pid();
+  }
+
   @Override
   public OptionalLong cpuMillis() {
     return process

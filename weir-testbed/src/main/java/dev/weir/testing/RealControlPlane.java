@@ -95,6 +95,7 @@ public final class RealControlPlane {
   private static RuntimeException failure;
 
   private final Path dir;
+  private final Map<String, String> settings;
   private final Path hack;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final Map<String, Duration> timings = new LinkedHashMap<>();
@@ -102,8 +103,9 @@ public final class RealControlPlane {
   private KubernetesClient operator;
   private Path operatorKubeconfig;
 
-  private RealControlPlane(Path dir) {
+  private RealControlPlane(Path dir, Map<String, String> settings) {
     this.dir = dir;
+    this.settings = Map.copyOf(settings);
     this.hack = Manifests.repo("hack").toAbsolutePath();
   }
 
@@ -112,6 +114,19 @@ public final class RealControlPlane {
    * {@code -Dweir.tier.real=skip}; otherwise throws when the control plane cannot start.
    */
   public static synchronized RealControlPlane shared() {
+    return shared(Map.of());
+  }
+
+  /**
+   * The control plane of this JVM, started on first use with {@code settings}: the {@code
+   * WEIR_KUBE_*} knobs of hack/kube-up.sh (a benchmark turns the ReplicaSet controller off, say). A
+   * JVM has one control plane, so asking again with other settings fails.
+   */
+  public static synchronized RealControlPlane shared(Map<String, String> settings) {
+    if (shared != null && !shared.settings.equals(settings)) {
+      throw new IllegalStateException(
+          "the control plane of this JVM runs with " + shared.settings + ", not " + settings);
+    }
     if ("skip".equals(System.getProperty(TIER_PROPERTY))) {
       System.err.println(
           "[real-tier] SKIPPING the real control plane tier (-D" + TIER_PROPERTY + "=skip)");
@@ -122,7 +137,7 @@ public final class RealControlPlane {
     }
     if (shared == null) {
       try {
-        shared = start();
+        shared = start(settings);
       } catch (RuntimeException e) {
         failure = e;
         throw e;
@@ -131,7 +146,7 @@ public final class RealControlPlane {
     return shared;
   }
 
-  private static RealControlPlane start() {
+  private static RealControlPlane start(Map<String, String> settings) {
     Path dir;
     try {
       dir = Files.createTempDirectory("weir-real-tier-");
@@ -139,7 +154,7 @@ public final class RealControlPlane {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    var cluster = new RealControlPlane(dir);
+    var cluster = new RealControlPlane(dir, settings);
     // Registered before anything starts, so a half-started control plane is stopped too.
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "weir-real-tier-stop"));
     cluster.startWatchdog();
@@ -623,8 +638,10 @@ public final class RealControlPlane {
     Path out = dir.resolve("test-logs").resolve(script + "." + System.nanoTime() + ".out");
     Path err = dir.resolve("test-logs").resolve(script + ".log");
     try {
+      var builder = new ProcessBuilder(command);
+      builder.environment().putAll(settings);
       var process =
-          new ProcessBuilder(command)
+          builder
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(out.toFile())
               .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
