@@ -39,7 +39,10 @@ final class ApiErrorReport {
     // report goes onto what was written, never onto the older status the reconcile started from.
     Rollout current = fresh(rollout, context);
     RolloutStatus status = ReleasePlanner.copy(current.getStatus());
-    if (message.equals(status.message)) {
+    boolean told = message.equals(status.message);
+    // A retried reconcile may have written its planned status in between (ahead of the traffic
+    // write that fails again), keeping the message but not the condition: both are shown again.
+    if (told && readyShows(status, reason)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     Long generation = rollout.getMetadata().getGeneration();
@@ -52,7 +55,9 @@ final class ApiErrorReport {
         message,
         generation == null ? 0 : generation,
         now);
-    new EventRecorder(context.getClient()).record(rollout, true, reason.name(), message, now);
+    if (!told) {
+      new EventRecorder(context.getClient()).record(rollout, true, reason.name(), message, now);
+    }
     try {
       Rollout copy = Serialization.clone(current);
       copy.setStatus(status);
@@ -66,6 +71,15 @@ final class ApiErrorReport {
           writeError.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private static boolean readyShows(RolloutStatus status, EventReason reason) {
+    return status.conditions.stream()
+        .anyMatch(
+            c ->
+                StatusConditions.READY.equals(c.getType())
+                    && "False".equals(c.getStatus())
+                    && reason.name().equals(c.getReason()));
   }
 
   /** The rollout as the API server has it now, or as given when it cannot be read either. */

@@ -68,6 +68,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   /** {@link GradualRetry#maxAttempts()} without a limit, as JOSDK's GenericRetry reads it. */
   public static final int RETRY_FOREVER = -1;
 
+  /**
+   * How long a reconcile may run before it is interrupted and retried. One takes well under a
+   * second; each request it makes gives up after the client's 10 s timeout once sent.
+   */
+  static final Duration RECONCILE_DEADLINE = Duration.ofSeconds(20);
+
   /** Passes per reconcile: a canary with many instant steps finishes them in one reconcile. */
   private static final int MAX_PASSES = 12;
 
@@ -99,6 +105,14 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
+    var meta = declared.getMetadata();
+    try (var deadline =
+        ReconcileDeadline.start(meta.getNamespace() + "/" + meta.getName(), RECONCILE_DEADLINE)) {
+      return release(declared, context);
+    }
+  }
+
+  private UpdateControl<Rollout> release(Rollout declared, Context<Rollout> context) {
     var client = context.getClient();
     var deployment = sources.workload(declared);
     var configCopies = new ConfigCopies(client, sources, unsnapshotted);
