@@ -15,7 +15,6 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.plan.AnalysisRunView;
 import dev.weir.rollout.plan.AnalysisSite;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,19 +44,14 @@ final class AnalysisRuns {
       String stableHash) {
     var run = new AnalysisRun();
     run.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(rollout.getMetadata().getNamespace())
-            .withLabels(
-                Map.of(
-                    WellKnownNames.ROLLOUT_LABEL,
-                    rollout.getMetadata().getName(),
-                    WellKnownNames.POD_TEMPLATE_HASH_LABEL,
-                    canaryHash,
-                    WellKnownNames.ANALYSIS_SITE_LABEL,
-                    site.label()))
-            .withOwnerReferences(RolloutOwner.of(rollout))
-            .build());
+        RolloutOwner.metadata(
+            rollout,
+            name,
+            Map.of(
+                WellKnownNames.POD_TEMPLATE_HASH_LABEL,
+                canaryHash,
+                WellKnownNames.ANALYSIS_SITE_LABEL,
+                site.label())));
     var spec = new AnalysisRunSpec();
     spec.metrics = analysis.metrics();
     spec.args = new ArrayList<>();

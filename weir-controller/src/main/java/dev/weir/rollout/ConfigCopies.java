@@ -6,7 +6,6 @@ import dev.weir.rollout.plan.ConfigSnapshots;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,17 +102,10 @@ final class ConfigCopies {
     }
     var copy = new ConfigMap();
     copy.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(rollout.getMetadata().getNamespace())
-            .withLabels(
-                Map.of(
-                    WellKnownNames.ROLLOUT_LABEL,
-                    rollout.getMetadata().getName(),
-                    WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL,
-                    source.getMetadata().getName()))
-            .withOwnerReferences(List.of(RolloutOwner.of(rollout)))
-            .build());
+        RolloutOwner.metadata(
+            rollout,
+            name,
+            Map.of(WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL, source.getMetadata().getName())));
     copy.setData(source.getData());
     copy.setBinaryData(source.getBinaryData());
     // The copy is what a revision's pods read: nobody, Weir included, may change it afterwards.
@@ -127,21 +119,16 @@ final class ConfigCopies {
     }
     var copy = new Secret();
     copy.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(rollout.getMetadata().getNamespace())
-            .withLabels(
-                Map.of(
-                    WellKnownNames.ROLLOUT_LABEL,
-                    rollout.getMetadata().getName(),
-                    WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL,
-                    source.getMetadata().getName(),
-                    // Keeps the copy in the view of Weir's informer, the only way Weir sees
-                    // Secrets: to know it exists, and to prune it.
-                    WellKnownNames.CONFIG_SNAPSHOT_LABEL,
-                    WellKnownNames.CONFIG_SNAPSHOT_OPT_IN))
-            .withOwnerReferences(List.of(RolloutOwner.of(rollout)))
-            .build());
+        RolloutOwner.metadata(
+            rollout,
+            name,
+            Map.of(
+                WellKnownNames.CONFIG_SNAPSHOT_OF_LABEL,
+                source.getMetadata().getName(),
+                // Keeps the copy in the view of Weir's informer, the only way Weir sees
+                // Secrets: to know it exists, and to prune it.
+                WellKnownNames.CONFIG_SNAPSHOT_LABEL,
+                WellKnownNames.CONFIG_SNAPSHOT_OPT_IN)));
     // The type too: a kubernetes.io/tls or dockerconfigjson Secret keeps its meaning to readers.
     copy.setType(source.getType());
     copy.setData(source.getData());
