@@ -77,13 +77,7 @@ final class StatusWriter {
    * restarting), so the copy to write onto is read, not awaited.
    */
   private static Optional<Rollout> fresh(Rollout rollout, KubernetesClient client) {
-    var meta = rollout.getMetadata();
-    return Optional.ofNullable(
-        client
-            .resources(Rollout.class)
-            .inNamespace(meta.getNamespace())
-            .withName(meta.getName())
-            .get());
+    return Optional.ofNullable(client.resource(rollout).get());
   }
 
   /**

@@ -139,12 +139,9 @@ final class BlueGreenState implements StateHandler {
     // The preview side moves to the new revision once it has its pods, not before: the smoke
     // tests' requests would find no pod to answer them, fail, and count against the revision in
     // its pre-promotion analysis. Until then it shows the stable revision.
-    if (!(up || ctx.selects(Side.CANARY, preview))) {
+    if (!up && !ctx.selects(Side.CANARY, preview)) {
       ctx.pin(Side.CANARY, stable);
-      ctx.waitForPodsOrAbort(progress(ctx, preview, size));
-      return false;
-    }
-    if (!ctx.pin(Side.CANARY, preview)) {
+    } else if (!ctx.pin(Side.CANARY, preview)) {
       ctx.waitForOrAbort(
           "PinningPreview",
           "pointing the preview side at " + preview + ": " + ctx.selection(Side.CANARY));
