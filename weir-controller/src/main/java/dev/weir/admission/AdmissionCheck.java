@@ -6,15 +6,18 @@ import dev.weir.analysis.AnalysisRunDriver;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRunSpec;
 import dev.weir.api.v1alpha1.AnalysisTemplateSpec;
+import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.NotificationPolicySpec;
 import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.AnalysisTemplateValidator;
+import dev.weir.api.validation.NoDataRatios;
 import dev.weir.api.validation.NotificationPolicyValidator;
 import dev.weir.api.validation.RolloutValidator;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +55,33 @@ public final class AdmissionCheck {
       };
     } catch (IllegalArgumentException e) {
       return List.of(unreadable(e));
+    }
+  }
+
+  /**
+   * What the API server shows the client beside an admitted object ({@code Warning:} lines of
+   * kubectl): valid specs that will likely surprise, such as an error ratio that is no data while
+   * nothing fails.
+   */
+  public static List<String> warnings(String kind, JsonNode object) {
+    if (object == null
+        || object.isNull()
+        || !(kind.endsWith("AnalysisTemplate") || kind.equals("AnalysisRun"))) {
+      return List.of();
+    }
+    try {
+      JsonNode spec = object.path("spec");
+      List<Metric> metrics =
+          kind.equals("AnalysisRun")
+              ? Optional.ofNullable(bind(spec, AnalysisRunSpec.class))
+                  .map(r -> r.metrics)
+                  .orElse(null)
+              : Optional.ofNullable(bind(spec, AnalysisTemplateSpec.class))
+                  .map(t -> t.metrics)
+                  .orElse(null);
+      return NoDataRatios.warnings(metrics).stream().map(SpecProblem::toString).toList();
+    } catch (IllegalArgumentException e) {
+      return List.of(); // refused, or said by problems()
     }
   }
 

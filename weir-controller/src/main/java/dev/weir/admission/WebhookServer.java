@@ -113,6 +113,12 @@ public final class WebhookServer implements AutoCloseable {
     var response = new AdmissionResponse();
     response.setUid(request.getUid());
     response.setAllowed(problems.isEmpty());
+    if (problems.isEmpty()) {
+      var warnings = AdmissionCheck.warnings(kind, object);
+      if (!warnings.isEmpty()) {
+        response.setWarnings(warnings);
+      }
+    }
     if (!problems.isEmpty()) {
       response.setStatus(
           new StatusBuilder()

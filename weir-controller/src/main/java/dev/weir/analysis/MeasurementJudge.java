@@ -5,6 +5,7 @@ import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.NoDataPolicy;
 import dev.weir.api.validation.MetricCondition;
+import dev.weir.api.validation.NoDataRatios;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
@@ -55,7 +56,11 @@ public final class MeasurementJudge {
       return new Judgement(AnalysisPhase.Error, null, answer.message(), false);
     }
     if (answer.outcome() == QueryResult.Outcome.NO_DATA) {
-      return noData(metric, null, "no data: " + answer.message());
+      String said = "no data: " + answer.message();
+      return noData(
+          metric,
+          null,
+          NoDataRatios.likelyCause(metric).map(cause -> said + "; likely: " + cause).orElse(said));
     }
     List<Double> result = answer.values();
     String value = render(result);

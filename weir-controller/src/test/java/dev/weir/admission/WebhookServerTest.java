@@ -113,6 +113,33 @@ class WebhookServerTest {
     var response = Serialization.unmarshal(answer.body(), AdmissionReview.class).getResponse();
     assertThat(response.getAllowed()).isTrue();
     assertThat(response.getStatus()).isNull();
+    assertThat(response.getWarnings()).isNullOrEmpty();
+  }
+
+  @Test
+  void anErrorRatioThatIsNoDataWhileNothingFailsIsAdmittedWithAWarning() throws Exception {
+    keys.use(issued);
+    server = WebhookServer.start("127.0.0.1", 0, keys);
+
+    var answer =
+        post(
+            issued,
+            review(
+                "AnalysisTemplate",
+                "{\"spec\":{\"metrics\":[{\"name\":\"errors\","
+                    + "\"successCondition\":\"result[0] <= 0.01\","
+                    + "\"provider\":{\"prometheus\":{\"address\":\"http://p:9090\","
+                    + "\"query\":\"sum(rate(r{job=\\\"a\\\",code=~\\\"5..\\\"}[1m])) / sum(rate(r{job=\\\"a\\\"}[1m]))\"}}}]}}"));
+
+    var response = Serialization.unmarshal(answer.body(), AdmissionReview.class).getResponse();
+    assertThat(response.getAllowed()).isTrue();
+    assertThat(response.getWarnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith(
+            "spec.metrics[0].provider.prometheus.query: the numerator of its ratio selects only"
+                + " the requests with code=~\"5..\"")
+        .endsWith(
+            "(sum(rate(r{job=\"a\",code=~\"5..\"}[1m])) or vector(0)) / sum(rate(r{job=\"a\"}[1m]))");
   }
 
   @Test

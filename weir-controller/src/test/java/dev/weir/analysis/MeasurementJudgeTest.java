@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.analysis.provider.QueryResult;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.MetricProviderSpec;
 import dev.weir.api.v1alpha1.MinSamples;
 import dev.weir.api.v1alpha1.NoDataPolicy;
+import dev.weir.api.v1alpha1.PrometheusMetric;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -154,6 +156,41 @@ class MeasurementJudgeTest {
                 null,
                 "no data: the query returned no series (noDataPolicy " + named + ")",
                 true));
+  }
+
+  @Test
+  void anErrorRatioThatAnswersNothingWhileNothingFailsIsNamedAsTheLikelyCause() {
+    var metric = metric("result[0] <= 0.01", null, null);
+    metric.provider = new MetricProviderSpec();
+    metric.provider.prometheus = new PrometheusMetric();
+    metric.provider.prometheus.query =
+        "sum(rate(istio_requests_total{app=\"shop\",response_code=~\"5.*\"}[1m]))"
+            + " / sum(rate(istio_requests_total{app=\"shop\"}[1m]))";
+
+    var judgement =
+        MeasurementJudge.judge(metric, QueryResult.noData("the query returned no series", TOOK));
+
+    assertThat(judgement.phase()).isEqualTo(AnalysisPhase.Inconclusive);
+    assertThat(judgement.message())
+        .startsWith("no data: the query returned no series; likely: ")
+        .contains("selects only the requests with response_code=~\"5.*\"")
+        .contains("(sum(...) or vector(0))")
+        .endsWith("(noDataPolicy Inconclusive)");
+  }
+
+  @Test
+  void aRatioOfTwoUnrelatedSeriesHasNoLikelyCauseToName() {
+    var metric = metric("result[0] <= 0.01", null, null);
+    metric.provider = new MetricProviderSpec();
+    metric.provider.prometheus = new PrometheusMetric();
+    metric.provider.prometheus.query =
+        "sum(rate(errors_total[1m])) / sum(rate(requests_total[1m]))";
+
+    var judgement =
+        MeasurementJudge.judge(metric, QueryResult.noData("the query returned no series", TOOK));
+
+    assertThat(judgement.message())
+        .isEqualTo("no data: the query returned no series (noDataPolicy Inconclusive)");
   }
 
   @ParameterizedTest(name = "noDataPolicy {0}, result {1} -> {2}")

@@ -131,6 +131,41 @@ class AdmissionWebhookRealTierTest {
   }
 
   @Test
+  void anErrorRatioThatIsNoDataWhileNothingFailsIsAdmittedWithAWarning() throws IOException {
+    awaitCaBundle();
+    String template =
+        """
+        apiVersion: weir.dev/v1alpha1
+        kind: AnalysisTemplate
+        metadata:
+          name: error-rate
+          namespace: %s
+          labels: {%s: "true"}
+        spec:
+          metrics:
+            - name: error-rate
+              successCondition: "result[0] <= 0.01"
+              provider:
+                prometheus:
+                  address: http://prometheus.monitoring:9090
+                  query: >-
+                    sum(rate(istio_requests_total{app="shop",response_code=~"5.*"}[1m]))
+                    / sum(rate(istio_requests_total{app="shop"}[1m]))
+        """
+            .formatted(NAMESPACE, SELECTED);
+
+    var admitted = kubectl.kubectl("apply", "-f", manifest("error-rate.yaml", template).toString());
+
+    assertThat(admitted.exitCode()).as(admitted.both()).isZero();
+    assertThat(admitted.out()).contains("analysistemplate.weir.dev/error-rate");
+    assertThat(admitted.err())
+        .contains(
+            "Warning: spec.metrics[0].provider.prometheus.query: the numerator of its ratio"
+                + " selects only the requests with response_code=~\"5.*\"")
+        .contains("or vector(0))");
+  }
+
+  @Test
   void weirKeepsItsCertificateInItsSecret() {
     awaitCaBundle();
     KubernetesClient admin = cluster.admin();

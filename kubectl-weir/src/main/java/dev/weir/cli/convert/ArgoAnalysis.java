@@ -3,6 +3,7 @@ package dev.weir.cli.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.api.validation.PromQlRatios;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Matcher;

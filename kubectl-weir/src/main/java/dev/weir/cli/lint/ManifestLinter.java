@@ -1,13 +1,16 @@
 package dev.weir.cli.lint;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisTemplate;
 import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.NotificationPolicy;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.AnalysisTemplateValidator;
+import dev.weir.api.validation.NoDataRatios;
 import dev.weir.api.validation.NotificationPolicyValidator;
 import dev.weir.api.validation.RolloutValidator;
 import dev.weir.cli.Json;
@@ -127,6 +130,7 @@ public final class ManifestLinter {
     }
     if (doc.kind().endsWith("AnalysisTemplate") || doc.kind().equals("AnalysisRun")) {
       warnInsecure(doc);
+      warnNoDataRatios(doc);
     }
     long errors =
         findings.subList(before, findings.size()).stream()
@@ -191,6 +195,23 @@ public final class ManifestLinter {
                 + " weir.prometheus.tls.ca-file, the chart's prometheus.tls.caConfigMap)",
             false);
       }
+    }
+  }
+
+  /**
+   * An error ratio that is no data while nothing fails: valid, so a warning ({@link NoDataRatios}).
+   */
+  private void warnNoDataRatios(YamlDocument doc) {
+    List<Metric> metrics;
+    try {
+      metrics =
+          Json.MAPPER.convertValue(
+              doc.value().path("spec").path("metrics"), new TypeReference<List<Metric>>() {});
+    } catch (IllegalArgumentException e) {
+      return; // the schema check has said why
+    }
+    for (SpecProblem warning : NoDataRatios.warnings(metrics)) {
+      report(doc, warning.field(), warning.message(), false);
     }
   }
 

@@ -215,6 +215,39 @@ class ManifestLinterTest {
   }
 
   @Test
+  void anErrorRatioThatIsNoDataWhileNothingFailsIsAWarningWithTheFix() {
+    var result =
+        ManifestLinter.lint(
+            Map.of(
+                "t.yaml",
+                """
+                apiVersion: weir.dev/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: error-rate, namespace: shop}
+                spec:
+                  metrics:
+                    - name: error-rate
+                      successCondition: "result[0] <= 0.01"
+                      provider:
+                        prometheus:
+                          address: http://prometheus.monitoring:9090
+                          query: >-
+                            sum(rate(istio_requests_total{app="shop",response_code=~"5.*"}[1m]))
+                            / sum(rate(istio_requests_total{app="shop"}[1m]))
+                """));
+
+    assertThat(result.findings().stream().map(Finding::toString))
+        .containsExactly(
+            "t.yaml:11:18: warning: spec.metrics[0].provider.prometheus.query: the numerator of"
+                + " its ratio selects only the requests with response_code=~\"5.*\", which have"
+                + " no series while there are none: the ratio is then no data (never a pass), not"
+                + " 0; write the numerator as (sum(...) or vector(0)), as in:"
+                + " (sum(rate(istio_requests_total{app=\"shop\",response_code=~\"5.*\"}[1m]))"
+                + " or vector(0)) / sum(rate(istio_requests_total{app=\"shop\"}[1m]))");
+    assertThat(result.failed()).isFalse();
+  }
+
+  @Test
   void kindsOfWeirWithoutACrdInThisBuildAreNotChecked() {
     var result =
         ManifestLinter.lint(

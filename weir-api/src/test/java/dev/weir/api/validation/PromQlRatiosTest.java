@@ -1,4 +1,4 @@
-package dev.weir.cli.convert;
+package dev.weir.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.weir.cli.convert;
+package dev.weir.api.validation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * functions, same metric, same window) and neither is grouped ({@code by}, {@code without}): there
  * a missing numerator can only mean zero.
  */
-final class PromQlRatios {
+public final class PromQlRatios {
 
   private PromQlRatios() {}
 
@@ -26,9 +26,9 @@ final class PromQlRatios {
    * The query with each such ratio's numerator defaulting to 0, and for each the label matchers
    * that narrow it ({@code response_code=~"5.*"}).
    */
-  record Rewrite(String query, List<String> filters) {}
+  public record Rewrite(String query, List<String> filters) {}
 
-  static Rewrite rewrite(String query) {
+  public static Rewrite rewrite(String query) {
     var out = new StringBuilder();
     var filters = new ArrayList<String>();
     int copied = 0;
