@@ -2,6 +2,7 @@ package dev.weir.analysis;
 
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.reconcile.ReconcileDeadline;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -49,6 +50,13 @@ public class AnalysisRunReconciler implements Reconciler<AnalysisRun> {
 
   @Override
   public UpdateControl<AnalysisRun> reconcile(AnalysisRun run, Context<AnalysisRun> context) {
+    var meta = run.getMetadata();
+    try (var deadline = ReconcileDeadline.start(meta.getNamespace() + "/" + meta.getName())) {
+      return advance(run, context);
+    }
+  }
+
+  private UpdateControl<AnalysisRun> advance(AnalysisRun run, Context<AnalysisRun> context) {
     drivers.metrics().readAnalysisRuns(NAME, () -> context.getPrimaryCache().list());
     var advanced = drivers.forClient(context.getClient(), secrets).advance(run);
     var control = UpdateControl.<AnalysisRun>noUpdate();

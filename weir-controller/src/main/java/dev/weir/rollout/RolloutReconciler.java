@@ -8,6 +8,7 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.notify.Notifier;
 import dev.weir.observability.WeirMetrics;
+import dev.weir.reconcile.ReconcileDeadline;
 import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Observation;
 import dev.weir.rollout.plan.Plan;
@@ -68,12 +69,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   /** {@link GradualRetry#maxAttempts()} without a limit, as JOSDK's GenericRetry reads it. */
   public static final int RETRY_FOREVER = -1;
 
-  /**
-   * How long a reconcile may run before it is interrupted and retried. One takes well under a
-   * second; each request it makes gives up after the client's 10 s timeout once sent.
-   */
-  static final Duration RECONCILE_DEADLINE = Duration.ofSeconds(20);
-
   /** Passes per reconcile: a canary with many instant steps finishes them in one reconcile. */
   private static final int MAX_PASSES = 12;
 
@@ -106,8 +101,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout declared, Context<Rollout> context) {
     var meta = declared.getMetadata();
-    try (var deadline =
-        ReconcileDeadline.start(meta.getNamespace() + "/" + meta.getName(), RECONCILE_DEADLINE)) {
+    try (var deadline = ReconcileDeadline.start(meta.getNamespace() + "/" + meta.getName())) {
       return release(declared, context);
     }
   }

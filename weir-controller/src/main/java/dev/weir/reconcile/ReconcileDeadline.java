@@ -1,4 +1,4 @@
-package dev.weir.rollout;
+package dev.weir.reconcile;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,9 +15,15 @@ import org.jboss.logging.Logger;
  * rollout's reconcile, and with it the release, at a pause long past its end. Interrupted, the
  * request fails, the reconcile ends in an error and is retried on a new connection.
  */
-final class ReconcileDeadline implements AutoCloseable {
+public final class ReconcileDeadline implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ReconcileDeadline.class);
+
+  /**
+   * How long a reconcile may run before it is interrupted and retried. One takes well under a
+   * second; each request it makes gives up after the client's 10 s timeout once sent.
+   */
+  public static final Duration LIMIT = Duration.ofSeconds(20);
 
   private static final ScheduledExecutorService ALARMS =
       Executors.newSingleThreadScheduledExecutor(
@@ -38,7 +44,14 @@ final class ReconcileDeadline implements AutoCloseable {
     this.limit = limit;
   }
 
-  /** A deadline for the reconcile running on this thread, of {@code what} (for the log). */
+  /**
+   * A deadline for the reconcile running on this thread, of {@code what} (for the log). A rollout's
+   * and a standalone AnalysisRun's reconcile have one: both write status and may measure.
+   */
+  public static ReconcileDeadline start(String what) {
+    return start(what, LIMIT);
+  }
+
   static ReconcileDeadline start(String what, Duration limit) {
     var deadline = new ReconcileDeadline(what, limit);
     deadline.alarm = ALARMS.schedule(deadline::expire, limit.toMillis(), TimeUnit.MILLISECONDS);

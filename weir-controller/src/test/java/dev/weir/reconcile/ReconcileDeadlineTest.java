@@ -1,4 +1,4 @@
-package dev.weir.rollout;
+package dev.weir.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
