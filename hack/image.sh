@@ -5,16 +5,21 @@
 # OCI archive (default: weir-controller/target/weir-image-APPVERSION.tar, APPVERSION from helm/weir/Chart.yaml;
 # the image inside is named weir:APPVERSION, as the chart's image values say).
 #
-#   base layer  Debian (bookworm, minbase) with openjdk-17-jre-headless, made by debootstrap from
-#               the mirror of this machine's apt sources, trimmed of apt lists, docs and man pages,
-#               with the user weir (uid and gid 10001) the chart runs as; built once and kept
-#               under ~/.cache/weir/image (buildah storage, vfs driver).
+#   base layer  Debian (trixie, minbase) with openjdk-25-jre-headless (from trixie-security, where
+#               Debian ships its JDK 25), made by debootstrap from the mirror of this machine's
+#               apt sources, trimmed of apt lists, docs and man pages, with the user weir (uid
+#               and gid 10001) the chart runs as; built once and kept under ~/.cache/weir/image
+#               (buildah storage, vfs driver).
 #   app layer   weir-controller/target/quarkus-app (built with `mvn package` when missing) in /deployments, owned
 #               by root and read-only to the process: the root filesystem may be read-only, only
-#               /tmp is written.
-#   config      user 10001:10001, entrypoint java -jar /deployments/quarkus-run.jar with the
-#               heap sized from the container's memory limit, ports 8080 (health) and 8090
-#               (metrics).
+#               /tmp is written. With it /deployments/weir.aot, the JDK's AOT cache (JEPs 483,
+#               514, 515: the classes a start loads, linked, and its profile), written by a
+#               training start of the controller in the image itself against a real API server:
+#               the one measure that shortens the start by a second (bench/README.md).
+#   config      user 10001:10001, entrypoint java -XX:AOTCache=/deployments/weir.aot -jar
+#               /deployments/quarkus-run.jar with the heap sized from the container's memory
+#               limit, ports 8080 (health) and 8090 (metrics). A JVM that cannot use the cache
+#               (another JVM's flags) says so and starts without it.
 #
 # Load it with `podman load -i ARCHIVE`, `kind load image-archive ARCHIVE`, `ctr images import
 # ARCHIVE`, or push it with `skopeo copy oci-archive:ARCHIVE docker://REGISTRY/weir:TAG`.
@@ -22,14 +27,21 @@
 # Needs root (debootstrap, buildah's vfs storage); installs debootstrap and buildah with apt-get
 # when missing. Prints the archive's path on stdout, progress on stderr.
 #
+# The training start needs a real API server with Weir's CRDs: the one WEIR_IMAGE_TRAINING_KUBECONFIG
+# names (its admin may create CRDs: they are applied), else one of the project's own, started with
+# hack/kube-up.sh in a temporary folder and stopped after (it needs hack/kube-provision.sh's
+# binaries, and kubectl).
+#
 # Env knobs:
 #   WEIR_IMAGE_MIRROR   Debian mirror (default: the first URIs/deb line of the apt sources)
+#   WEIR_IMAGE_SECURITY Debian security mirror (default: http://deb.debian.org/debian-security)
 #   WEIR_IMAGE_CACHE    cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/weir/image)
+#   WEIR_IMAGE_TRAINING_KUBECONFIG   the API server of the training start (default: a new one)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SUITE=bookworm
-PACKAGES=openjdk-17-jre-headless
+SUITE=trixie
+PACKAGES=openjdk-25-jre-headless
 USER_ID=10001
 
 say() { echo "[image] $*" >&2; }
@@ -68,6 +80,7 @@ mirror() {
     echo "${uri:-http://deb.debian.org/debian}"
 }
 MIRROR=${WEIR_IMAGE_MIRROR:-$(mirror)}
+SECURITY=${WEIR_IMAGE_SECURITY:-http://deb.debian.org/debian-security}
 
 # Storage of its own, in the cache: the base image outlives target/ and a clean clone.
 buildah() {
@@ -75,16 +88,26 @@ buildah() {
 }
 
 # The base image's name carries what it is made of; a change of any of it makes a new one.
-BASE_RECIPE="$SUITE $PACKAGES uid=$USER_ID trim=1"
+BASE_RECIPE="$SUITE $SUITE-security $PACKAGES uid=$USER_ID trim=1"
 BASE=localhost/weir-base:$SUITE-$(echo "$BASE_RECIPE" | cksum | cut -d' ' -f1)
 
 build_base() {
     local rootfs=$CACHE/rootfs.$$
     trap 'rm -rf "$rootfs"' RETURN
-    say "base: debootstrap $SUITE (minbase + $PACKAGES) from $MIRROR"
-    debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$rootfs" "$MIRROR" \
+    say "base: debootstrap $SUITE (minbase) from $MIRROR, then $PACKAGES from $SECURITY"
+    debootstrap --variant=minbase "$SUITE" "$rootfs" "$MIRROR" \
         >"$CACHE/debootstrap.log" 2>&1 ||
         die "debootstrap failed; the end of $CACHE/debootstrap.log:
+$(tail -20 "$CACHE/debootstrap.log")"
+    # Debian ships its JDK 25 through the security archive of the release.
+    echo "deb $SECURITY $SUITE-security main" >"$rootfs/etc/apt/sources.list.d/security.list"
+    mount --bind /dev "$rootfs/dev"
+    mount -t proc proc "$rootfs/proc"
+    local installed=0
+    chroot "$rootfs" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES" \
+        >>"$CACHE/debootstrap.log" 2>&1 || installed=$?
+    umount "$rootfs/proc" "$rootfs/dev"
+    ((installed == 0)) || die "installing $PACKAGES failed; the end of $CACHE/debootstrap.log:
 $(tail -20 "$CACHE/debootstrap.log")"
     chroot "$rootfs" groupadd --gid "$USER_ID" weir
     chroot "$rootfs" useradd --uid "$USER_ID" --gid "$USER_ID" --no-create-home \
@@ -122,6 +145,8 @@ fi
 c=$(buildah from "$BASE")
 trap 'buildah rm "$c" >/dev/null 2>&1 || true' EXIT
 buildah copy --quiet --chown 0:0 "$c" "$ROOT/weir-controller/target/quarkus-app" /deployments >/dev/null
+"$ROOT/hack/image-training.sh" "$(buildah mount "$c")" "$CACHE/training.log"
+buildah umount "$c" >/dev/null
 # The entrypoint's shell expands JAVA_OPTS_APPEND when the container starts, not this one.
 # shellcheck disable=SC2016
 buildah config \
@@ -130,7 +155,7 @@ buildah config \
     --port 8080/tcp --port 8090/tcp \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --env JAVA_OPTS_APPEND= \
-    --entrypoint '["sh", "-c", "exec java -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]' \
+    --entrypoint '["sh", "-c", "exec java -XX:AOTCache=/deployments/weir.aot -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]' \
     --cmd '' \
     --label "org.opencontainers.image.title=weir" \
     --label "org.opencontainers.image.description=Weir, progressive delivery for Kubernetes" \
