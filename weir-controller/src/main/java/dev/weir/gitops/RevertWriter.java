@@ -230,7 +230,9 @@ public final class RevertWriter {
   }
 
   private String transportFailure(RevertRequest request, TransportException e) {
-    String said = Scrubbed.of(e.getMessage(), request.credentials());
+    // JGit starts its text with the URL, which the message names already.
+    String said =
+        Scrubbed.of(e.getMessage(), request.credentials()).replace(request.repoURL() + ": ", "");
     String why = said.toLowerCase(java.util.Locale.ROOT);
     if (why.contains("not authorized") || why.contains("authentication")) {
       return request.repoURL()
