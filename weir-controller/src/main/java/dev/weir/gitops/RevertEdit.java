@@ -2,6 +2,7 @@ package dev.weir.gitops;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The edit a write-back makes to its file, decided from the file's text alone: the field restored
@@ -26,7 +27,9 @@ sealed interface RevertEdit {
       return new NotFound(
           "no scalar field "
               + request.field()
-              + (request.document().isEmpty() ? "" : " in the document " + request.document())
+              + (request.document().isEmpty()
+                  ? ""
+                  : " in the document " + new TreeMap<>(request.document()))
               + " of "
               + request.path());
     }
