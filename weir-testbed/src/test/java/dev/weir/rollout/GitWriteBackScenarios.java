@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -126,8 +127,15 @@ abstract class GitWriteBackScenarios extends MeshStories {
             .orElseThrow()
             .replacedWith(V2);
     git.push(repository, Map.of(PATH, text), "checkout 2.5.0");
-    return awaitRollout(checkout, "v2 synced and released", r -> r.recorded("NewRevision"))
-        .currentPodHash;
+    // Read where it is seen: the abort, the revert and its sync may follow within a second.
+    var declared = new AtomicReference<String>();
+    checkout.awaitStatus(
+        "v2 synced and released",
+        s -> {
+          declared.set(s.currentPodHash);
+          return !v1.equals(s.currentPodHash);
+        });
+    return declared.get();
   }
 
   List<AnalysisRun> analysisRuns() {
@@ -144,7 +152,11 @@ abstract class GitWriteBackScenarios extends MeshStories {
     awaitRollout(
         checkout,
         "v2 aborted, its revert committed, synced: Healthy on v1",
-        r -> r.recordedInOrder("Aborted", "GitWriteBackCommitted", "RolledBack").isHealthyOn(v1));
+        // The sync may apply the revert before the reconcile that records the push tells it.
+        r ->
+            r.recordedInOrder("Aborted", "RolledBack")
+                .recorded("GitWriteBackCommitted")
+                .isHealthyOn(v1));
 
     var aborted = checkout.status().abortedRevisions.get(0);
     assertThat(aborted.podTemplateHash).isEqualTo(v2);
@@ -212,6 +224,72 @@ abstract class GitWriteBackScenarios extends MeshStories {
         .anyMatch(m -> m.contains("authentication failed"))
         .noneMatch(m -> m.contains(wrong));
     assertThatRollout(checkout).declares(v2).recordedOnce("GitWriteBackFailed");
+  }
+
+  @Test
+  void aSecretNotOptedInAndARepositoryNotAllowedAreAnInvalidSpecNamingTheirFieldsUntilFixed() {
+    Manifests.applyNamespace(client(), namespace);
+    givenCredentials(PASSWORD);
+    givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("other-credentials")
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("password", PASSWORD)
+                .build())
+        .create();
+
+    checkout.edit(
+        r -> {
+          r.getSpec().gitWriteBack.credentialsSecret = "other-credentials";
+          r.getSpec().gitWriteBack.repoURL = "http://127.0.0.2:9/git/config.git";
+          return r;
+        });
+
+    var invalid =
+        checkout.awaitStatus(
+            "InvalidSpec naming both fields", s -> s.message != null && s.message.contains("git"));
+    assertThat(invalid.message)
+        .contains(
+            "spec.gitWriteBack.repoURL: http://127.0.0.2:9/git/config.git is not an allowed git"
+                + " address (weir.gitops.allowed-addresses: ["
+                + git.address()
+                + "])")
+        .contains(
+            "spec.gitWriteBack.credentialsSecret: Secret "
+                + namespace
+                + "/other-credentials does not exist or has not opted in (label it"
+                + " weir.dev/analysis-secret=true)");
+    assertThat(checkout.condition("InvalidSpec")).isTrue();
+    assertThat(invalid.stableRS).isEqualTo(v1);
+
+    checkout.edit(
+        r -> {
+          r.getSpec().gitWriteBack.repoURL = repository;
+          return r;
+        });
+    checkout.awaitStatus(
+        "only the Secret still at fault",
+        s -> s.message != null && !s.message.contains("repoURL") && s.message.contains("Secret"));
+    client()
+        .secrets()
+        .inNamespace(namespace)
+        .withName("other-credentials")
+        .edit(
+            secret -> {
+              secret
+                  .getMetadata()
+                  .setLabels(
+                      Map.of(
+                          WellKnownNames.ANALYSIS_SECRET_LABEL,
+                          WellKnownNames.ANALYSIS_SECRET_OPT_IN));
+              return secret;
+            });
+    awaitRollout(checkout, "labelled: valid again, on v1", r -> r.isHealthyOn(v1));
   }
 
   private RevCommit head() throws IOException {
