@@ -8,6 +8,9 @@ import dev.weir.analysis.AllowedAddresses;
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.PrometheusSettings;
 import dev.weir.analysis.provider.prometheus.PrometheusTls;
+import dev.weir.gitops.GitOpsSettings;
+import dev.weir.gitops.RevertWriter;
+import dev.weir.gitops.WriteBackQueue;
 import dev.weir.notify.NotificationSettings;
 import dev.weir.notify.Notifier;
 import dev.weir.observability.ApiRequestCounter;
@@ -97,6 +100,22 @@ public class ControllerWiring {
 
   void closeNotifier(@Disposes Notifier notifier) {
     notifier.close();
+  }
+
+  /** Write-backs to git, with the operator's allowed repository addresses. */
+  @Produces
+  @Singleton
+  WriteBackQueue writeBacks(Clock clock) {
+    var gitops = config.gitops();
+    var settings =
+        new GitOpsSettings(
+            AllowedAddresses.of(gitops.allowedAddresses().orElse(List.of())), gitops.timeout());
+    LOG.infof("write-backs go only to the git addresses %s", settings.allowed());
+    return new WriteBackQueue(settings, new RevertWriter(settings.timeout(), clock));
+  }
+
+  void closeWriteBacks(@Disposes WriteBackQueue writeBacks) {
+    writeBacks.close();
   }
 
   @Produces

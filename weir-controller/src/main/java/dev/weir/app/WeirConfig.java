@@ -25,6 +25,22 @@ public interface WeirConfig {
 
   Notifications notifications();
 
+  GitOps gitops();
+
+  /** Write-back of aborts to git (docs/gitops.md). */
+  interface GitOps {
+
+    /**
+     * URL prefixes ({@code WEIR_GITOPS_ALLOWED_ADDRESSES}, comma-separated) of the repositories a
+     * rollout's spec.gitWriteBack may name: any other is an InvalidSpec, and nothing is sent.
+     */
+    Optional<List<String>> allowedAddresses();
+
+    /** How long one git request (clone, push) may take. */
+    @WithDefault("30s")
+    Duration timeout();
+  }
+
   /** Where and how notices of NotificationPolicies are sent (docs/notifications.md). */
   interface Notifications {
 

@@ -13,6 +13,7 @@ import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
 import dev.weir.rollout.plan.Action.Unpin;
+import dev.weir.rollout.plan.Action.WriteBack;
 import dev.weir.traffic.TrafficRouters;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,9 +24,10 @@ import java.util.List;
 /**
  * Carries out the planner's actions, every kind in this one place, in the order the plan gives:
  * ReplicaSets through {@link ReplicaSets}, weights and pins through the routers, AnalysisRuns
- * through {@link ReleaseAnalysis}, pod decorations ({@code ReleaseRollout} is the reconciler's own:
- * it lets a deletion go on). What it writes goes into the reconcile's view of the ReplicaSets and
- * into the informer cache, so that the next pass, and the next reconcile, plan from it.
+ * through {@link ReleaseAnalysis}, write-backs to git through {@link GitWriteBackDispatch}, pod
+ * decorations ({@code ReleaseRollout} is the reconciler's own: it lets a deletion go on). What it
+ * writes goes into the reconcile's view of the ReplicaSets and into the informer cache, so that the
+ * next pass, and the next reconcile, plan from it.
  */
 final class ActionDispatcher {
 
@@ -35,6 +37,7 @@ final class ActionDispatcher {
   private final TrafficRouters routers;
   private final ReleaseAnalysis analysis;
   private final InformerEventSource<ReplicaSet, Rollout> cache;
+  private final GitWriteBackDispatch git;
 
   ActionDispatcher(
       Rollout rollout,
@@ -42,13 +45,15 @@ final class ActionDispatcher {
       ReplicaSets writer,
       TrafficRouters routers,
       ReleaseAnalysis analysis,
-      InformerEventSource<ReplicaSet, Rollout> cache) {
+      InformerEventSource<ReplicaSet, Rollout> cache,
+      GitWriteBackDispatch git) {
     this.rollout = rollout;
     this.owned = owned;
     this.writer = writer;
     this.routers = routers;
     this.analysis = analysis;
     this.cache = cache;
+    this.git = git;
   }
 
   /**
@@ -102,6 +107,8 @@ final class ActionDispatcher {
       analysis.terminate(terminate);
     } else if (action instanceof DeleteAnalysis delete) {
       analysis.delete(delete);
+    } else if (action instanceof WriteBack writeBack) {
+      git.write(writeBack, owned::get);
     }
     return false;
   }

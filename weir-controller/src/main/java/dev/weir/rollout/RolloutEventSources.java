@@ -241,9 +241,9 @@ record RolloutEventSources(
   }
 
   /**
-   * Opted-in Secrets wake the rollouts of their namespace that name them in their analysis args,
-   * and those that reach a template naming them (in its args or credentials), directly or through
-   * includes.
+   * Opted-in Secrets wake the rollouts of their namespace that name them in their analysis args or
+   * as the credentials of spec.gitWriteBack, and those that reach a template naming them (in its
+   * args or credentials), directly or through includes.
    */
   private static InformerEventSource<Secret, Rollout> secrets(
       EventSourceContext<Rollout> context, TemplateCaches known) {
@@ -374,6 +374,11 @@ record RolloutEventSources(
       ConfigSnapshots.referencedSecrets(rollout.getSpec().template)
           .forEach(
               name -> keys.add(key(SNAPSHOT_SECRET, rollout.getMetadata().getNamespace(), name)));
+    }
+    var git = rollout.getSpec() == null ? null : rollout.getSpec().gitWriteBack;
+    if (git != null && git.credentialsSecret != null) {
+      // Labelled (or fixed) later, the write-back's Secret ends the InvalidSpec it caused.
+      keys.add(key("Secret", rollout.getMetadata().getNamespace(), git.credentialsSecret));
     }
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null && strategy.blueGreen == null)) {

@@ -6,6 +6,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
+import dev.weir.gitops.WriteBackQueue;
 import dev.weir.notify.Notifier;
 import dev.weir.observability.WeirMetrics;
 import dev.weir.reconcile.ReconcileDeadline;
@@ -78,15 +79,23 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final WeirMetrics metrics;
   private final Notifier notifier;
   private final UnsnapshottedSecrets unsnapshotted;
+  private final WriteBackQueue writeBacks;
   private RolloutEventSources sources;
 
   @Inject
-  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers, Notifier notifier) {
+  public RolloutReconciler(
+      Clock clock, AnalysisRunDrivers drivers, Notifier notifier, WriteBackQueue writeBacks) {
     this.clock = clock;
     this.drivers = drivers;
     this.metrics = drivers.metrics();
     this.notifier = notifier;
     this.unsnapshotted = new UnsnapshottedSecrets(clock);
+    this.writeBacks = writeBacks;
+  }
+
+  /** A reconciler that writes nothing back to git: no repository address is allowed. */
+  public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers, Notifier notifier) {
+    this(clock, drivers, notifier, WriteBackQueue.defaults(clock));
   }
 
   @Override
@@ -123,9 +132,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         new ReleaseAnalysis(
             rollout, client, sources, drivers.forClient(client, sources.optedInSecrets()));
     analysis.observe(List.copyOf(context.getSecondaryResources(AnalysisRun.class)));
+    var git = new GitWriteBackDispatch(rollout, writeBacks, sources.optedInSecrets(), clock);
+    var gitObservation = git.observe();
     var dispatcher =
         new ActionDispatcher(
-            rollout, owned, new ReplicaSets(client), routers, analysis, sources.replicaSets());
+            rollout, owned, new ReplicaSets(client), routers, analysis, sources.replicaSets(), git);
     var reporter = new ReleaseReporter(metrics, notifier);
     // A spec without a template is reported by the planner as InvalidSpec; it has no revision.
     var template = rollout.getSpec() == null ? null : rollout.getSpec().template;
@@ -140,7 +151,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
           new Observation(
-              clock.instant(), hash, owned.revisions(), traffic, analysis.observation(), workload);
+              clock.instant(),
+              hash,
+              owned.revisions(),
+              traffic,
+              analysis.observation(),
+              workload,
+              gitObservation);
       Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       if (previous != null
@@ -189,6 +206,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   @Override
   public DeleteControl cleanup(Rollout declared, Context<Rollout> context) {
     unsnapshotted.forget(declared);
+    writeBacks.forget(declared.getMetadata().getUid());
     if (declared.getSpec() == null || declared.getSpec().workloadRef == null) {
       return DeleteControl.defaultDelete();
     }
@@ -203,7 +221,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // Handing back scales the Deployment and moves traffic; it starts and ends no analysis.
     var dispatcher =
         new ActionDispatcher(
-            rollout, owned, new ReplicaSets(client), routers, null, sources.replicaSets());
+            rollout, owned, new ReplicaSets(client), routers, null, sources.replicaSets(), null);
     TrafficState traffic = routers.observe(rollout);
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =

@@ -1,6 +1,7 @@
 package dev.weir.testing;
 
 import dev.weir.analysis.PrometheusSettings;
+import dev.weir.gitops.GitOpsSettings;
 import dev.weir.notify.NotificationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
@@ -37,11 +38,15 @@ public final class RealTier implements Tier {
 
   @Override
   public RunningWeir startWeir(
-      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications) {
+      Optional<String> prometheusAddress,
+      int metricsPort,
+      NotificationSettings notifications,
+      GitOpsSettings gitops) {
     return RunningWeir.start(
         cluster.operator(),
         PrometheusSettings.of(prometheusAddress, RunningWeir.QUERY_TIMEOUT),
         notifications,
+        gitops,
         metricsPort);
   }
 

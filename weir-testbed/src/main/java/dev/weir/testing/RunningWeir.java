@@ -3,6 +3,9 @@ package dev.weir.testing;
 import dev.weir.analysis.AnalysisRunDrivers;
 import dev.weir.analysis.AnalysisRunReconciler;
 import dev.weir.analysis.PrometheusSettings;
+import dev.weir.gitops.GitOpsSettings;
+import dev.weir.gitops.RevertWriter;
+import dev.weir.gitops.WriteBackQueue;
 import dev.weir.notify.NotificationSettings;
 import dev.weir.notify.Notifier;
 import dev.weir.observability.ApiRequestCounter;
@@ -36,11 +39,17 @@ public final class RunningWeir implements AutoCloseable {
   private final Operator operator;
   private final MetricsServer metricsServer;
   private final Notifier notifier;
+  private final WriteBackQueue writeBacks;
 
-  private RunningWeir(Operator operator, MetricsServer metricsServer, Notifier notifier) {
+  private RunningWeir(
+      Operator operator,
+      MetricsServer metricsServer,
+      Notifier notifier,
+      WriteBackQueue writeBacks) {
     this.operator = operator;
     this.metricsServer = metricsServer;
     this.notifier = notifier;
+    this.writeBacks = writeBacks;
   }
 
   public static RunningWeir start(KubernetesClient client) {
@@ -76,6 +85,19 @@ public final class RunningWeir implements AutoCloseable {
       PrometheusSettings prometheus,
       NotificationSettings notifications,
       int metricsPort) {
+    return start(client, prometheus, notifications, GitOpsSettings.defaults(), metricsPort);
+  }
+
+  /**
+   * Weir with the operator's Prometheus, notification and git write-back settings, serving its
+   * metrics on {@code 127.0.0.1:metricsPort} (0: a free port).
+   */
+  public static RunningWeir start(
+      KubernetesClient client,
+      PrometheusSettings prometheus,
+      NotificationSettings notifications,
+      GitOpsSettings gitops,
+      int metricsPort) {
     // Metrics of its own, served on a free loopback port, as the application serves them.
     var metrics = new WeirMetrics(new PrometheusRegistry());
     // The same client (its interceptors too: a test may log the requests), counting requests.
@@ -110,11 +132,13 @@ public final class RunningWeir implements AutoCloseable {
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
     var drivers = new AnalysisRunDrivers(prometheus, Clock.systemUTC(), metrics);
     var notifier = new Notifier(notifications, Clock.systemUTC(), metrics);
-    operator.register(new RolloutReconciler(Clock.systemUTC(), drivers, notifier));
+    var writeBacks =
+        new WriteBackQueue(gitops, new RevertWriter(gitops.timeout(), Clock.systemUTC()));
+    operator.register(new RolloutReconciler(Clock.systemUTC(), drivers, notifier, writeBacks));
     operator.register(new AnalysisRunReconciler(drivers));
     operator.start();
     return new RunningWeir(
-        operator, MetricsServer.start(metrics, "127.0.0.1", metricsPort), notifier);
+        operator, MetricsServer.start(metrics, "127.0.0.1", metricsPort), notifier, writeBacks);
   }
 
   /** Where Prometheus scrapes Weir's metrics: {@code 127.0.0.1:port}. */
@@ -147,6 +171,8 @@ public final class RunningWeir implements AutoCloseable {
     // retrying and might give up what a restart should send. What it had not sent stays pending
     // in the rollouts' ledgers.
     notifier.close();
+    // A write-back under way ends unrecorded; the restarted controller finds its commit.
+    writeBacks.close();
     try {
       operator.stop();
     } finally {

@@ -1,5 +1,6 @@
 package dev.weir.testing;
 
+import dev.weir.gitops.GitOpsSettings;
 import dev.weir.notify.NotificationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
@@ -36,8 +37,17 @@ public interface Tier {
   }
 
   /** Weir's controller, started as above, sending notices with these settings. */
+  default RunningWeir startWeir(
+      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications) {
+    return startWeir(prometheusAddress, metricsPort, notifications, GitOpsSettings.defaults());
+  }
+
+  /** Weir's controller, started as above, writing aborts back to git with these settings. */
   RunningWeir startWeir(
-      Optional<String> prometheusAddress, int metricsPort, NotificationSettings notifications);
+      Optional<String> prometheusAddress,
+      int metricsPort,
+      NotificationSettings notifications,
+      GitOpsSettings gitops);
 
   /** Clears up after a story that ran in {@code namespace}, once Weir has stopped. */
   void afterStory(String namespace);

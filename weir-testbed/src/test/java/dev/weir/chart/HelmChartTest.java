@@ -190,6 +190,35 @@ class HelmChartTest {
   }
 
   @Test
+  void theAllowedGitAddressesAreTheControllersSetting() {
+    var env =
+        only(
+                Helm.template(
+                    "weir", "weir-system", "gitops.allowedAddresses={https://github.com/example}"),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .filteredOn(e -> e.getName().equals("WEIR_GITOPS_ALLOWED_ADDRESSES"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("https://github.com/example"));
+    assertThat(
+            only(Helm.template("weir", "weir-system"), Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .as("none allowed by default")
+        .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_GITOPS"));
+  }
+
+  @Test
   void theAllowedNotificationAddressesAreTheControllersSetting() {
     var env =
         only(

@@ -1,5 +1,6 @@
 package dev.weir.rollout;
 
+import dev.weir.gitops.GitOpsSettings;
 import dev.weir.notify.NotificationSettings;
 import dev.weir.testing.Kubelet;
 import dev.weir.testing.RolloutScenario;
@@ -36,6 +37,9 @@ abstract class ReleaseStories {
   private int weirMetricsPort;
   private NotificationSettings notifications = NotificationSettings.defaults();
 
+  /** The git write-back settings Weir starts with: a story that writes to git allows its server. */
+  GitOpsSettings gitops = GitOpsSettings.defaults();
+
   ReleaseStories(Tier tier) {
     this.tier = tier;
   }
@@ -66,7 +70,7 @@ abstract class ReleaseStories {
    * something between Weir and its world says so.
    */
   RunningWeir startWeir(Optional<String> prometheusAddress, int metricsPort) {
-    return tier.startWeir(prometheusAddress, metricsPort, notifications);
+    return tier.startWeir(prometheusAddress, metricsPort, notifications, gitops);
   }
 
   /** Starts the kubelet stand-in, and Weir sending notices with these settings. */

@@ -3,6 +3,7 @@ package dev.weir.cli.view;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AbortedRevision;
+import dev.weir.api.v1alpha1.GitWriteBackStatus;
 import dev.weir.cli.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -116,10 +117,28 @@ public final class RolloutViews {
                 revision.podTemplateHash,
                 revision.images == null ? List.of() : revision.images,
                 revision.abortedAt,
-                revision.cause()));
+                revision.cause() + writeBack(revision.writeBack)));
       }
     }
     return aborted;
+  }
+
+  /** What became of the revert in git (spec.gitWriteBack), after the cause; empty without one. */
+  private static String writeBack(GitWriteBackStatus writeBack) {
+    if (writeBack == null || writeBack.phase == null) {
+      return "";
+    }
+    return switch (writeBack.phase) {
+      case Pending -> "; reverting in git";
+      case Committed ->
+          "; reverted in git by "
+              + (writeBack.commit == null
+                  ? "a commit"
+                  : writeBack.commit.substring(0, Math.min(12, writeBack.commit.length())))
+              + (writeBack.branch == null ? "" : " on " + writeBack.branch);
+      case Unchanged -> "; no revert needed in git";
+      case Failed -> "; revert in git failed: " + writeBack.message;
+    };
   }
 
   /** Canary or BlueGreen, as spec.strategy declares. */

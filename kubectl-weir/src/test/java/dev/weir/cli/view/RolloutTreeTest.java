@@ -157,6 +157,10 @@ class RolloutTreeTest {
     v2.putArray("images").add("registry.example/checkout:2.5.0");
     v2.put("abortedAt", "2026-01-01T00:00:00Z").put("reason", "AnalysisFailed");
     v2.put("analysisRun", "checkout-7c5b9d6f8-1").put("metric", "success-rate").put("value", "0.8");
+    v2.putObject("writeBack")
+        .put("phase", "Committed")
+        .put("commit", "3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a")
+        .put("branch", "main");
     var older = aborted.addObject().put("podTemplateHash", "6f7e8d9c0");
     older.putArray("images").add("registry.example/checkout:2.4.9");
     older.put("abortedAt", "2025-12-30T00:10:00Z").put("reason", "Aborted");
@@ -171,7 +175,8 @@ class RolloutTreeTest {
                 "",
                 "Aborted revisions:",
                 "  7c5b9d6f8  registry.example/checkout:2.5.0  10m ago  AnalysisFailed: metric"
-                    + " success-rate = 0.8, AnalysisRun checkout-7c5b9d6f8-1",
+                    + " success-rate = 0.8, AnalysisRun checkout-7c5b9d6f8-1; reverted in git by"
+                    + " 3f2a1b0c9d8e on main",
                 "  6f7e8d9c0  registry.example/checkout:2.4.9  2d ago   Aborted on request",
                 ""))
         .contains("|-- revision:2                                         canary, aborted\n");

@@ -37,6 +37,11 @@ public class AbortedRevision {
   @JsonPropertyDescription("That metric's last measured value.")
   public String value;
 
+  @JsonPropertyDescription(
+      "The write-back of this abort to git (spec.gitWriteBack): pending, the commit that"
+          + " restored the stable value, or why none was made.")
+  public GitWriteBackStatus writeBack;
+
   /**
    * Why the revision was aborted, in a few words, as Weir's messages and {@code kubectl weir get}
    * say it: {@code AnalysisFailed: metric success-rate = 0.8, AnalysisRun checkout-7f9c-2-step-2},

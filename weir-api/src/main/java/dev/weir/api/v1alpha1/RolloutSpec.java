@@ -96,6 +96,14 @@ public class RolloutSpec {
   @JsonPropertyDescription("How many AnalysisRuns are kept, and what an analysis Error does.")
   public RolloutAnalysisSettings analysis;
 
+  @JsonPropertyDescription(
+      "Opt-in: where the rollout's manifest lives in git. After an abort, Weir commits the"
+          + " stable revision's image back to that file (the one field edited, formatting and"
+          + " comments kept), with the failed measurement in the message, and records the commit"
+          + " in status.abortedRevisions[].writeBack: git stops declaring the revision it rolled"
+          + " back.")
+  public GitWriteBack gitWriteBack;
+
   @JsonPropertyDescription("How a new revision is released.")
   @Required
   public RolloutStrategy strategy;

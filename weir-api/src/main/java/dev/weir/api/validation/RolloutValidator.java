@@ -68,6 +68,7 @@ public final class RolloutValidator {
     }
     validateSelector(spec, problems);
     validateContainers(spec, problems);
+    GitWriteBackValidator.validate(spec, problems);
     if (spec.analysis != null) {
       nonNegative(
           "spec.analysis.successfulRunHistoryLimit",

@@ -2,6 +2,7 @@ package dev.weir.rollout.plan;
 
 import dev.weir.traffic.Side;
 import java.time.Instant;
+import java.util.List;
 
 /** A change the planner asks the reconciler to make, in the order it gives. */
 public sealed interface Action {
@@ -50,6 +51,18 @@ public sealed interface Action {
 
   /** Take the pod-template hash off a side's Services and subsets: they select every pod again. */
   record Unpin(Side side) implements Action {}
+
+  /**
+   * Restore the stable revision's image in git for an aborted revision (spec.gitWriteBack), off the
+   * reconcile; its outcome comes back through {@link Observation#gitWriteBacks()}.
+   *
+   * @param hash the aborted revision
+   * @param images the aborted revision's images, in the template's order
+   * @param stableHash the stable revision, whose image is restored
+   * @param cause why it was aborted, as status says it
+   */
+  record WriteBack(String hash, List<String> images, String stableHash, String cause)
+      implements Action {}
 
   /** The hand-back to the Deployment is done: the rollout's ReplicaSets may go with it. */
   record ReleaseRollout() implements Action {}

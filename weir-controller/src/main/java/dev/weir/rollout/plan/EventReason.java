@@ -30,6 +30,12 @@ public enum EventReason {
   Aborted(true),
   /** The declared template is a revision aborted before: it is held on stable, not released. */
   RevisionAborted(true),
+  /** The aborted revision's revert was pushed to git (spec.gitWriteBack). */
+  GitWriteBackCommitted(false),
+  /** No revert was written: git no longer declared the aborted value. */
+  GitWriteBackUnchanged(false),
+  /** The revert could not be written to git. */
+  GitWriteBackFailed(true),
   InvalidSpec(true),
   /** The API server refused Weir a request (a missing permission). */
   Forbidden(true),

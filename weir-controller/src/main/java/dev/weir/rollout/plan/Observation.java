@@ -1,5 +1,6 @@
 package dev.weir.rollout.plan;
 
+import dev.weir.api.v1alpha1.GitWriteBackStatus;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.TrafficState;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param traffic weights and pins read back from the routers
  * @param analysis the rollout's AnalysisRuns, and what is wrong with the templates it names
  * @param workload the Deployment of spec.workloadRef, null without one
+ * @param gitWriteBacks the write-backs to git of aborted revisions, and what is wrong with
+ *     spec.gitWriteBack that only the controller can tell
  */
 public record Observation(
     Instant now,
@@ -22,7 +25,19 @@ public record Observation(
     Map<String, Revision> revisions,
     TrafficState traffic,
     AnalysisObservation analysis,
-    Workload workload) {
+    Workload workload,
+    GitObservation gitWriteBacks) {
+
+  /** A rollout without write-back to git. */
+  public Observation(
+      Instant now,
+      String templateHash,
+      Map<String, Revision> revisions,
+      TrafficState traffic,
+      AnalysisObservation analysis,
+      Workload workload) {
+    this(now, templateHash, revisions, traffic, analysis, workload, GitObservation.NONE);
+  }
 
   /** A rollout with its own template. */
   public Observation(
@@ -38,6 +53,18 @@ public record Observation(
   public Observation(
       Instant now, String templateHash, Map<String, Revision> revisions, TrafficState traffic) {
     this(now, templateHash, revisions, traffic, AnalysisObservation.NONE);
+  }
+
+  /**
+   * The git side of an observation.
+   *
+   * @param ended the write-backs that ended since the status last recorded them, by aborted
+   *     revision
+   * @param problems what keeps a write-back from leaving (a Secret not opted in, an address not
+   *     allowed), by the field of spec.gitWriteBack at fault
+   */
+  public record GitObservation(Map<String, GitWriteBackStatus> ended, List<SpecProblem> problems) {
+    public static final GitObservation NONE = new GitObservation(Map.of(), List.of());
   }
 
   /**

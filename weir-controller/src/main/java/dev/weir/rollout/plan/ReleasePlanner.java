@@ -51,6 +51,7 @@ public final class ReleasePlanner {
     if (problems.isEmpty()) {
       problems.addAll(observed.traffic().problems());
       problems.addAll(observed.analysis().problems());
+      problems.addAll(observed.gitWriteBacks().problems());
       problems.addAll(StatusProblems.of(spec, status, observed));
     }
     if (!problems.isEmpty()) {
@@ -60,6 +61,7 @@ public final class ReleasePlanner {
     takeRequests(ctx);
     handlers.get(stateOf(ctx)).plan(ctx);
     RolloutAnalyses.retire(ctx);
+    GitWriteBacks.plan(ctx);
     finish(ctx, current, generation);
     WorkloadScaling.plan(ctx.replicas(), status, observed.workload()).ifPresent(ctx.actions::add);
     return new Plan(List.copyOf(ctx.actions), status, List.copyOf(ctx.events), ctx.requeueAfter());

@@ -7,6 +7,7 @@ import dev.weir.api.v1alpha1.AnalysisTemplateRef;
 import dev.weir.api.v1alpha1.BlueGreenStatus;
 import dev.weir.api.v1alpha1.BlueGreenStrategy;
 import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.GitWriteBackStatus;
 import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.Rollout;
@@ -401,8 +402,22 @@ final class PlannerFixtures {
     private final List<Revision> revisions = new ArrayList<>();
     private final Map<String, AnalysisRunView> runs = new HashMap<>();
     private Workload workload;
+    private final Map<String, GitWriteBackStatus> writeBacks = new HashMap<>();
+    private final List<SpecProblem> gitProblems = new ArrayList<>();
 
     private ObservationBuilder() {}
+
+    /** A write-back to git of an aborted revision that ended. */
+    ObservationBuilder writeBackEnded(String hash, GitWriteBackStatus ended) {
+      writeBacks.put(hash, ended);
+      return this;
+    }
+
+    /** What the controller found wrong with spec.gitWriteBack. */
+    ObservationBuilder gitProblem(SpecProblem problem) {
+      gitProblems.add(problem);
+      return this;
+    }
 
     /** The Deployment of spec.workloadRef. */
     ObservationBuilder workload(Workload workload) {
@@ -455,7 +470,8 @@ final class PlannerFixtures {
           byHash,
           traffic,
           new Observation.AnalysisObservation("checkout", Map.copyOf(runs), List.of()),
-          workload);
+          workload,
+          new Observation.GitObservation(Map.copyOf(writeBacks), List.copyOf(gitProblems)));
     }
   }
 

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
  * the pods behave (from the traffic annotations of the pod template).
  *
  * @param replicaSet the ReplicaSet's name
+ * @param image the image of the pods' first container
  * @param workload what Istio reports as {@code destination_workload}: the owner's name, i.e. the
  *     ReplicaSet name without its pod-template-hash suffix
  */
@@ -21,7 +22,8 @@ record DestinationWorkload(
     String canonicalService,
     String canonicalRevision,
     double errorRate,
-    double medianLatencyMs) {
+    double medianLatencyMs,
+    String image) {
 
   private static final Logger LOG = Logger.getLogger(DestinationWorkload.class);
   private static final String KUBERNETES_HASH_LABEL = "pod-template-hash";
@@ -49,7 +51,15 @@ record DestinationWorkload(
             "app.kubernetes.io/version",
             "version"),
         fraction(annotations, TrafficSimulator.ERROR_RATE, DEFAULT_ERROR_RATE, name),
-        nonNegative(annotations, TrafficSimulator.LATENCY_MS, DEFAULT_LATENCY_MS, name));
+        nonNegative(annotations, TrafficSimulator.LATENCY_MS, DEFAULT_LATENCY_MS, name),
+        firstImage(rs));
+  }
+
+  private static String firstImage(ReplicaSet rs) {
+    var spec = rs.getSpec().getTemplate().getSpec();
+    return spec == null || spec.getContainers() == null || spec.getContainers().isEmpty()
+        ? ""
+        : spec.getContainers().get(0).getImage();
   }
 
   /** Istio names a ReplicaSet's pods after the owner of the ReplicaSet: the hash goes. */

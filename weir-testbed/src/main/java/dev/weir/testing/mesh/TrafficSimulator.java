@@ -68,6 +68,8 @@ public final class TrafficSimulator implements AutoCloseable {
   /** Log-normal sigma of the latencies: modest, p99 = median × e^(2.33 × 0.25) ≈ 1.8 × median. */
   private static final double LATENCY_SPREAD = 0.25;
 
+  private final Map<String, Double> errorRatesByImage =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final MeshObjects mesh;
   private final IstioMetrics metrics;
   private final Random random;
@@ -177,6 +179,14 @@ public final class TrafficSimulator implements AutoCloseable {
     return sent.noHealthyUpstream(service);
   }
 
+  /**
+   * Pods of {@code image} answer this fraction of requests with a 500, whatever their template's
+   * annotations say: a broken build, which a revert in git (of the image alone) takes away.
+   */
+  public void answerForImage(String image, double errorRate) {
+    errorRatesByImage.put(image, errorRate);
+  }
+
   /** Everything sent so far, as of the last tick: the counts agree with one another. */
   public synchronized SentTraffic sent() {
     return sent.copy();
@@ -242,7 +252,8 @@ public final class TrafficSimulator implements AutoCloseable {
       return;
     }
     DestinationWorkload workload = flow.workload();
-    boolean error = random.nextDouble() < workload.errorRate();
+    double errorRate = errorRatesByImage.getOrDefault(workload.image(), workload.errorRate());
+    boolean error = random.nextDouble() < errorRate;
     double millis = workload.medianLatencyMs() * Math.exp(LATENCY_SPREAD * random.nextGaussian());
     metrics.answered(flow.service(), workload, error ? 500 : 200, millis);
     sent.answered(workload.replicaSet(), error);
