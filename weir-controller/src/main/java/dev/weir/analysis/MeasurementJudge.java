@@ -93,7 +93,7 @@ public final class MeasurementJudge {
     }
   }
 
-  private static Judgement noData(Metric metric, String value, String message) {
+  static Judgement noData(Metric metric, String value, String message) {
     NoDataPolicy policy =
         metric.noDataPolicy == null ? NoDataPolicy.Inconclusive : metric.noDataPolicy;
     AnalysisPhase phase =
