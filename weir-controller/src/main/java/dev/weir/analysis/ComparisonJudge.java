@@ -97,10 +97,16 @@ public final class ComparisonJudge {
             + (higherIsWorse ? "higher" : "lower")
             + " is worse: shift "
             + signed(shift)
-            + ", medians "
+            + ", median "
             + MeasurementJudge.format(evidence.canaryMedian)
-            + " vs "
+            + " of "
+            + c.length
+            + " points vs "
             + MeasurementJudge.format(baselineMedian)
+            + " of "
+            + b.length
+            + ", U="
+            + MeasurementJudge.format(evidence.mannWhitneyU)
             + ", p="
             + MeasurementJudge.format(p)
             + (worse ? " < " : " >= ")

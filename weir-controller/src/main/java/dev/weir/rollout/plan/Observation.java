@@ -15,6 +15,8 @@ import java.util.Map;
  * @param traffic weights and pins read back from the routers
  * @param analysis the rollout's AnalysisRuns, and what is wrong with the templates it names
  * @param workload the Deployment of spec.workloadRef, null without one
+ * @param baseline the baseline's ReplicaSet (a copy of the stable template run beside the canary,
+ *     its hash that of stable), null when none runs
  */
 public record Observation(
     Instant now,
@@ -22,7 +24,19 @@ public record Observation(
     Map<String, Revision> revisions,
     TrafficState traffic,
     AnalysisObservation analysis,
-    Workload workload) {
+    Workload workload,
+    Revision baseline) {
+
+  /** A rollout without a baseline running. */
+  public Observation(
+      Instant now,
+      String templateHash,
+      Map<String, Revision> revisions,
+      TrafficState traffic,
+      AnalysisObservation analysis,
+      Workload workload) {
+    this(now, templateHash, revisions, traffic, analysis, workload, null);
+  }
 
   /** A rollout with its own template. */
   public Observation(

@@ -59,6 +59,7 @@ public final class ReleasePlanner {
     var ctx = new PlanContext(spec, status, observed);
     takeRequests(ctx);
     handlers.get(stateOf(ctx)).plan(ctx);
+    Baseline.retire(ctx);
     RolloutAnalyses.retire(ctx);
     finish(ctx, current, generation);
     WorkloadScaling.plan(ctx.replicas(), status, observed.workload()).ifPresent(ctx.actions::add);
