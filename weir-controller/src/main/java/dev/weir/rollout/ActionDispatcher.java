@@ -5,8 +5,10 @@ import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.DecoratePods;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
+import dev.weir.rollout.plan.Action.DeleteBaseline;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.ScaleBaseline;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.ScaleWorkload;
 import dev.weir.rollout.plan.Action.SetWeight;
@@ -66,7 +68,7 @@ final class ActionDispatcher {
 
   private boolean carryOut(Action action) {
     if (action instanceof SetWeight weight) {
-      routers.setWeight(rollout, weight.canaryWeight());
+      routers.setWeights(rollout, weight.canaryWeight(), weight.baselineWeight());
       return true;
     }
     if (action instanceof Pin pin) {
@@ -85,6 +87,14 @@ final class ActionDispatcher {
           writer.scale(
               namespace(), before.getMetadata().getName(), scale.replicas(), scale.scaleDownAt());
       updated(scale.hash(), before, after);
+    } else if (action instanceof ScaleBaseline baseline) {
+      scaleBaseline(baseline);
+    } else if (action instanceof DeleteBaseline) {
+      var baseline = owned.baselineSet();
+      if (baseline != null) {
+        writer.delete(namespace(), baseline.getMetadata().getName());
+        owned.baseline(null);
+      }
     } else if (action instanceof ScaleWorkload workload) {
       writer.scaleDeployment(namespace(), workload.name(), workload.replicas());
     } else if (action instanceof DeleteRevision delete) {
@@ -119,6 +129,30 @@ final class ActionDispatcher {
       created = writer.scale(namespace(), rs.getMetadata().getName(), create.replicas(), null);
     }
     owned.put(create.hash(), created);
+    cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+  }
+
+  private void scaleBaseline(ScaleBaseline scale) {
+    var before = owned.baselineSet();
+    if (before != null) {
+      var after = writer.scale(namespace(), before.getMetadata().getName(), scale.replicas(), null);
+      owned.baseline(after);
+      cache.handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
+      return;
+    }
+    var rs =
+        ReplicaSets.buildBaseline(
+            rollout, owned.get(scale.stableHash()), scale.canaryHash(), scale.replicas());
+    ReplicaSet created;
+    try {
+      created = writer.create(rs);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      created = writer.scale(namespace(), rs.getMetadata().getName(), scale.replicas(), null);
+    }
+    owned.baseline(created);
     cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
   }
 

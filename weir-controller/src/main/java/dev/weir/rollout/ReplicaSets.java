@@ -61,6 +61,52 @@ public final class ReplicaSets {
         .build();
   }
 
+  /**
+   * The baseline of a release: the stable ReplicaSet's pod template without its pod-template hash
+   * (so the stable Service does not select these pods) and with the baseline label (which the
+   * rollout's baselineService selects), annotated with the canary it runs beside. The ReplicaSet
+   * itself keeps the hash label, for the informer that watches the rollout's ReplicaSets.
+   */
+  public static ReplicaSet buildBaseline(
+      Rollout rollout, ReplicaSet stable, String canaryHash, int replicas) {
+    String stableHash =
+        stable.getMetadata().getLabels().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    PodTemplateSpec template = Serialization.clone(stable.getSpec().getTemplate());
+    Map<String, String> podLabels = new HashMap<>(orEmpty(template.getMetadata().getLabels()));
+    podLabels.remove(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    podLabels.put(WellKnownNames.BASELINE_LABEL, "true");
+    template.getMetadata().setLabels(podLabels);
+    Map<String, String> annotations =
+        new HashMap<>(orEmpty(template.getMetadata().getAnnotations()));
+    annotations.put(WellKnownNames.BASELINE_FOR_ANNOTATION, canaryHash);
+    template.getMetadata().setAnnotations(annotations);
+    Map<String, String> selector = new HashMap<>(rollout.getSpec().selector.getMatchLabels());
+    selector.put(WellKnownNames.BASELINE_LABEL, "true");
+    Map<String, String> labels = new HashMap<>(podLabels);
+    labels.put(WellKnownNames.POD_TEMPLATE_HASH_LABEL, stableHash);
+    var spec = rollout.getSpec();
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withName(rollout.getMetadata().getName() + "-baseline-" + stableHash)
+        .withNamespace(rollout.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(RolloutOwner.of(rollout))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withMinReadySeconds(spec.minReadySeconds == null ? 0 : spec.minReadySeconds)
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
+
+  /** Whether a ReplicaSet is a rollout's baseline rather than one of its revisions. */
+  public static boolean isBaseline(ReplicaSet rs) {
+    var labels = rs.getMetadata().getLabels();
+    return labels != null && labels.containsKey(WellKnownNames.BASELINE_LABEL);
+  }
+
   /** Reads a ReplicaSet as the planner sees it. */
   public static Revision revision(ReplicaSet rs) {
     var annotations = rs.getMetadata().getAnnotations();

@@ -146,7 +146,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     for (int pass = 0; pass < MAX_PASSES; pass++) {
       var observation =
           new Observation(
-              clock.instant(), hash, owned.revisions(), traffic, analysis.observation(), workload);
+              clock.instant(),
+              hash,
+              owned.revisions(),
+              traffic,
+              analysis.observation(),
+              workload,
+              owned.baseline());
       Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       if (previous != null
