@@ -95,6 +95,17 @@ abstract class BaselineScenarios extends MeshStories {
     assertThat(evidence.canaryPoints).isGreaterThanOrEqualTo(8);
     assertThat(last(run, "latency-vs-baseline").message)
         .startsWith("canary worse than baseline by more than 10% (");
+    var comparison =
+        Map.of(
+            "namespace", namespace,
+            "rollout", "checkout",
+            "metric", "latency-vs-baseline",
+            "statistic", "p_value");
+    await("Weir's metrics showing the comparison's evidence")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(() -> scrape().value("weir_analysisrun_metric_comparison", comparison).isPresent());
+    assertThat(scrape().value("weir_analysisrun_metric_comparison", comparison))
+        .hasValueSatisfying(p -> assertThat(p).isLessThan(0.05));
     thenTheBaselineIsGoneAndAllTrafficOnStable();
   }
 
@@ -149,6 +160,14 @@ abstract class BaselineScenarios extends MeshStories {
             .mapToInt(rs -> rs.getSpec().getReplicas())
             .sum();
     assertThat(baseline.getSpec().getReplicas()).isEqualTo(canaryPods).isPositive();
+    var rollout = Map.of("namespace", namespace, "rollout", "checkout");
+    await("Weir's metrics showing the baseline's pods")
+        .atMost(RolloutScenario.PATIENCE)
+        .until(
+            () ->
+                scrape()
+                    .value("weir_rollout_replicas", with(rollout, "side", "baseline"))
+                    .equals(java.util.Optional.of((double) canaryPods)));
     assertThat(baseline.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .as("the baseline runs stable's template")
         .isEqualTo(
