@@ -117,7 +117,13 @@ final class ActionDispatcher {
   }
 
   private void create(CreateRevision create) {
-    var rs = ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number());
+    var created =
+        created(ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number()));
+    owned.put(create.hash(), created);
+  }
+
+  /** Creates the ReplicaSet, or scales the one of its name, and tells the informer's cache. */
+  private ReplicaSet created(ReplicaSet rs) {
     ReplicaSet created;
     try {
       created = writer.create(rs);
@@ -126,10 +132,11 @@ final class ActionDispatcher {
         throw e;
       }
       // Created by a previous reconcile whose write the cache had not seen yet.
-      created = writer.scale(namespace(), rs.getMetadata().getName(), create.replicas(), null);
+      created =
+          writer.scale(namespace(), rs.getMetadata().getName(), rs.getSpec().getReplicas(), null);
     }
-    owned.put(create.hash(), created);
     cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    return created;
   }
 
   private void scaleBaseline(ScaleBaseline scale) {
@@ -140,20 +147,10 @@ final class ActionDispatcher {
       cache.handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
       return;
     }
-    var rs =
-        ReplicaSets.buildBaseline(
-            rollout, owned.get(scale.stableHash()), scale.canaryHash(), scale.replicas());
-    ReplicaSet created;
-    try {
-      created = writer.create(rs);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      created = writer.scale(namespace(), rs.getMetadata().getName(), scale.replicas(), null);
-    }
-    owned.baseline(created);
-    cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    owned.baseline(
+        created(
+            ReplicaSets.buildBaseline(
+                rollout, owned.get(scale.stableHash()), scale.canaryHash(), scale.replicas())));
   }
 
   private void updated(String hash, ReplicaSet before, ReplicaSet after) {

@@ -44,12 +44,31 @@ public final class ReplicaSets {
     template.getMetadata().setLabels(labels);
     Map<String, String> selector = new HashMap<>(spec.selector.getMatchLabels());
     selector.put(WellKnownNames.POD_TEMPLATE_HASH_LABEL, hash);
+    return replicaSet(
+        rollout,
+        name(rollout, hash),
+        labels,
+        Map.of(WellKnownNames.REVISION_ANNOTATION, Long.toString(number)),
+        selector,
+        template,
+        replicas);
+  }
+
+  private static ReplicaSet replicaSet(
+      Rollout rollout,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Map<String, String> selector,
+      PodTemplateSpec template,
+      int replicas) {
+    var spec = rollout.getSpec();
     return new ReplicaSetBuilder()
         .withNewMetadata()
-        .withName(name(rollout, hash))
+        .withName(name)
         .withNamespace(rollout.getMetadata().getNamespace())
         .withLabels(labels)
-        .addToAnnotations(WellKnownNames.REVISION_ANNOTATION, Long.toString(number))
+        .withAnnotations(new HashMap<>(annotations))
         .withOwnerReferences(RolloutOwner.of(rollout))
         .endMetadata()
         .withNewSpec()
@@ -84,21 +103,14 @@ public final class ReplicaSets {
     selector.put(WellKnownNames.BASELINE_LABEL, "true");
     Map<String, String> labels = new HashMap<>(podLabels);
     labels.put(WellKnownNames.POD_TEMPLATE_HASH_LABEL, stableHash);
-    var spec = rollout.getSpec();
-    return new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withName(rollout.getMetadata().getName() + "-baseline-" + stableHash)
-        .withNamespace(rollout.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withOwnerReferences(RolloutOwner.of(rollout))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withMinReadySeconds(spec.minReadySeconds == null ? 0 : spec.minReadySeconds)
-        .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
-        .withTemplate(template)
-        .endSpec()
-        .build();
+    return replicaSet(
+        rollout,
+        rollout.getMetadata().getName() + "-baseline-" + stableHash,
+        labels,
+        Map.of(),
+        selector,
+        template,
+        replicas);
   }
 
   /** Whether a ReplicaSet is a rollout's baseline rather than one of its revisions. */
