@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The ReplicaSet of each revision: how it is built, read as a {@link Revision}, and changed. */
 public final class ReplicaSets {
@@ -107,7 +108,9 @@ public final class ReplicaSets {
         rollout,
         rollout.getMetadata().getName() + "-baseline-" + stableHash,
         labels,
-        Map.of(),
+        orEmpty(stable.getMetadata().getAnnotations()).entrySet().stream()
+            .filter(a -> a.getKey().equals(WellKnownNames.REVISION_ANNOTATION))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
         selector,
         template,
         replicas);
