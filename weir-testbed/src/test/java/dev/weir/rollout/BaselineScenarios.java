@@ -10,10 +10,12 @@ import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Measurement;
 import dev.weir.api.v1alpha1.Rollout;
+import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
+import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,45 @@ abstract class BaselineScenarios extends MeshStories {
     awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
     assertThat(analysisRuns())
         .allSatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Successful));
+  }
+
+  @Test
+  void aRouteWithoutTheBaselinesDestinationIsAnInvalidSpecAndNothingIsWritten() {
+    givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    var virtualServices = client().resources(VirtualService.class).inNamespace(namespace);
+    var withoutBaseline = virtualServices.withName("checkout").get();
+    withoutBaseline.getSpec().getHttp().get(0).getRoute().remove(2);
+    var before = virtualServices.resource(withoutBaseline).update();
+
+    checkout.setImage(V2);
+
+    checkout.awaitStatus(
+        "InvalidSpec reported",
+        s -> s.phase == RolloutPhase.Degraded && checkout.condition("InvalidSpec"));
+    assertThatRollout(checkout)
+        .saying(
+            "spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]",
+            "route 'primary' of VirtualService "
+                + namespace
+                + "/checkout has no destination with host 'checkout-baseline'")
+        .hasStable(v1)
+        .hasReplicas(v1, 5);
+    assertThat(checkout.replicaSets()).as("no ReplicaSet for v2").hasSize(1);
+    assertThat(checkout.baseline()).as("no baseline").isEmpty();
+    assertThat(virtualServices.withName("checkout").get().getMetadata().getResourceVersion())
+        .as("the VirtualService not written")
+        .isEqualTo(before.getMetadata().getResourceVersion());
+
+    Manifests.applyIn(client(), namespace, "examples/canary-baseline/virtualservice.yaml");
+
+    checkout.awaitStatus(
+        "valid again, v2 at 20 %",
+        s ->
+            !checkout.condition("InvalidSpec")
+                && s.verifiedWeight != null
+                && s.verifiedWeight == 20);
+    assertThat(weights()).containsEntry("checkout-baseline", 20);
   }
 
   private void thenTheBaselineRunsBesideTheCanaryAt20Percent(String stable) {
