@@ -35,6 +35,19 @@ public final class WellKnownNames {
    */
   public static final String POD_TEMPLATE_HASH_LABEL = GROUP + "/pod-template-hash";
 
+  /**
+   * The label of a rollout's baseline: a ReplicaSet of the stable template run beside the canary
+   * for metrics judged by comparison, and its pods (which carry no pod-template hash, so that the
+   * stable Service does not select them). The rollout's baselineService selects it.
+   */
+  public static final String BASELINE_LABEL = GROUP + "/baseline";
+
+  /**
+   * The annotation of a baseline's pod template naming the canary (its pod-template hash) it runs
+   * beside: a new revision gets a fresh baseline.
+   */
+  public static final String BASELINE_FOR_ANNOTATION = GROUP + "/baseline-for";
+
   /** The label naming the Rollout an AnalysisRun judges for. */
   public static final String ROLLOUT_LABEL = GROUP + "/rollout";
 

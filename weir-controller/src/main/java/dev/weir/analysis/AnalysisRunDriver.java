@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  */
 public final class AnalysisRunDriver {
 
+  /** The sides of a metric judged by comparison, in the order they are measured. */
+  private static final List<String> SIDES = List.of("canary", "baseline");
+
   private final KubernetesClient client;
   private final PrometheusMeasurements prometheus;
   private final OptedInSecrets secrets;
@@ -177,6 +180,9 @@ public final class AnalysisRunDriver {
       return new Judgement(AnalysisPhase.Error, null, e.getMessage(), false);
     }
     try {
+      if (metric.compare != null) {
+        return masked(compared(metric, args, secrets, answerBy), args);
+      }
       if (metric.minSamples != null) {
         QueryResult samples = prometheus.measure(metric, true, args, secrets, left(answerBy));
         var stop = MeasurementJudge.guard(metric, samples);
@@ -191,6 +197,29 @@ public final class AnalysisRunDriver {
     }
   }
 
+  /**
+   * A metric judged by comparison: the minSamples guard and the query run for each side, the canary
+   * first, and the two samples go to the {@link ComparisonJudge}.
+   */
+  private Judgement compared(
+      Metric metric, ArgumentValues args, SecretValues secrets, Optional<Instant> answerBy) {
+    var answers = new ArrayList<QueryResult>();
+    for (String side : SIDES) {
+      if (metric.minSamples != null) {
+        QueryResult samples =
+            prometheus.measure(metric, true, Optional.of(side), args, secrets, left(answerBy));
+        var stop = MeasurementJudge.guard(metric, samples);
+        if (stop.isPresent()) {
+          Judgement j = stop.get();
+          return new Judgement(j.phase(), j.value(), side + ": " + j.message(), j.noData());
+        }
+      }
+      answers.add(
+          prometheus.measure(metric, false, Optional.of(side), args, secrets, left(answerBy)));
+    }
+    return ComparisonJudge.judge(metric, answers.get(0), answers.get(1));
+  }
+
   /** The time left until {@code answerBy}, at least a millisecond: a query needs some. */
   private Optional<Duration> left(Optional<Instant> answerBy) {
     return answerBy.map(
@@ -201,7 +230,7 @@ public final class AnalysisRunDriver {
   }
 
   private static Judgement masked(Judgement j, ArgumentValues args) {
-    return new Judgement(j.phase(), j.value(), args.mask(j.message()), j.noData());
+    return new Judgement(j.phase(), j.value(), args.mask(j.message()), j.noData(), j.evidence());
   }
 
   /**

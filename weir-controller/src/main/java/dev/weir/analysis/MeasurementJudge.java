@@ -98,7 +98,7 @@ public final class MeasurementJudge {
     }
   }
 
-  private static Judgement noData(Metric metric, String value, String message) {
+  static Judgement noData(Metric metric, String value, String message) {
     NoDataPolicy policy =
         metric.noDataPolicy == null ? NoDataPolicy.Inconclusive : metric.noDataPolicy;
     AnalysisPhase phase =

@@ -5,6 +5,7 @@ import dev.weir.analysis.provider.QueryResult;
 import dev.weir.analysis.provider.prometheus.PrometheusQuery;
 import dev.weir.api.v1alpha1.Durations;
 import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.MetricComparison;
 import dev.weir.api.v1alpha1.PrometheusMetric;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * certificate.
  */
 public final class PrometheusMeasurements {
+
+  /** One point per 10 s on each side: 12 points in a 2 minute window. */
+  private static final Duration DEFAULT_STEP = Duration.ofSeconds(10);
 
   private final MetricProvider<PrometheusQuery> provider;
   private final Optional<String> defaultAddress;
@@ -49,6 +53,22 @@ public final class PrometheusMeasurements {
       ArgumentValues args,
       ArgumentValues.SecretReader secrets,
       Optional<Duration> atMost) {
+    return measure(metric, guard, Optional.empty(), args, secrets, atMost);
+  }
+
+  /**
+   * As {@link #measure(Metric, boolean, ArgumentValues, ArgumentValues.SecretReader, Optional)},
+   * for one side of a metric judged by comparison: {@code {{side}}} in the query is replaced by
+   * {@code side} (canary or baseline), and the metric's query runs as a range query over the
+   * comparison's window.
+   */
+  public QueryResult measure(
+      Metric metric,
+      boolean guard,
+      Optional<String> side,
+      ArgumentValues args,
+      ArgumentValues.SecretReader secrets,
+      Optional<Duration> atMost) {
     PrometheusMetric spec = metric.provider.prometheus;
     String address =
         Optional.ofNullable(spec.address)
@@ -67,6 +87,9 @@ public final class PrometheusMeasurements {
       return QueryResult.error("not sent: " + policy.refusal(address, sent), Duration.ZERO);
     }
     String promql = args.substitute(guard ? metric.minSamples.query : spec.query);
+    if (side.isPresent()) {
+      promql = promql.replace(MetricComparison.SIDE_PLACEHOLDER, side.get());
+    }
     Duration own = spec.timeout == null ? defaultTimeout : Durations.parse(spec.timeout);
     Duration timeout = atMost.filter(limit -> limit.compareTo(own) < 0).orElse(own);
     var headers = new LinkedHashMap<String, String>();
@@ -92,7 +115,13 @@ public final class PrometheusMeasurements {
     if (Boolean.TRUE.equals(spec.insecure)) {
       query = query.withInsecure(true);
     }
-    if (spec.rangeQuery != null) {
+    if (side.isPresent() && !guard) {
+      var compare = metric.compare;
+      query =
+          query.withRange(
+              Durations.parse(compare.window),
+              compare.step == null ? DEFAULT_STEP : Durations.parse(compare.step));
+    } else if (spec.rangeQuery != null) {
       query =
           query.withRange(
               Durations.parse(spec.rangeQuery.lookback), Durations.parse(spec.rangeQuery.step));

@@ -103,6 +103,7 @@ public final class RunProgress {
     m.phase = judgement.phase();
     m.value = judgement.value();
     m.message = judgement.message().isEmpty() ? null : judgement.message();
+    m.comparison = judgement.evidence();
     m.startedAt = started.toString();
     m.finishedAt = now.toString();
     result.measurements.add(m);

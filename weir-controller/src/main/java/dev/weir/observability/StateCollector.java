@@ -4,6 +4,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AbortedRevision;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.AnalysisRun;
+import dev.weir.api.v1alpha1.ComparisonEvidence;
 import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.MetricResult;
 import dev.weir.api.v1alpha1.Rollout;
@@ -111,10 +112,13 @@ final class StateCollector implements MultiCollector {
       }
       for (ReplicaSet rs : sides.getOrDefault(ns + "/" + name, List.of())) {
         String hash = rs.getMetadata().getLabels().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+        // The baseline shares stable's hash: a side of its own, or stable would be counted twice.
         String side =
-            hash.equals(status.stableRS)
-                ? "stable"
-                : hash.equals(status.currentPodHash) ? "canary" : null;
+            rs.getMetadata().getLabels().containsKey(WellKnownNames.BASELINE_LABEL)
+                ? "baseline"
+                : hash.equals(status.stableRS)
+                    ? "stable"
+                    : hash.equals(status.currentPodHash) ? "canary" : null;
         if (side == null) {
           continue;
         }
@@ -136,6 +140,12 @@ final class StateCollector implements MultiCollector {
             "weir_analysisrun_metric_threshold",
             "Threshold of a metric's successCondition or failureCondition of the form"
                 + " result[0] OP number.");
+    var comparison =
+        new Family(
+            "weir_analysisrun_metric_comparison",
+            "Evidence of the latest measurement of a metric judged against its baseline, by"
+                + " statistic: p_value, shift, tolerance, canary_median, baseline_median,"
+                + " mann_whitney_u, canary_points, baseline_points.");
     var seen = new java.util.HashSet<String>();
     for (var source : runs.values()) {
       for (AnalysisRun run : source.get().toList()) {
@@ -170,6 +180,13 @@ final class StateCollector implements MultiCollector {
             metricPhase.gauge(metricLabels.add("phase", p.name()), p == result.phase ? 1 : 0);
           }
           latestValue(result).ifPresent(v -> value.gauge(metricLabels, v));
+          latestEvidence(result)
+              .ifPresent(
+                  e ->
+                      ComparisonStatistics.of(e)
+                          .forEach(
+                              (statistic, v) ->
+                                  comparison.gauge(metricLabels.add("statistic", statistic), v)));
         }
       }
     }
@@ -188,7 +205,8 @@ final class StateCollector implements MultiCollector {
             runPhase,
             value,
             metricPhase,
-            threshold)) {
+            threshold,
+            comparison)) {
       all.add(f.snapshot());
     }
     return new MetricSnapshots(all);
@@ -209,7 +227,8 @@ final class StateCollector implements MultiCollector {
         "weir_analysisrun_phase",
         "weir_analysisrun_metric_value",
         "weir_analysisrun_metric_phase",
-        "weir_analysisrun_metric_threshold");
+        "weir_analysisrun_metric_threshold",
+        "weir_analysisrun_metric_comparison");
   }
 
   private Map<String, List<ReplicaSet>> replicaSetsByOwner() {
@@ -259,6 +278,19 @@ final class StateCollector implements MultiCollector {
         return Optional.of(Double.parseDouble(first));
       } catch (NumberFormatException e) {
         return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The evidence of the latest measurement that has some (a metric judged by comparison). */
+  private static Optional<ComparisonEvidence> latestEvidence(MetricResult result) {
+    if (result.measurements == null) {
+      return Optional.empty();
+    }
+    for (int i = result.measurements.size() - 1; i >= 0; i--) {
+      if (result.measurements.get(i).comparison != null) {
+        return Optional.of(result.measurements.get(i).comparison);
       }
     }
     return Optional.empty();

@@ -5,8 +5,10 @@ import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.DecoratePods;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
+import dev.weir.rollout.plan.Action.DeleteBaseline;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.ScaleBaseline;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.ScaleWorkload;
 import dev.weir.rollout.plan.Action.SetWeight;
@@ -71,7 +73,7 @@ final class ActionDispatcher {
 
   private boolean carryOut(Action action) {
     if (action instanceof SetWeight weight) {
-      routers.setWeight(rollout, weight.canaryWeight());
+      routers.setWeights(rollout, weight.canaryWeight(), weight.baselineWeight());
       return true;
     }
     if (action instanceof Pin pin) {
@@ -90,6 +92,14 @@ final class ActionDispatcher {
           writer.scale(
               namespace(), before.getMetadata().getName(), scale.replicas(), scale.scaleDownAt());
       updated(scale.hash(), before, after);
+    } else if (action instanceof ScaleBaseline baseline) {
+      scaleBaseline(baseline);
+    } else if (action instanceof DeleteBaseline) {
+      var baseline = owned.baselineSet();
+      if (baseline != null) {
+        writer.delete(namespace(), baseline.getMetadata().getName());
+        owned.baseline(null);
+      }
     } else if (action instanceof ScaleWorkload workload) {
       writer.scaleDeployment(namespace(), workload.name(), workload.replicas());
     } else if (action instanceof DeleteRevision delete) {
@@ -114,7 +124,13 @@ final class ActionDispatcher {
   }
 
   private void create(CreateRevision create) {
-    var rs = ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number());
+    var created =
+        created(ReplicaSets.build(rollout, create.hash(), create.replicas(), create.number()));
+    owned.put(create.hash(), created);
+  }
+
+  /** Creates the ReplicaSet, or scales the one of its name, and tells the informer's cache. */
+  private ReplicaSet created(ReplicaSet rs) {
     ReplicaSet created;
     try {
       created = writer.create(rs);
@@ -123,10 +139,25 @@ final class ActionDispatcher {
         throw e;
       }
       // Created by a previous reconcile whose write the cache had not seen yet.
-      created = writer.scale(namespace(), rs.getMetadata().getName(), create.replicas(), null);
+      created =
+          writer.scale(namespace(), rs.getMetadata().getName(), rs.getSpec().getReplicas(), null);
     }
-    owned.put(create.hash(), created);
     cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    return created;
+  }
+
+  private void scaleBaseline(ScaleBaseline scale) {
+    var before = owned.baselineSet();
+    if (before != null) {
+      var after = writer.scale(namespace(), before.getMetadata().getName(), scale.replicas(), null);
+      owned.baseline(after);
+      cache.handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
+      return;
+    }
+    owned.baseline(
+        created(
+            ReplicaSets.buildBaseline(
+                rollout, owned.get(scale.stableHash()), scale.canaryHash(), scale.replicas())));
   }
 
   private void updated(String hash, ReplicaSet before, ReplicaSet after) {

@@ -15,10 +15,15 @@ final class OwnedReplicaSets {
 
   private final Map<String, ReplicaSet> byHash = new HashMap<>();
 
+  /** The baseline beside the canary, which shares stable's hash; null when none runs. */
+  private ReplicaSet baseline;
+
   OwnedReplicaSets(Collection<ReplicaSet> observed) {
     for (ReplicaSet rs : observed) {
       var labels = rs.getMetadata().getLabels();
-      if (labels != null && labels.containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
+      if (ReplicaSets.isBaseline(rs)) {
+        baseline = rs;
+      } else if (labels != null && labels.containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL)) {
         byHash.put(labels.get(WellKnownNames.POD_TEMPLATE_HASH_LABEL), rs);
       }
     }
@@ -34,6 +39,19 @@ final class OwnedReplicaSets {
 
   ReplicaSet remove(String hash) {
     return byHash.remove(hash);
+  }
+
+  ReplicaSet baselineSet() {
+    return baseline;
+  }
+
+  void baseline(ReplicaSet rs) {
+    baseline = rs;
+  }
+
+  /** The baseline as the planner sees it, or null. */
+  Revision baseline() {
+    return baseline == null ? null : ReplicaSets.revision(baseline);
   }
 
   /** The revisions as the planner sees them. */

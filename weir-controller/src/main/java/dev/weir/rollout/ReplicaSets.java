@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The ReplicaSet of each revision: how it is built, read as a {@link Revision}, and changed. */
 public final class ReplicaSets {
@@ -44,12 +45,31 @@ public final class ReplicaSets {
     template.getMetadata().setLabels(labels);
     Map<String, String> selector = new HashMap<>(spec.selector.getMatchLabels());
     selector.put(WellKnownNames.POD_TEMPLATE_HASH_LABEL, hash);
+    return replicaSet(
+        rollout,
+        name(rollout, hash),
+        labels,
+        Map.of(WellKnownNames.REVISION_ANNOTATION, Long.toString(number)),
+        selector,
+        template,
+        replicas);
+  }
+
+  private static ReplicaSet replicaSet(
+      Rollout rollout,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Map<String, String> selector,
+      PodTemplateSpec template,
+      int replicas) {
+    var spec = rollout.getSpec();
     return new ReplicaSetBuilder()
         .withNewMetadata()
-        .withName(name(rollout, hash))
+        .withName(name)
         .withNamespace(rollout.getMetadata().getNamespace())
         .withLabels(labels)
-        .addToAnnotations(WellKnownNames.REVISION_ANNOTATION, Long.toString(number))
+        .withAnnotations(new HashMap<>(annotations))
         .withOwnerReferences(RolloutOwner.of(rollout))
         .endMetadata()
         .withNewSpec()
@@ -59,6 +79,47 @@ public final class ReplicaSets {
         .withTemplate(template)
         .endSpec()
         .build();
+  }
+
+  /**
+   * The baseline of a release: the stable ReplicaSet's pod template without its pod-template hash
+   * (so the stable Service does not select these pods) and with the baseline label (which the
+   * rollout's baselineService selects), annotated with the canary it runs beside. The ReplicaSet
+   * itself keeps the hash label, for the informer that watches the rollout's ReplicaSets.
+   */
+  public static ReplicaSet buildBaseline(
+      Rollout rollout, ReplicaSet stable, String canaryHash, int replicas) {
+    String stableHash =
+        stable.getMetadata().getLabels().get(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    PodTemplateSpec template = Serialization.clone(stable.getSpec().getTemplate());
+    Map<String, String> podLabels = new HashMap<>(orEmpty(template.getMetadata().getLabels()));
+    podLabels.remove(WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+    podLabels.put(WellKnownNames.BASELINE_LABEL, "true");
+    template.getMetadata().setLabels(podLabels);
+    Map<String, String> annotations =
+        new HashMap<>(orEmpty(template.getMetadata().getAnnotations()));
+    annotations.put(WellKnownNames.BASELINE_FOR_ANNOTATION, canaryHash);
+    template.getMetadata().setAnnotations(annotations);
+    Map<String, String> selector = new HashMap<>(rollout.getSpec().selector.getMatchLabels());
+    selector.put(WellKnownNames.BASELINE_LABEL, "true");
+    Map<String, String> labels = new HashMap<>(podLabels);
+    labels.put(WellKnownNames.POD_TEMPLATE_HASH_LABEL, stableHash);
+    return replicaSet(
+        rollout,
+        rollout.getMetadata().getName() + "-baseline-" + stableHash,
+        labels,
+        orEmpty(stable.getMetadata().getAnnotations()).entrySet().stream()
+            .filter(a -> a.getKey().equals(WellKnownNames.REVISION_ANNOTATION))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+        selector,
+        template,
+        replicas);
+  }
+
+  /** Whether a ReplicaSet is a rollout's baseline rather than one of its revisions. */
+  public static boolean isBaseline(ReplicaSet rs) {
+    var labels = rs.getMetadata().getLabels();
+    return labels != null && labels.containsKey(WellKnownNames.BASELINE_LABEL);
   }
 
   /** Reads a ReplicaSet as the planner sees it. */

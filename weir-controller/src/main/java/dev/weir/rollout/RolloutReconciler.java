@@ -157,7 +157,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
               traffic,
               analysis.observation(),
               workload,
-              gitObservation);
+              gitObservation,
+              owned.baseline());
       Plan previous = plan;
       plan = planner.plan(rollout.getSpec(), generation(rollout), status, observation);
       if (previous != null

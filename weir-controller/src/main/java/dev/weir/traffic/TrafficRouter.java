@@ -14,6 +14,15 @@ public interface TrafficRouter {
   /** Writes the canary weight (the stable side gets the rest) on every managed route. */
   void setWeight(Rollout rollout, int canaryWeight);
 
+  /**
+   * Writes the canary's and the baseline's weights (stable gets the rest). Only a router that
+   * routes to a baseline (the VirtualService's, with baselineService) overrides it; the others
+   * write the canary's alone, which is all a rollout without a baseline asks for.
+   */
+  default void setWeights(Rollout rollout, int canaryWeight, int baselineWeight) {
+    setWeight(rollout, canaryWeight);
+  }
+
   /** Points the side's routing targets (selectors, subsets) at the revision with this hash. */
   void pin(Rollout rollout, Side side, String podTemplateHash);
 

@@ -65,6 +65,7 @@ public final class TrafficRouters implements TrafficRouter {
     var pinned = new EnumMap<Side, Set<String>>(Side.class);
     var problems = new ArrayList<SpecProblem>(claimed);
     Integer canaryWeight = null;
+    Integer baselineWeight = 0;
     for (var router : routers) {
       var state = router.observe(rollout);
       problems.addAll(state.problems());
@@ -74,15 +75,21 @@ public final class TrafficRouters implements TrafficRouter {
               (side, hashes) -> pinned.computeIfAbsent(side, s -> new HashSet<>()).addAll(hashes));
       if (router == weights) {
         canaryWeight = state.canaryWeight();
+        baselineWeight = state.baselineWeight();
       }
     }
-    return new TrafficState(canaryWeight, pinned, problems);
+    return new TrafficState(canaryWeight, pinned, problems, baselineWeight);
   }
 
   @Override
   public void setWeight(Rollout rollout, int canaryWeight) {
+    setWeights(rollout, canaryWeight, 0);
+  }
+
+  @Override
+  public void setWeights(Rollout rollout, int canaryWeight, int baselineWeight) {
     if (weights != null) {
-      weights.setWeight(rollout, canaryWeight);
+      weights.setWeights(rollout, canaryWeight, baselineWeight);
     }
   }
 

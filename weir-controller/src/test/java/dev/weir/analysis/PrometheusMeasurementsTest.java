@@ -208,4 +208,51 @@ class PrometheusMeasurementsTest {
               assertThat(q.clientCertificate()).isTrue();
             });
   }
+
+  @Test
+  void eachSideOfAComparisonIsARangeQueryOverTheWindowWithItsSideFilledIn() {
+    var metric =
+        Serialization.unmarshal(
+            """
+            name: p50
+            compare: {window: 2m, step: 5s}
+            minSamples:
+              query: sum(increase(requests{service="{{args.tenant}}-{{side}}"}[2m]))
+              threshold: 10
+            provider:
+              prometheus:
+                query: p50{service="{{args.tenant}}-{{side}}"}
+            """,
+            Metric.class);
+
+    for (String side : List.of("canary", "baseline")) {
+      recording()
+          .measure(
+              metric,
+              false,
+              Optional.of(side),
+              args(Map.of()),
+              (n, k) -> "unused",
+              Optional.empty());
+      recording()
+          .measure(
+              metric,
+              true,
+              Optional.of(side),
+              args(Map.of()),
+              (n, k) -> "unused",
+              Optional.empty());
+    }
+
+    assertThat(asked)
+        .extracting(PrometheusQuery::promql)
+        .containsExactly(
+            "p50{service=\"acme-canary\"}",
+            "sum(increase(requests{service=\"acme-canary\"}[2m]))",
+            "p50{service=\"acme-baseline\"}",
+            "sum(increase(requests{service=\"acme-baseline\"}[2m]))");
+    assertThat(asked.get(0).range())
+        .contains(new PrometheusQuery.RangeWindow(Duration.ofMinutes(2), Duration.ofSeconds(5)));
+    assertThat(asked.get(1).range()).as("the guard counts at the measurement").isEmpty();
+  }
 }

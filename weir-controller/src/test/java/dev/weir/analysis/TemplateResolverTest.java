@@ -422,7 +422,7 @@ class TemplateResolverTest {
       textBlock =
           """
           # what                        | metric                                                                                      | field                                 | message
-          no condition                  | {name: m, provider: {prometheus: {query: up}}}                                              |                                       | one of successCondition or failureCondition is required
+          no condition                  | {name: m, provider: {prometheus: {query: up}}}                                              |                                       | one of successCondition, failureCondition or compare is required
           successCondition typo         | {name: m, successCondition: "result[0] >=", provider: {prometheus: {query: up}}}            | .successCondition                     | 'result[0] >=' at 1:13: mismatched input '<EOF>'
           failureCondition typo         | {name: m, failureCondition: "reslt[0] > 1", provider: {prometheus: {query: up}}}            | .failureCondition                     | 'reslt[0] > 1' at 1:1: undeclared reference to 'reslt'
           condition not a bool          | {name: m, successCondition: "result[0] * 100.0", provider: {prometheus: {query: up}}}       | .successCondition                     | expected type 'bool' but found 'double'
@@ -438,6 +438,15 @@ class TemplateResolverTest {
           address not a URL             | {name: m, successCondition: "true", provider: {prometheus: {query: up, address: "http://prom 9090"}}} | .provider.prometheus.address | 'http://prom 9090' is not a URL: Illegal character in authority
           timeout no duration           | {name: m, successCondition: "true", provider: {prometheus: {query: up, timeout: 10 seconds}}} | .provider.prometheus.timeout        | '10 seconds' is not a duration
           range without step            | {name: m, successCondition: "true", provider: {prometheus: {query: up, rangeQuery: {lookback: 5m}}}} | .provider.prometheus.rangeQuery.step | is required
+          compare with a condition      | {name: m, successCondition: "true", compare: {window: 2m}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare            | judges the metric by itself: remove successCondition and failureCondition
+          compare tolerance no number   | {name: m, compare: {window: 2m, tolerance: ten percent}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare.tolerance     | 'ten percent' is not a tolerance: a percentage of the baseline's median (10%) or an amount of zero or more in the metric's unit (5)
+          compare tolerance negative    | {name: m, compare: {window: 2m, tolerance: "-5%"}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare.tolerance           | '-5%' is not a tolerance
+          compare confidence of 1       | {name: m, compare: {window: 2m, confidence: 1}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare.confidence             | 1.0 is not between 0.5 and 0.9999
+          compare without window        | {name: m, compare: {}, provider: {prometheus: {query: "p{s='{{side}}'}"}}}                   | .compare.window                       | is required
+          compare step no duration      | {name: m, compare: {window: 2m, step: often}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare.step                     | 'often' is not a duration
+          compare two points            | {name: m, compare: {window: 2m, minPoints: 2}, provider: {prometheus: {query: "p{s='{{side}}'}"}}} | .compare.minPoints             | 2 is too few
+          compare with rangeQuery       | {name: m, compare: {window: 2m}, provider: {prometheus: {query: "p{s='{{side}}'}", rangeQuery: {lookback: 5m, step: 5s}}}} | .provider.prometheus.rangeQuery | takes its range from compare.window
+          compare without side          | {name: m, compare: {window: 2m}, provider: {prometheus: {query: up}}}                        | .provider.prometheus.query            | must select the side with {{side}}
           range without lookback        | {name: m, successCondition: "true", provider: {prometheus: {query: up, rangeQuery: {step: 30s}}}} | .provider.prometheus.rangeQuery.lookback | is required
           minSamples without query      | {name: m, successCondition: "true", minSamples: {threshold: 20}, provider: {prometheus: {query: up}}} | .minSamples.query           | is required
           minSamples without threshold  | {name: m, successCondition: "true", minSamples: {query: up}, provider: {prometheus: {query: up}}} | .minSamples.threshold           | is required

@@ -323,13 +323,28 @@ public final class RolloutScenario {
                 rs -> rs.getSpec().getReplicas()));
   }
 
-  /** The rollout's own ReplicaSets: not those of a Deployment of the same name it took over. */
+  /**
+   * The rollout's own ReplicaSets: not those of a Deployment of the same name it took over, nor its
+   * baseline ({@link #baseline}).
+   */
   public List<ReplicaSet> replicaSets() {
+    return ownReplicaSets()
+        .filter(rs -> !rs.getMetadata().getLabels().containsKey(WellKnownNames.BASELINE_LABEL))
+        .toList();
+  }
+
+  /** The rollout's baseline beside the canary (baselineService), if one runs. */
+  public java.util.Optional<ReplicaSet> baseline() {
+    return ownReplicaSets()
+        .filter(rs -> rs.getMetadata().getLabels().containsKey(WellKnownNames.BASELINE_LABEL))
+        .findFirst();
+  }
+
+  private java.util.stream.Stream<ReplicaSet> ownReplicaSets() {
     return client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
         .filter(rs -> rs.getMetadata().getName().startsWith(name + "-"))
         .filter(
-            rs -> rs.getMetadata().getLabels().containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL))
-        .toList();
+            rs -> rs.getMetadata().getLabels().containsKey(WellKnownNames.POD_TEMPLATE_HASH_LABEL));
   }
 
   public String serviceSelectorHash(String service) {

@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -228,12 +227,6 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(success.path("data").path("result"))
         .extracting(r -> r.path("metric").path("destination_service_name").asText())
         .containsExactlyInAnyOrder("checkout-canary", "checkout-stable");
-  }
-
-  static Map<String, String> with(Map<String, String> labels, String name, String value) {
-    var more = new HashMap<>(labels);
-    more.put(name, value);
-    return more;
   }
 
   @Test

@@ -110,6 +110,13 @@ abstract class MeshStories extends ReleaseStories {
             + "\"}[10s])) > 0");
   }
 
+  /** The labels with one more. */
+  static Map<String, String> with(Map<String, String> labels, String name, String value) {
+    var more = new java.util.HashMap<>(labels);
+    more.put(name, value);
+    return more;
+  }
+
   /** Weir's own metrics, as Prometheus would scrape them now. */
   Scrape scrape() {
     return new Scrape(weir.scrapeMetrics());

@@ -55,11 +55,15 @@ public final class RolloutViews {
     var revisions = new ArrayList<RolloutView.RevisionView>();
     for (JsonNode rs : replicaSets) {
       String hash = Json.text(rs, "metadata", "labels", WellKnownNames.POD_TEMPLATE_HASH_LABEL);
+      // A baseline runs stable's template beside the canary: stable's hash, a role of its own.
+      boolean baseline = Json.text(rs, "metadata", "labels", WellKnownNames.BASELINE_LABEL) != null;
       var roles = new ArrayList<String>();
-      if (hash != null && hash.equals(stable)) {
+      if (baseline) {
+        roles.add("baseline");
+      } else if (hash != null && hash.equals(stable)) {
         roles.add("stable");
       }
-      if (hash != null && hash.equals(current) && releasing) {
+      if (!baseline && hash != null && hash.equals(current) && releasing) {
         roles.add("canary");
       }
       String number = Json.text(rs, "metadata", "annotations", WellKnownNames.REVISION_ANNOTATION);
@@ -70,7 +74,7 @@ public final class RolloutViews {
               roles,
               aborted.stream().anyMatch(a -> a.hash().equals(hash)),
               replicaSet(rs),
-              byHash.getOrDefault(hash, List.of())));
+              baseline ? List.of() : byHash.getOrDefault(hash, List.of())));
     }
     // Runs of a revision without a ReplicaSet (pruned) are still worth showing.
     for (var entry : byHash.entrySet()) {

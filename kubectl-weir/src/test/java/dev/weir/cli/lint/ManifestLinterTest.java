@@ -336,6 +336,6 @@ class ManifestLinterTest {
     var result = ManifestLinter.lint(files);
 
     assertThat(result.findings()).isEmpty();
-    assertThat(result.summaries()).hasSize(4).allMatch(s -> s.endsWith(": valid"));
+    assertThat(result.summaries()).hasSize(5).allMatch(s -> s.endsWith(": valid"));
   }
 }

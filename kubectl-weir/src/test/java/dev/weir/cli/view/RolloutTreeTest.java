@@ -200,4 +200,33 @@ class RolloutTreeTest {
     String bare = line.replaceAll("\u001b\\[[0-9;]*m", "");
     return bare.codePointCount(0, bare.length());
   }
+
+  @Test
+  void aBaselineBesideTheCanaryHasARowOfItsOwnUnderStablesRevisionNumber() {
+    var replicaSets = new java.util.ArrayList<>(Fixtures.replicaSets());
+    var stable =
+        replicaSets.stream()
+            .filter(rs -> rs.path("metadata").path("name").asText().equals("checkout-5d8f6b7c4"))
+            .findFirst()
+            .orElseThrow();
+    var baseline = (ObjectNode) stable.deepCopy();
+    ((ObjectNode) baseline.path("metadata")).put("name", "checkout-baseline-5d8f6b7c4");
+    ((ObjectNode) baseline.path("metadata").path("labels"))
+        .put(WellKnownNames.BASELINE_LABEL, "true");
+    ((ObjectNode) baseline.path("spec")).put("replicas", 1);
+    var status = (ObjectNode) baseline.path("status");
+    List.of("replicas", "readyReplicas", "availableReplicas").forEach(f -> status.put(f, 1));
+    replicaSets.add(baseline);
+    var view = RolloutViews.of(Fixtures.rollout(), replicaSets, Fixtures.analysisRuns());
+
+    String tree = RolloutTree.render(view, Style.PLAIN, NOW);
+
+    assertThat(tree)
+        .contains("registry.example/checkout:2.4.1 (stable, baseline)")
+        .contains("checkout-baseline-5d8f6b7c4")
+        .as("the runs hang from the canary's revision only")
+        .containsOnlyOnce("AnalysisRun")
+        .containsPattern("revision:1 +baseline")
+        .containsPattern("revision:1 +stable");
+  }
 }

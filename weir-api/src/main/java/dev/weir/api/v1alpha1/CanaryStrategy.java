@@ -28,6 +28,17 @@ public class CanaryStrategy {
   public String canaryService;
 
   @JsonPropertyDescription(
+      "Ask for a baseline: name of a Service in the rollout's namespace that selects the"
+          + " rollout's baseline pods (label weir.dev/baseline: \"true\"). From the first"
+          + " setWeight on, Weir runs a fresh ReplicaSet of the stable template beside the canary,"
+          + " with as many pods as the canary, and gives this Service the same weight as the"
+          + " canary in every managed VirtualService route (each must have a destination with"
+          + " this host); at promotion, abort and a new revision its weight goes to 0 first, then"
+          + " the ReplicaSet is deleted. Metrics judged by compare measure canary against it."
+          + " Host-level Istio routing only; setWeight at most 50.")
+  public String baselineService;
+
+  @JsonPropertyDescription(
       "The steps of a release, carried out in order; each is recorded in status before the next"
           + " begins. After the last step the new revision is promoted to stable. Without steps,"
           + " a new revision is promoted as soon as it is available. At most 100.")

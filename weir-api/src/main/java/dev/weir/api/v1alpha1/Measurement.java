@@ -18,6 +18,11 @@ public class Measurement {
   @JsonPropertyDescription("What decided the phase, in words: the backend's error, no data, ...")
   public String message;
 
+  @JsonPropertyDescription(
+      "For a metric judged by comparison: the test's statistic, p-value, shift, and both"
+          + " samples' medians and sizes.")
+  public ComparisonEvidence comparison;
+
   @JsonPropertyDescription("When the query was sent.")
   public String startedAt;
 

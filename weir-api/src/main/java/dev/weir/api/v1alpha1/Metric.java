@@ -58,6 +58,13 @@ public class Metric {
   public String failureCondition;
 
   @JsonPropertyDescription(
+      "Judge the metric by comparing the canary with a fresh baseline of the stable template"
+          + " (the rollout's canary.baseline) instead of by conditions: the query runs for each"
+          + " side, {{side}} replaced by canary or baseline. Not with successCondition or"
+          + " failureCondition.")
+  public MetricComparison compare;
+
+  @JsonPropertyDescription(
       "Failed measurements tolerated: the metric fails at failureLimit + 1. Defaults to 0.")
   @Default("0")
   @Min(0)

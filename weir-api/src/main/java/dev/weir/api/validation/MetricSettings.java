@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Fills the {{args.NAME}} of a metric's settings (interval, initialDelay, count, conditions,
- * timeout, range) when the run is made, so that one template serves a quick test and a slow
- * production release alike. Queries and headers keep theirs until each measurement: they may use
- * Secret-backed args, which are never copied into a run.
+ * timeout, range, compare's window, step and tolerance) when the run is made, so that one template
+ * serves a quick test and a slow production release alike. Queries and headers keep theirs until
+ * each measurement: they may use Secret-backed args, which are never copied into a run.
  */
 public final class MetricSettings {
 
@@ -52,6 +52,17 @@ public final class MetricSettings {
         args,
         problems,
         v -> metric.failureCondition = v);
+    var compare = metric.compare;
+    if (compare != null) {
+      compare.window = duration(field + ".compare.window", compare.window, args, problems);
+      compare.step = duration(field + ".compare.step", compare.step, args, problems);
+      text(
+          field + ".compare.tolerance",
+          compare.tolerance,
+          args,
+          problems,
+          v -> compare.tolerance = v);
+    }
     var prometheus = metric.provider == null ? null : metric.provider.prometheus;
     if (prometheus != null) {
       prometheus.timeout =

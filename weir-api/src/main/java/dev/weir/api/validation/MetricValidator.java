@@ -2,6 +2,7 @@ package dev.weir.api.validation;
 
 import dev.weir.api.v1alpha1.Durations;
 import dev.weir.api.v1alpha1.Metric;
+import dev.weir.api.v1alpha1.MetricComparison;
 import dev.weir.api.v1alpha1.PrometheusMetric;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
 public final class MetricValidator {
 
   private MetricValidator() {}
+
+  /** A confidence of 1 would need a p-value of 0: no sample ever fails. */
+  private static final double MAX_CONFIDENCE = 0.9999;
 
   /**
    * Headers the HTTP client sets itself, or Weir does for the query it sends: one from a template
@@ -57,9 +61,12 @@ public final class MetricValidator {
                   + Metric.MAX_MEASUREMENT_RETENTION
                   + ": every kept measurement is part of the run's status"));
     }
-    if (metric.successCondition == null && metric.failureCondition == null) {
+    if (metric.compare != null) {
+      comparison(field, metric, problems);
+    } else if (metric.successCondition == null && metric.failureCondition == null) {
       problems.add(
-          new SpecProblem(field, "one of successCondition or failureCondition is required"));
+          new SpecProblem(
+              field, "one of successCondition, failureCondition or compare is required"));
     }
     condition(field + ".successCondition", metric.successCondition, problems);
     condition(field + ".failureCondition", metric.failureCondition, problems);
@@ -119,6 +126,61 @@ public final class MetricValidator {
       problems.add(new SpecProblem(at + ".authentication.basicAuthSecret.name", "is required"));
     }
     headers(at, prometheus, problems);
+  }
+
+  /** A metric judged by comparison: no conditions, a query per side, a window of points. */
+  private static void comparison(String field, Metric metric, List<SpecProblem> problems) {
+    String at = field + ".compare";
+    if (metric.successCondition != null || metric.failureCondition != null) {
+      problems.add(
+          new SpecProblem(
+              at, "judges the metric by itself: remove successCondition and failureCondition"));
+    }
+    var compare = metric.compare;
+    if (compare.tolerance != null && !compare.tolerance.contains("{{")) {
+      try {
+        ComparisonTolerance.parse(compare.tolerance);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem(at + ".tolerance", e.getMessage()));
+      }
+    }
+    if (compare.confidence != null
+        && !(compare.confidence >= 0.5 && compare.confidence <= MAX_CONFIDENCE)) {
+      problems.add(
+          new SpecProblem(
+              at + ".confidence",
+              compare.confidence + " is not between 0.5 and " + MAX_CONFIDENCE));
+    }
+    if (compare.window == null) {
+      problems.add(new SpecProblem(at + ".window", "is required"));
+    }
+    positive(at + ".window", compare.window, Duration.ofSeconds(1), problems);
+    positive(at + ".step", compare.step, Duration.ofSeconds(1), problems);
+    if (compare.minPoints != null && compare.minPoints < 3) {
+      problems.add(
+          new SpecProblem(
+              at + ".minPoints",
+              compare.minPoints
+                  + " is too few: a rank test on fewer than 3 points decides nothing"));
+    }
+    var prometheus = metric.provider == null ? null : metric.provider.prometheus;
+    if (prometheus != null && prometheus.rangeQuery != null) {
+      problems.add(
+          new SpecProblem(
+              field + ".provider.prometheus.rangeQuery",
+              "a metric judged by comparison takes its range from compare.window and"
+                  + " compare.step"));
+    }
+    if (prometheus != null
+        && prometheus.query != null
+        && !prometheus.query.contains(MetricComparison.SIDE_PLACEHOLDER)) {
+      problems.add(
+          new SpecProblem(
+              field + ".provider.prometheus.query",
+              "must select the side with "
+                  + MetricComparison.SIDE_PLACEHOLDER
+                  + " (replaced by canary or baseline), or both sides would be the same series"));
+    }
   }
 
   private static void headers(String at, PrometheusMetric prometheus, List<SpecProblem> problems) {

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  */
 public final class RolloutValidator {
 
+  /** Canary and baseline each take this much at most, stable the rest. */
+  static final int MAX_WEIGHT_WITH_BASELINE = 50;
+
   /** A label value's length: the rollout's name labels its AnalysisRuns. */
   public static final int MAX_NAME_LENGTH = 63;
 
@@ -236,6 +239,7 @@ public final class RolloutValidator {
         }
       }
     }
+    baseline(field, canary, problems);
     if (canary.trafficRouting == null) {
       if (Boolean.TRUE.equals(canary.dynamicStableScale)) {
         // Without a mesh the sides' pods are the weight: stable already gives up what the canary
@@ -291,6 +295,45 @@ public final class RolloutValidator {
     }
     if (!blank(canary.stableService) && canary.stableService.equals(canary.canaryService)) {
       problems.add(new SpecProblem(field + ".canaryService", "must differ from stableService"));
+    }
+  }
+
+  /**
+   * A baseline takes as much traffic as the canary, through a third destination of the
+   * VirtualService routes: host-level Istio routing, and room for both sides beside stable.
+   */
+  private static void baseline(String field, CanaryStrategy canary, List<SpecProblem> problems) {
+    if (canary.baselineService == null) {
+      return;
+    }
+    String at = field + ".baselineService";
+    var istio = canary.trafficRouting == null ? null : canary.trafficRouting.istio;
+    if (blank(canary.baselineService)) {
+      problems.add(new SpecProblem(at, "must name a Service"));
+    } else if (istio == null || istio.destinationRule != null) {
+      problems.add(
+          new SpecProblem(
+              at,
+              "requires host-level Istio routing (trafficRouting.istio without destinationRule):"
+                  + " the baseline's weight is written on VirtualService routes"));
+    } else if (canary.baselineService.equals(canary.stableService)
+        || canary.baselineService.equals(canary.canaryService)) {
+      problems.add(new SpecProblem(at, "must differ from stableService and canaryService"));
+    }
+    if (canary.steps == null) {
+      return;
+    }
+    for (int i = 0; i < canary.steps.size(); i++) {
+      CanaryStep step = canary.steps.get(i);
+      if (step != null && step.setWeight != null && step.setWeight > MAX_WEIGHT_WITH_BASELINE) {
+        problems.add(
+            new SpecProblem(
+                field + ".steps[" + i + "].setWeight",
+                step.setWeight
+                    + " is more than "
+                    + MAX_WEIGHT_WITH_BASELINE
+                    + ": with baselineService the baseline takes as much again"));
+      }
     }
   }
 

@@ -428,7 +428,40 @@ class RolloutValidatorTest {
             "a DestinationRule whose two subsets are one",
             s -> s.strategy.canary.trafficRouting.istio.destinationRule = subsets("v", "v"),
             ISTIO + ".destinationRule.canarySubsetName",
-            "must differ from stableSubsetName"));
+            "must differ from stableSubsetName"),
+        mistake(
+            "a baseline beside a setWeight above 50",
+            s -> s.strategy.canary.baselineService = "checkout-baseline",
+            CANARY + ".steps[4].setWeight",
+            "60 is more than 50: with baselineService the baseline takes as much again"),
+        mistake(
+            "a baseline without a mesh",
+            s -> {
+              s.strategy.canary.baselineService = "checkout-baseline";
+              s.strategy.canary.trafficRouting = null;
+              s.strategy.canary.stableService = null;
+              s.strategy.canary.canaryService = null;
+              s.strategy.canary.steps.get(4).setWeight = 50;
+            },
+            CANARY + ".baselineService",
+            "requires host-level Istio routing"),
+        mistake(
+            "a baseline with DestinationRule subsets",
+            s -> {
+              s.strategy.canary.baselineService = "checkout-baseline";
+              s.strategy.canary.trafficRouting.istio.destinationRule = subsets("stable", "canary");
+              s.strategy.canary.steps.get(4).setWeight = 50;
+            },
+            CANARY + ".baselineService",
+            "requires host-level Istio routing"),
+        mistake(
+            "a baseline that is the canary's Service",
+            s -> {
+              s.strategy.canary.baselineService = s.strategy.canary.canaryService;
+              s.strategy.canary.steps.get(4).setWeight = 50;
+            },
+            CANARY + ".baselineService",
+            "must differ from stableService and canaryService"));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")

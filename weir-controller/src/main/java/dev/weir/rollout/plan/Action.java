@@ -22,8 +22,26 @@ public sealed interface Action {
   /** Point a side's Services and subsets at a revision. */
   record Pin(Side side, String hash) implements Action {}
 
-  /** Write the canary weight on every managed route, then read it back. */
-  record SetWeight(int canaryWeight) implements Action {}
+  /**
+   * Write the canary weight (and the baseline's, with baselineService; stable gets the rest) on
+   * every managed route, then read it back.
+   */
+  record SetWeight(int canaryWeight, int baselineWeight) implements Action {
+
+    /** A weight for the canary alone. */
+    public SetWeight(int canaryWeight) {
+      this(canaryWeight, 0);
+    }
+  }
+
+  /**
+   * Run the baseline, a ReplicaSet of the stable revision's template (its hash), at this many pods
+   * beside the canary it is made for; create it if there is none.
+   */
+  record ScaleBaseline(String stableHash, String canaryHash, int replicas) implements Action {}
+
+  /** Delete the baseline's ReplicaSet: it carries no traffic any more. */
+  record DeleteBaseline() implements Action {}
 
   /**
    * Create the AnalysisRun of a site for the revision in progress (or find it created already: the

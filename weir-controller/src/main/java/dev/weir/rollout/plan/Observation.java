@@ -18,6 +18,8 @@ import java.util.Map;
  * @param workload the Deployment of spec.workloadRef, null without one
  * @param gitWriteBacks the write-backs to git of aborted revisions, and what is wrong with
  *     spec.gitWriteBack that only the controller can tell
+ * @param baseline the baseline's ReplicaSet (a copy of the stable template run beside the canary,
+ *     its hash that of stable), null when none runs
  */
 public record Observation(
     Instant now,
@@ -26,9 +28,22 @@ public record Observation(
     TrafficState traffic,
     AnalysisObservation analysis,
     Workload workload,
-    GitObservation gitWriteBacks) {
+    GitObservation gitWriteBacks,
+    Revision baseline) {
 
-  /** A rollout without write-back to git. */
+  /** A rollout without a baseline running. */
+  public Observation(
+      Instant now,
+      String templateHash,
+      Map<String, Revision> revisions,
+      TrafficState traffic,
+      AnalysisObservation analysis,
+      Workload workload,
+      GitObservation gitWriteBacks) {
+    this(now, templateHash, revisions, traffic, analysis, workload, gitWriteBacks, null);
+  }
+
+  /** A rollout without write-back to git, nor a baseline running. */
   public Observation(
       Instant now,
       String templateHash,

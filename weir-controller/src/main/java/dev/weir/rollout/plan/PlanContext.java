@@ -47,6 +47,12 @@ final class PlanContext {
 
   static final String WAITING_FOR_PODS = "WaitingForPods";
 
+  /**
+   * Whether the baseline follows the canary in this pass: true while the steps run ({@link
+   * Baseline}).
+   */
+  boolean baselineFollows;
+
   RolloutPhase phase = RolloutPhase.Progressing;
   String reason = "";
   String message = "";
@@ -137,10 +143,12 @@ final class PlanContext {
     if (!routed()) {
       return true;
     }
-    if (Objects.equals(observed.traffic().canaryWeight(), canaryWeight)) {
+    int baselineWeight = Baseline.weight(this, canaryWeight);
+    if (Objects.equals(observed.traffic().canaryWeight(), canaryWeight)
+        && Objects.equals(observed.traffic().baselineWeight(), baselineWeight)) {
       return true;
     }
-    actions.add(new SetWeight(canaryWeight));
+    actions.add(new SetWeight(canaryWeight, baselineWeight));
     return false;
   }
 
@@ -344,9 +352,16 @@ final class PlanContext {
   /** The canary weight the routes read back, for a message. */
   String readBack() {
     Integer seen = observed.traffic().canaryWeight();
-    return seen == null
-        ? "the routes read back no single canary weight"
-        : "the routes read back " + seen + "%";
+    Integer baseline = observed.traffic().baselineWeight();
+    if (seen == null) {
+      return "the routes read back no single canary weight";
+    }
+    return "the routes read back "
+        + seen
+        + "%"
+        + (Baseline.asked(this) && baseline != null && baseline > 0
+            ? " (baseline " + baseline + "%)"
+            : "");
   }
 
   /** What a side selects now, for a message. */

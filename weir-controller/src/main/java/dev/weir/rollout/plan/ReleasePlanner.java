@@ -60,6 +60,7 @@ public final class ReleasePlanner {
     var ctx = new PlanContext(spec, status, observed);
     takeRequests(ctx);
     handlers.get(stateOf(ctx)).plan(ctx);
+    Baseline.retire(ctx);
     RolloutAnalyses.retire(ctx);
     GitWriteBacks.plan(ctx);
     finish(ctx, current, generation);

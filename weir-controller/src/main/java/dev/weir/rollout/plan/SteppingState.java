@@ -35,7 +35,8 @@ final class SteppingState implements StateHandler {
   public void plan(PlanContext ctx) {
     var status = ctx.status;
     String canary = status.currentPodHash;
-    if (!holdTraffic(ctx) || !holdReplicas(ctx)) {
+    ctx.baselineFollows = Baseline.asked(ctx);
+    if (!holdTraffic(ctx) || !holdReplicas(ctx) || !holdBaseline(ctx)) {
       return;
     }
     ctx.retireAllBut(Set.of(status.stableRS, canary), ctx.abortScaleDownDelaySeconds());
@@ -53,7 +54,28 @@ final class SteppingState implements StateHandler {
       status.currentStepIndex = ctx.stepIndex() + 1;
       ctx.progressed();
     }
+    // Promotion takes the baseline's weight away with the stable side's.
+    ctx.baselineFollows = false;
     promoting.promote(ctx);
+  }
+
+  /**
+   * Holds the baseline at the canary's pods while it takes the canary's weight: a baseline whose
+   * ReplicaSet was deleted or scaled down by someone else gets its pods back before any step goes
+   * on.
+   */
+  private static boolean holdBaseline(PlanContext ctx) {
+    int weight = ctx.status.currentWeight == null ? 0 : ctx.status.currentWeight;
+    if (!Baseline.asked(ctx) || weight == 0) {
+      return true;
+    }
+    int replicas = ctx.desired(ctx.status.currentPodHash);
+    if (Baseline.scale(ctx, replicas)) {
+      return true;
+    }
+    ctx.waitForPodsOrAbort(
+        "restoring the baseline's pods at " + weight + "%: " + Baseline.progress(ctx, replicas));
+    return false;
   }
 
   /**
@@ -192,6 +214,12 @@ final class SteppingState implements StateHandler {
         ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
         return false;
       }
+      // The baseline takes as much traffic as the canary, on as many pods.
+      int baselineTarget = weight == 0 ? 0 : target;
+      if (!shrinking && !Baseline.scale(ctx, baselineTarget)) {
+        ctx.waitForPodsOrAbort(Baseline.progress(ctx, baselineTarget));
+        return false;
+      }
       if (!CanaryScaling.stableCarries(ctx, weight)) {
         ctx.waitForPodsOrAbort(CanaryScaling.stableProgress(ctx, weight));
         return false;
@@ -212,6 +240,10 @@ final class SteppingState implements StateHandler {
       }
       if (shrinking && !CanaryScaling.scale(ctx, target)) {
         ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
+        return false;
+      }
+      if (shrinking && weight > 0 && !Baseline.scale(ctx, target)) {
+        ctx.waitForPodsOrAbort(Baseline.progress(ctx, target));
         return false;
       }
       ctx.event(

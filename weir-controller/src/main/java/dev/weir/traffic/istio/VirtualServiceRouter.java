@@ -38,8 +38,12 @@ public final class VirtualServiceRouter implements TrafficRouter {
     this.client = client;
   }
 
-  /** A managed route: where it is in the VirtualService and where its two destinations are. */
-  record ManagedRoute(String vsName, int routeIndex, String routeName, int stable, int canary) {}
+  /**
+   * A managed route: where it is in the VirtualService and where its destinations are; {@code
+   * baseline} is -1 for a rollout without baselineService.
+   */
+  record ManagedRoute(
+      String vsName, int routeIndex, String routeName, int stable, int canary, int baseline) {}
 
   /** A VirtualService reference of the spec, with the field path that declares it. */
   record Reference(String field, IstioVirtualService vs) {}
@@ -48,6 +52,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
   public TrafficState observe(Rollout rollout) {
     var problems = new ArrayList<SpecProblem>();
     var weights = new HashSet<Integer>();
+    var baselineWeights = new HashSet<Integer>();
     boolean consistent = true;
     for (var ref : references(rollout)) {
       var vs = fetch(rollout, ref.vs().name);
@@ -60,16 +65,30 @@ public final class VirtualServiceRouter implements TrafficRouter {
         var destinations = http.get(route.routeIndex()).getRoute();
         int stable = weight(destinations.get(route.stable()), destinations.size());
         int canary = weight(destinations.get(route.canary()), destinations.size());
-        consistent &= stable + canary == 100;
+        int baseline =
+            route.baseline() < 0
+                ? 0
+                : weight(destinations.get(route.baseline()), destinations.size());
+        consistent &= stable + canary + baseline == 100;
         weights.add(canary);
+        baselineWeights.add(baseline);
       }
     }
     Integer canaryWeight = consistent && weights.size() == 1 ? weights.iterator().next() : null;
-    return new TrafficState(canaryWeight, Map.of(), problems);
+    Integer baselineWeight =
+        consistent && baselineWeights.size() <= 1
+            ? baselineWeights.stream().findFirst().orElse(0)
+            : null;
+    return new TrafficState(canaryWeight, Map.of(), problems, baselineWeight);
   }
 
   @Override
   public void setWeight(Rollout rollout, int canaryWeight) {
+    setWeights(rollout, canaryWeight, 0);
+  }
+
+  @Override
+  public void setWeights(Rollout rollout, int canaryWeight, int baselineWeight) {
     for (var ref : references(rollout)) {
       var vs = fetch(rollout, ref.vs().name);
       if (vs == null) {
@@ -86,8 +105,14 @@ public final class VirtualServiceRouter implements TrafficRouter {
         if (route.routeName() != null) {
           test(patch, base + "/name", route.routeName());
         }
-        set(patch, base + "/route/" + route.stable() + "/weight", 100 - canaryWeight);
+        set(
+            patch,
+            base + "/route/" + route.stable() + "/weight",
+            100 - canaryWeight - (route.baseline() < 0 ? 0 : baselineWeight));
         set(patch, base + "/route/" + route.canary() + "/weight", canaryWeight);
+        if (route.baseline() >= 0) {
+          set(patch, base + "/route/" + route.baseline() + "/weight", baselineWeight);
+        }
       }
       // Patched through the object just read: no second read of it before the write.
       client
@@ -179,8 +204,10 @@ public final class VirtualServiceRouter implements TrafficRouter {
     String kind = subsets != null ? "subset" : "host";
     List<HTTPRouteDestination> destinations =
         route.getRoute() == null ? List.of() : route.getRoute();
+    String baselineName = subsets != null ? null : baselineService(rollout);
     int stable = -1;
     int canaryIndex = -1;
+    int baselineIndex = -1;
     for (int i = 0; i < destinations.size(); i++) {
       var d = destinations.get(i).getDestination();
       if (d == null) {
@@ -191,11 +218,13 @@ public final class VirtualServiceRouter implements TrafficRouter {
         stable = i;
       } else if (matches(name, canaryName, subsets == null)) {
         canaryIndex = i;
+      } else if (matches(name, baselineName, true)) {
+        baselineIndex = i;
       }
     }
     String routeName = route.getName() == null ? "#" + index : "'" + route.getName() + "'";
-    if (stable < 0 || canaryIndex < 0) {
-      String missing = stable < 0 ? stableName : canaryName;
+    if (stable < 0 || canaryIndex < 0 || (baselineName != null && baselineIndex < 0)) {
+      String missing = stable < 0 ? stableName : canaryIndex < 0 ? canaryName : baselineName;
       problems.add(
           new SpecProblem(
               field,
@@ -210,7 +239,14 @@ public final class VirtualServiceRouter implements TrafficRouter {
                   + "'"));
       return Optional.empty();
     }
-    return Optional.of(new ManagedRoute(where, index, route.getName(), stable, canaryIndex));
+    return Optional.of(
+        new ManagedRoute(where, index, route.getName(), stable, canaryIndex, baselineIndex));
+  }
+
+  /** The baseline's Service of a canary that asks for one, or null. */
+  private static String baselineService(Rollout rollout) {
+    var canary = rollout.getSpec().strategy.canary;
+    return canary == null ? null : canary.baselineService;
   }
 
   // A host may be written short ("checkout-stable") or qualified ("checkout-stable.shop.svc...").

@@ -7,6 +7,7 @@ import static dev.weir.rollout.plan.PlannerFixtures.classicSpec;
 import static dev.weir.rollout.plan.PlannerFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.AnalysisPhase;
 import dev.weir.api.v1alpha1.PromoteRequest;
 import dev.weir.api.v1alpha1.RolloutSpec;
@@ -14,8 +15,10 @@ import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.DeleteAnalysis;
+import dev.weir.rollout.plan.Action.DeleteBaseline;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.ScaleBaseline;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
@@ -53,6 +56,13 @@ final class SimulatedCluster {
   String template;
   RolloutStatus status;
   Integer weight;
+
+  /** The baseline's weight on the routes (with baselineService). */
+  int baselineWeight;
+
+  /** The baseline's ReplicaSet, null when none runs. */
+  Revision baseline;
+
   boolean podsStart = true;
   final Map<String, Revision> revisions = new HashMap<>();
   final Map<Side, Set<String>> pins = new EnumMap<>(Side.class);
@@ -144,8 +154,11 @@ final class SimulatedCluster {
               now,
               template,
               Map.copyOf(revisions),
-              new TrafficState(weight, Map.copyOf(pins), List.of()),
-              new Observation.AnalysisObservation("checkout", Map.copyOf(runs), analysisProblems));
+              new TrafficState(weight, Map.copyOf(pins), List.of(), baselineWeight),
+              new Observation.AnalysisObservation("checkout", Map.copyOf(runs), analysisProblems),
+              null,
+              Observation.GitObservation.NONE,
+              baseline);
       last = planner.plan(spec, 1, status, observed);
       if (previous != null
           && last.actions().equals(previous.actions())
@@ -269,6 +282,25 @@ final class SimulatedCluster {
               run.created()));
     } else if (action instanceof DeleteAnalysis d) {
       runs.remove(d.name());
+    } else if (action instanceof ScaleBaseline b) {
+      assertThat(b.stableHash()).as("the baseline's template is stable's").isEqualTo(stableHash());
+      baseline =
+          new Revision(
+              b.stableHash(),
+              "checkout-baseline-" + b.stableHash(),
+              b.replicas(),
+              b.replicas(),
+              baseline == null ? 0 : Math.min(baseline.readyReplicas(), b.replicas()),
+              baseline == null ? 0 : Math.min(baseline.availableReplicas(), b.replicas()),
+              0,
+              null,
+              Map.of(WellKnownNames.BASELINE_LABEL, "true"),
+              Map.of(WellKnownNames.BASELINE_FOR_ANNOTATION, b.canaryHash()));
+    } else if (action instanceof DeleteBaseline) {
+      if (baselineWeight > 0) {
+        violations.add("baseline deleted while it carries " + baselineWeight + "%");
+      }
+      baseline = null;
     } else if (action instanceof DeleteRevision d) {
       revisions.remove(d.hash());
     } else if (action instanceof Pin p) {
@@ -282,13 +314,34 @@ final class SimulatedCluster {
         violations.add(
             w.canaryWeight() + "% written for " + canary + " with " + available + " pods");
       }
+      int baselineAvailable = baseline == null ? 0 : baseline.availableReplicas();
+      if (w.baselineWeight() > 0 && baselineAvailable < needed) {
+        violations.add(
+            w.baselineWeight() + "% written for the baseline with " + baselineAvailable + " pods");
+      }
       weight = w.canaryWeight();
+      baselineWeight = w.baselineWeight();
     }
   }
 
   private void kubelet() {
     if (!podsStart) {
       return;
+    }
+    if (baseline != null) {
+      var b = baseline;
+      baseline =
+          new Revision(
+              b.hash(),
+              b.name(),
+              b.replicas(),
+              b.replicas(),
+              b.replicas(),
+              b.replicas(),
+              b.number(),
+              null,
+              b.templateLabels(),
+              b.templateAnnotations());
     }
     revisions.replaceAll(
         (hash, r) ->

@@ -77,6 +77,7 @@ public final class TrafficSimulator implements AutoCloseable {
   private final Map<String, Double> carries = new HashMap<>();
   private final SentTraffic sent = new SentTraffic();
   private double requestsPerSecond;
+  private double latencyFactor = 1;
   private final Map<String, Double> direct = new java.util.TreeMap<>();
   private long lastTick;
   private long ticks;
@@ -161,6 +162,21 @@ public final class TrafficSimulator implements AutoCloseable {
       // Requests owed at the old rate are sent first, so counts stay exact across the change.
       tick();
       this.requestsPerSecond = requestsPerSecond;
+    }
+  }
+
+  /**
+   * A bad day for the whole service: from now on every revision answers {@code factor} times as
+   * slowly as its annotation says (1 is the annotation's latency), stable, baseline and canary
+   * alike.
+   */
+  public void setLatencyFactor(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("latency factor: " + factor);
+    }
+    synchronized (this) {
+      tick();
+      latencyFactor = factor;
     }
   }
 
@@ -254,7 +270,10 @@ public final class TrafficSimulator implements AutoCloseable {
     DestinationWorkload workload = flow.workload();
     double errorRate = errorRatesByImage.getOrDefault(workload.image(), workload.errorRate());
     boolean error = random.nextDouble() < errorRate;
-    double millis = workload.medianLatencyMs() * Math.exp(LATENCY_SPREAD * random.nextGaussian());
+    double millis =
+        workload.medianLatencyMs()
+            * latencyFactor
+            * Math.exp(LATENCY_SPREAD * random.nextGaussian());
     metrics.answered(flow.service(), workload, error ? 500 : 200, millis);
     sent.answered(workload.replicaSet(), error);
   }
