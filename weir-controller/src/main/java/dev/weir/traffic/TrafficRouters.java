@@ -65,6 +65,7 @@ public final class TrafficRouters implements TrafficRouter {
     var pinned = new EnumMap<Side, Set<String>>(Side.class);
     var problems = new ArrayList<SpecProblem>(claimed);
     Integer canaryWeight = null;
+    List<NamedRoute> namedRoutes = List.of();
     for (var router : routers) {
       var state = router.observe(rollout);
       problems.addAll(state.problems());
@@ -74,15 +75,23 @@ public final class TrafficRouters implements TrafficRouter {
               (side, hashes) -> pinned.computeIfAbsent(side, s -> new HashSet<>()).addAll(hashes));
       if (router == weights) {
         canaryWeight = state.canaryWeight();
+        namedRoutes = state.namedRoutes();
       }
     }
-    return new TrafficState(canaryWeight, pinned, problems);
+    return new TrafficState(canaryWeight, pinned, problems, namedRoutes);
   }
 
   @Override
   public void setWeight(Rollout rollout, int canaryWeight) {
     if (weights != null) {
       weights.setWeight(rollout, canaryWeight);
+    }
+  }
+
+  @Override
+  public void setNamedRoutes(Rollout rollout, List<NamedRoute> routes) {
+    if (weights != null) {
+      weights.setNamedRoutes(rollout, routes);
     }
   }
 

@@ -14,9 +14,21 @@ import java.util.Set;
  *     DestinationRule subsets) select; an empty set means the side has no target to pin
  * @param problems references that do not resolve: the routes, services or subsets named in the spec
  *     that the cluster lacks
+ * @param namedRoutes the routes Weir named (setHeaderRoute, setMirrorRoute) as every managed
+ *     VirtualService or route holds them, in their order; {@code null} when they differ from one
+ *     object to the next (nothing verified)
  */
 public record TrafficState(
-    Integer canaryWeight, Map<Side, Set<String>> pinned, List<SpecProblem> problems) {
+    Integer canaryWeight,
+    Map<Side, Set<String>> pinned,
+    List<SpecProblem> problems,
+    List<NamedRoute> namedRoutes) {
+
+  /** What a router that writes no named routes read back. */
+  public TrafficState(
+      Integer canaryWeight, Map<Side, Set<String>> pinned, List<SpecProblem> problems) {
+    this(canaryWeight, pinned, problems, List.of());
+  }
 
   public static TrafficState none() {
     return new TrafficState(null, Map.of(), List.of());

@@ -1,5 +1,6 @@
 package dev.weir.api.validation;
 
+import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.SetHeaderRoute;
 import dev.weir.api.v1alpha1.SetMirrorRoute;
@@ -21,8 +22,7 @@ import java.util.stream.Stream;
  */
 final class NamedRouteSteps {
 
-  /** What Weir puts before a step's name to name its route, and how it knows its own. */
-  static final String ROUTE_PREFIX = "weir.";
+  private static final String ROUTE_PREFIX = WellKnownNames.NAMED_ROUTE_PREFIX;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final int MAX_NAME = 63 - ROUTE_PREFIX.length();

@@ -17,9 +17,11 @@ import dev.weir.rollout.plan.Action.DeleteAnalysis;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetNamedRoutes;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficState;
 import java.time.Duration;
@@ -53,6 +55,10 @@ final class SimulatedCluster {
   String template;
   RolloutStatus status;
   Integer weight;
+
+  /** The routes Weir named, as the VirtualService holds them. */
+  List<NamedRoute> namedRoutes = List.of();
+
   boolean podsStart = true;
   final Map<String, Revision> revisions = new HashMap<>();
   final Map<Side, Set<String>> pins = new EnumMap<>(Side.class);
@@ -144,7 +150,7 @@ final class SimulatedCluster {
               now,
               template,
               Map.copyOf(revisions),
-              new TrafficState(weight, Map.copyOf(pins), List.of()),
+              new TrafficState(weight, Map.copyOf(pins), List.of(), namedRoutes),
               new Observation.AnalysisObservation("checkout", Map.copyOf(runs), analysisProblems));
       last = planner.plan(spec, 1, status, observed);
       if (previous != null
@@ -234,6 +240,18 @@ final class SimulatedCluster {
       var r = revisions.get(s.hash());
       assertThat(r).as("scaled revision %s exists", s.hash()).isNotNull();
       int carrying = weight == null ? 0 : ReplicaArithmetic.canaryReplicas(replicas(), weight);
+      if (s.hash().equals(canaryHash())
+          && !s.hash().equals(stableHash())
+          && s.replicas() < r.replicas()
+          && !namedRoutes.isEmpty()) {
+        violations.add(
+            "canary "
+                + s.hash()
+                + " shrunk to "
+                + s.replicas()
+                + " pods while named routes lead to it: "
+                + namedRoutes);
+      }
       if (routed
           && s.hash().equals(canaryHash())
           && !s.hash().equals(stableHash())
@@ -271,6 +289,8 @@ final class SimulatedCluster {
       runs.remove(d.name());
     } else if (action instanceof DeleteRevision d) {
       revisions.remove(d.hash());
+    } else if (action instanceof SetNamedRoutes n) {
+      namedRoutes = n.routes();
     } else if (action instanceof Pin p) {
       pins.put(p.side(), Set.of(p.hash()));
     } else if (action instanceof SetWeight w) {
