@@ -25,7 +25,17 @@ public record NamedRoute(String name, List<RequestMatch> matches, Integer mirror
 
   /** The name the route has in the VirtualService or HTTPRoute. */
   public String routeName() {
-    return WellKnownNames.NAMED_ROUTE_PREFIX + name;
+    return routeName(name);
+  }
+
+  /** The name a step's route has in the VirtualService or HTTPRoute. */
+  public static String routeName(String stepName) {
+    return WellKnownNames.NAMED_ROUTE_PREFIX + stepName;
+  }
+
+  /** The step's name of a route Weir named. */
+  public static String stepName(String routeName) {
+    return routeName.substring(WellKnownNames.NAMED_ROUTE_PREFIX.length());
   }
 
   /** Whether a route of a VirtualService or HTTPRoute, by its name, is one Weir named. */
