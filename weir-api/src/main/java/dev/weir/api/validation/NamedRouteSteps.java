@@ -6,6 +6,7 @@ import dev.weir.api.v1alpha1.SetHeaderRoute;
 import dev.weir.api.v1alpha1.SetMirrorRoute;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.v1alpha1.StringMatch;
+import dev.weir.api.v1alpha1.TrafficRouting;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,9 @@ final class NamedRouteSteps {
   private NamedRouteSteps() {}
 
   static void validate(
-      String field, List<CanaryStep> steps, boolean routed, List<SpecProblem> problems) {
+      String field, List<CanaryStep> steps, TrafficRouting routing, List<SpecProblem> problems) {
+    boolean routed = routing != null;
+    var gatewayApi = routing == null ? null : routing.gatewayAPI;
     var kinds = new HashMap<String, String>();
     for (int i = 0; i < steps.size(); i++) {
       var step = steps.get(i);
@@ -56,12 +59,25 @@ final class NamedRouteSteps {
             kinds,
             problems);
       }
-      if (!routed && (step.setHeaderRoute != null || step.setMirrorRoute != null)) {
-        String kind = step.setHeaderRoute != null ? ".setHeaderRoute" : ".setMirrorRoute";
+      if (step.setHeaderRoute == null && step.setMirrorRoute == null) {
+        continue;
+      }
+      String kind = step.setHeaderRoute != null ? ".setHeaderRoute" : ".setMirrorRoute";
+      if (!routed) {
         problems.add(
             new SpecProblem(
                 at + kind,
                 "requires trafficRouting: only a mesh or a gateway can route by request"));
+      } else if (gatewayApi != null
+          && gatewayApi.httpRoute == null
+          && (gatewayApi.httpRoutes == null || gatewayApi.httpRoutes.isEmpty())) {
+        problems.add(
+            new SpecProblem(
+                at + kind,
+                "requires an HTTPRoute in trafficRouting.gatewayAPI: Weir writes its routes as"
+                    + " HTTPRoute rules"));
+      } else if (gatewayApi != null && step.setMirrorRoute != null) {
+        exactMethods(at + kind, step.setMirrorRoute, problems);
       }
     }
   }
@@ -112,6 +128,21 @@ final class NamedRouteSteps {
       }
       if (match.headers != null) {
         match.headers.forEach((name, value) -> value(at + ".headers." + name, value, problems));
+      }
+    }
+  }
+
+  /** The Gateway API matches a method only as it is (GET, POST...). */
+  private static void exactMethods(String field, SetMirrorRoute route, List<SpecProblem> problems) {
+    for (int i = 0; route.match != null && i < route.match.size(); i++) {
+      var match = route.match.get(i);
+      if (match != null
+          && match.method != null
+          && (match.method.prefix != null || match.method.regex != null)) {
+        problems.add(
+            new SpecProblem(
+                field + ".match[" + i + "].method",
+                "must be exact with gatewayAPI: an HTTPRoute matches a method only as it is"));
       }
     }
   }

@@ -239,8 +239,7 @@ public final class RolloutValidator {
       }
     }
     if (canary.steps != null && canary.steps.size() <= CanaryStrategy.MAX_STEPS) {
-      NamedRouteSteps.validate(
-          field + ".steps", canary.steps, canary.trafficRouting != null, problems);
+      NamedRouteSteps.validate(field + ".steps", canary.steps, canary.trafficRouting, problems);
     }
     if (canary.trafficRouting == null) {
       if (Boolean.TRUE.equals(canary.dynamicStableScale)) {

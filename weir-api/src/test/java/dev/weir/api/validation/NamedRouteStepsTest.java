@@ -3,6 +3,8 @@ package dev.weir.api.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.CanaryStep;
+import dev.weir.api.v1alpha1.GatewayApiRoute;
+import dev.weir.api.v1alpha1.GatewayApiTrafficRouting;
 import dev.weir.api.v1alpha1.HeaderRouteMatch;
 import dev.weir.api.v1alpha1.MirrorRouteMatch;
 import dev.weir.api.v1alpha1.RolloutSpec;
@@ -55,6 +57,22 @@ class NamedRouteStepsTest {
     var step = new CanaryStep();
     step.setMirrorRoute = route;
     return step;
+  }
+
+  static MirrorRouteMatch method(StringMatch method) {
+    var match = new MirrorRouteMatch();
+    match.method = method;
+    return match;
+  }
+
+  /** The example's traffic through an HTTPRoute instead of its VirtualService. */
+  static void overHttpRoute(RolloutSpec spec) {
+    var route = new GatewayApiRoute();
+    route.name = "checkout";
+    route.rule = "primary";
+    spec.strategy.canary.trafficRouting.istio = null;
+    spec.strategy.canary.trafficRouting.gatewayAPI = new GatewayApiTrafficRouting();
+    spec.strategy.canary.trafficRouting.gatewayAPI.httpRoute = route;
   }
 
   static MirrorRouteMatch path(StringMatch path) {
@@ -149,6 +167,24 @@ class NamedRouteStepsTest {
             first(mirror("shadow", 10)).andThen(s -> s.strategy.canary.trafficRouting = null),
             STEPS + "[0].setMirrorRoute",
             "requires trafficRouting"),
+        Arguments.of(
+            "a mirror by method prefix over an HTTPRoute",
+            first(mirror("shadow", 10, method(StringMatch.prefix("P"))))
+                .andThen(NamedRouteStepsTest::overHttpRoute),
+            STEPS + "[0].setMirrorRoute.match[0].method",
+            "must be exact with gatewayAPI"),
+        Arguments.of(
+            "a header route over GRPCRoutes alone",
+            first(header("beta", carrying("x-canary", StringMatch.exact("yes"))))
+                .andThen(NamedRouteStepsTest::overHttpRoute)
+                .andThen(
+                    s -> {
+                      var gateway = s.strategy.canary.trafficRouting.gatewayAPI;
+                      gateway.grpcRoute = gateway.httpRoute;
+                      gateway.httpRoute = null;
+                    }),
+            STEPS + "[0].setHeaderRoute",
+            "requires an HTTPRoute"),
         Arguments.of(
             "a header route beside a weight in one step",
             first(header("beta", carrying("x-canary", StringMatch.exact("yes"))))
