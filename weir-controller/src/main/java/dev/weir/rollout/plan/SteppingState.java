@@ -93,6 +93,17 @@ final class SteppingState implements StateHandler {
         weight == 0 ? ctx.pin(Side.CANARY, canary) : ctx.restorePin(Side.CANARY, canary);
     if (weightHeld && canaryHeld && stableHeld) {
       var named = NamedRoutes.held(ctx);
+      if (!named.isEmpty()
+          && !named.equals(ctx.observed.traffic().namedRoutes())
+          && ctx.available(canary) == 0) {
+        // Pods before traffic: a route Weir names leads requests to the canary whatever the weight.
+        CanaryScaling.scale(ctx, CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight));
+        ctx.waitForPodsOrAbort(
+            "waiting for a canary pod before the routes Weir names lead requests to it: "
+                + ctx.available(canary)
+                + " available");
+        return false;
+      }
       if (ctx.routeNamed(named)) {
         return true;
       }

@@ -17,6 +17,7 @@ import dev.weir.api.v1alpha1.RolloutSpec;
 import dev.weir.api.v1alpha1.SetHeaderRoute;
 import dev.weir.api.v1alpha1.SetMirrorRoute;
 import dev.weir.api.v1alpha1.StringMatch;
+import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.SetNamedRoutes;
@@ -111,6 +112,10 @@ class NamedRoutePlanTest {
 
     assertThat(cluster.namedRoutes).containsExactly(BETA);
     assertThat(cluster.weight).as("tagged requests only").isZero();
+    assertThat(cluster.replicas(V2)).as("a pod to answer them").isEqualTo(1);
+    assertThat(cluster.indexOf(new ScaleRevision(V2, 1, null), new CreateRevision(V2, 1, 2)))
+        .as("the pod before the route")
+        .isLessThan(cluster.indexOf(new SetNamedRoutes(List.of(BETA))));
     assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Paused);
     assertThat(cluster.status.currentStepIndex).isEqualTo(1);
     assertThat(cluster.events)

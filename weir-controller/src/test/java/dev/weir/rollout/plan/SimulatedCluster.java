@@ -290,6 +290,12 @@ final class SimulatedCluster {
     } else if (action instanceof DeleteRevision d) {
       revisions.remove(d.hash());
     } else if (action instanceof SetNamedRoutes n) {
+      String canary = canaryHash();
+      int available =
+          Optional.ofNullable(revisions.get(canary)).map(Revision::availableReplicas).orElse(0);
+      if (!n.routes().isEmpty() && !canary.equals(stableHash()) && available == 0) {
+        violations.add("named routes " + n.routes() + " written for " + canary + " without pods");
+      }
       namedRoutes = n.routes();
     } else if (action instanceof Pin p) {
       pins.put(p.side(), Set.of(p.hash()));
