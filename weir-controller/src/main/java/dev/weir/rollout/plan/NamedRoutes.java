@@ -102,10 +102,12 @@ final class NamedRoutes {
     if (match != null && match.headers != null) {
       match.headers.forEach((name, value) -> headers.put(lower(name), value(value)));
     }
-    return new RequestMatch(
-        match == null ? null : value(match.method),
-        match == null ? null : value(match.path),
-        headers);
+    ValueMatch path = match == null ? null : value(match.path);
+    // A prefix of / takes every path: written as no path, as a Gateway API route reads it back.
+    if (path != null && path.kind() == ValueMatch.Kind.PREFIX && path.value().equals("/")) {
+      path = null;
+    }
+    return new RequestMatch(match == null ? null : value(match.method), path, headers);
   }
 
   private static ValueMatch value(StringMatch match) {

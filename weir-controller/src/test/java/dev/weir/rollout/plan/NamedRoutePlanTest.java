@@ -268,4 +268,14 @@ class NamedRoutePlanTest {
         .containsExactly(
             new NamedRoute("all", List.of(), 40), new NamedRoute("whole", SHADOW.matches(), 100));
   }
+
+  @Test
+  void aPathPrefixOfSlashIsNoPathAtAll() {
+    var everyPath = mirrorRoute("gets", 10);
+    everyPath.setMirrorRoute.match.get(0).path = StringMatch.prefix("/");
+
+    assertThat(NamedRoutes.setBy(List.of(everyPath), 1).get(0).matches())
+        .containsExactly(
+            new RequestMatch(new ValueMatch(ValueMatch.Kind.EXACT, "GET"), null, Map.of()));
+  }
 }
