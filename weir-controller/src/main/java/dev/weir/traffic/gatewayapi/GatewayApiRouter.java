@@ -1,13 +1,13 @@
 package dev.weir.traffic.gatewayapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.api.validation.GatewayApiRoutes.Reference;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RoutePatches;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
@@ -17,8 +17,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -106,14 +104,8 @@ public final class GatewayApiRouter implements TrafficRouter {
       if (patch.isEmpty()) {
         continue;
       }
-      client
-          .resource(route)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              patch.toString());
+      // Patched through the object just read: no second read of it before the write.
+      RoutePatches.send(client, route, patch);
     }
   }
 
@@ -152,14 +144,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         throw new IllegalStateException(problems.get(0).toString());
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(route)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              BackendWeights.patch(managed, backends, canaryWeight).toString());
+      RoutePatches.send(client, route, BackendWeights.patch(managed, backends, canaryWeight));
     }
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.NamedRoute.RequestMatch;
 import dev.weir.traffic.NamedRoute.ValueMatch;
+import dev.weir.traffic.RoutePatches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,15 +35,15 @@ final class HttpRouteNamedRules {
   /** The routes Weir named in {@code spec.rules}, in their order. */
   static List<NamedRoute> read(JsonNode rules) {
     var routes = new ArrayList<NamedRoute>();
-    for (JsonNode rule : iterable(rules)) {
+    for (JsonNode rule : RoutePatches.elements(rules)) {
       String name = rule.path("name").asText(null);
       if (!NamedRoute.isNamedByWeir(name)) {
         continue;
       }
       var matches = new ArrayList<RequestMatch>();
-      for (JsonNode match : iterable(rule.path("matches"))) {
+      for (JsonNode match : RoutePatches.elements(rule.path("matches"))) {
         var headers = new HashMap<String, ValueMatch>();
-        for (JsonNode header : iterable(match.path("headers"))) {
+        for (JsonNode header : RoutePatches.elements(match.path("headers"))) {
           headers.put(
               header.path("name").asText(),
               value(header.path("type").asText("Exact"), header.path("value").asText()));
@@ -54,7 +55,7 @@ final class HttpRouteNamedRules {
         matches.add(new RequestMatch(method, path(match.path("path")).orElse(null), headers));
       }
       Integer percent = null;
-      for (JsonNode filter : iterable(rule.path("filters"))) {
+      for (JsonNode filter : RoutePatches.elements(rule.path("filters"))) {
         if ("RequestMirror".equals(filter.path("type").asText())) {
           percent = filter.path("requestMirror").path("percent").asInt(100);
         }
@@ -70,31 +71,10 @@ final class HttpRouteNamedRules {
    */
   static ArrayNode patch(
       JsonNode rules, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
-    var patch = JSON.arrayNode();
-    var existing = new ArrayList<Integer>();
-    int i = 0;
-    for (JsonNode rule : iterable(rules)) {
-      if (NamedRoute.isNamedByWeir(rule.path("name").asText(null))) {
-        existing.add(i);
-      }
-      i++;
-    }
-    // From the last, so that each index still points at the rule its test names.
-    for (int at = existing.size() - 1; at >= 0; at--) {
-      String path = "/spec/rules/" + existing.get(at);
-      patch
-          .addObject()
-          .put("op", "test")
-          .put("path", path + "/name")
-          .put("value", rules.get(existing.get(at)).path("name").asText());
-      patch.addObject().put("op", "remove").put("path", path);
-    }
+    var patch = RoutePatches.empty();
+    RoutePatches.removeWeirs(patch, rules, "/spec/rules");
     for (var route : wanted) {
-      patch
-          .addObject()
-          .put("op", "add")
-          .put("path", "/spec/rules/-")
-          .set("value", rule(route, backend(stable), backend(canary)));
+      RoutePatches.add(patch, "/spec/rules/-", rule(route, backend(stable), backend(canary)));
     }
     return patch;
   }
@@ -195,9 +175,5 @@ final class HttpRouteNamedRules {
     copy.remove("weight");
     copy.remove("filters");
     return copy;
-  }
-
-  private static Iterable<JsonNode> iterable(JsonNode array) {
-    return array == null || !array.isArray() ? List.of() : array;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.NamedRoute.RequestMatch;
 import dev.weir.traffic.NamedRoute.ValueMatch;
+import dev.weir.traffic.RoutePatches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,13 +31,13 @@ final class VirtualServiceNamedRoutes {
   /** The routes Weir named in {@code spec.http}, in their order. */
   static List<NamedRoute> read(JsonNode http) {
     var routes = new ArrayList<NamedRoute>();
-    for (JsonNode route : iterable(http)) {
+    for (JsonNode route : RoutePatches.elements(http)) {
       String name = route.path("name").asText(null);
       if (!NamedRoute.isNamedByWeir(name)) {
         continue;
       }
       var matches = new ArrayList<RequestMatch>();
-      for (JsonNode match : iterable(route.path("match"))) {
+      for (JsonNode match : RoutePatches.elements(route.path("match"))) {
         var headers = new HashMap<String, ValueMatch>();
         match
             .path("headers")
@@ -65,31 +66,10 @@ final class VirtualServiceNamedRoutes {
    * @param canary its canary destination
    */
   static ArrayNode patch(JsonNode http, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
-    var patch = JSON.arrayNode();
-    var existing = new ArrayList<Integer>();
-    int i = 0;
-    for (JsonNode route : iterable(http)) {
-      if (NamedRoute.isNamedByWeir(route.path("name").asText(null))) {
-        existing.add(i);
-      }
-      i++;
-    }
-    // From the last, so that each index still points at the route its test names.
-    for (int at = existing.size() - 1; at >= 0; at--) {
-      String path = "/spec/http/" + existing.get(at);
-      patch
-          .addObject()
-          .put("op", "test")
-          .put("path", path + "/name")
-          .put("value", http.get(existing.get(at)).path("name").asText());
-      patch.addObject().put("op", "remove").put("path", path);
-    }
+    var patch = RoutePatches.empty();
+    RoutePatches.removeWeirs(patch, http, "/spec/http");
     for (int at = 0; at < wanted.size(); at++) {
-      patch
-          .addObject()
-          .put("op", "add")
-          .put("path", "/spec/http/" + at)
-          .set("value", route(wanted.get(at), stable, canary));
+      RoutePatches.add(patch, "/spec/http/" + at, route(wanted.get(at), stable, canary));
     }
     return patch;
   }
@@ -138,9 +118,5 @@ final class VirtualServiceNamedRoutes {
       }
     }
     return Optional.empty();
-  }
-
-  private static Iterable<JsonNode> iterable(JsonNode array) {
-    return array == null || !array.isArray() ? List.of() : array;
   }
 }

@@ -3,13 +3,13 @@ package dev.weir.traffic.istio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioTrafficRouting;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RoutePatches;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
@@ -17,8 +17,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -105,14 +103,8 @@ public final class VirtualServiceRouter implements TrafficRouter {
       if (patch.isEmpty()) {
         continue;
       }
-      client
-          .resource(vs)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              patch.toString());
+      // Patched through the object just read: no second read of it before the write.
+      RoutePatches.send(client, vs, patch);
     }
   }
 
@@ -142,14 +134,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         set(patch, base + "/route/" + route.canary() + "/weight", canaryWeight);
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(vs)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              patch.toString());
+      RoutePatches.send(client, vs, patch);
     }
   }
 

@@ -1,11 +1,11 @@
 package dev.weir.traffic.istio;
 
+import static dev.weir.traffic.NamedRouteExamples.BETA;
+import static dev.weir.traffic.NamedRouteExamples.SHADOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.traffic.NamedRoute;
-import dev.weir.traffic.NamedRoute.RequestMatch;
-import dev.weir.traffic.NamedRoute.ValueMatch;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,29 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class VirtualServiceNamedRoutesTest {
-
-  static final NamedRoute BETA =
-      new NamedRoute(
-          "beta",
-          List.of(
-              new RequestMatch(
-                  null,
-                  null,
-                  Map.of(
-                      "x-canary", new ValueMatch(ValueMatch.Kind.EXACT, "yes"),
-                      "x-tenant", new ValueMatch(ValueMatch.Kind.PREFIX, "internal-"),
-                      "x-user", new ValueMatch(ValueMatch.Kind.REGEX, "team-(a|b)")))),
-          null);
-
-  static final NamedRoute SHADOW =
-      new NamedRoute(
-          "shadow",
-          List.of(
-              new RequestMatch(
-                  new ValueMatch(ValueMatch.Kind.EXACT, "GET"),
-                  new ValueMatch(ValueMatch.Kind.PREFIX, "/api"),
-                  Map.of())),
-          25);
 
   KubernetesClient client;
   Rollout rollout;
