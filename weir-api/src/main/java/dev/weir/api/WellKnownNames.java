@@ -24,8 +24,9 @@ public final class WellKnownNames {
   public static final String FIELD_MANAGER = "weir";
 
   /**
-   * What Weir puts before a setHeaderRoute or setMirrorRoute step's name to name its route in a
-   * VirtualService or HTTPRoute: the routes so named are Weir's, and only those.
+   * What Weir puts before the rollout's name and a setHeaderRoute or setMirrorRoute step's name to
+   * name its route in a VirtualService or HTTPRoute ({@code weir.ROLLOUT.NAME}): the routes so
+   * named are Weir's, and only those.
    */
   public static final String NAMED_ROUTE_PREFIX = "weir.";
 

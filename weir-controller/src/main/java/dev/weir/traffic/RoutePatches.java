@@ -27,11 +27,11 @@ public final class RoutePatches {
     return JsonNodeFactory.instance.arrayNode();
   }
 
-  /** Removes every route of {@code list} (at {@code path}) that Weir named. */
-  public static void removeWeirs(ArrayNode patch, JsonNode list, String path) {
+  /** Removes every route of {@code list} (at {@code path}) that the rollout named. */
+  public static void removeNamed(ArrayNode patch, JsonNode list, String path, String rollout) {
     var named = new ArrayList<Integer>();
     for (int i = 0; list != null && list.isArray() && i < list.size(); i++) {
-      if (NamedRoute.isNamedByWeir(list.get(i).path("name").asText(null))) {
+      if (NamedRoute.isNamedBy(rollout, list.get(i).path("name").asText(null))) {
         named.add(i);
       }
     }

@@ -35,7 +35,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * yes} reach v2; with the mirror, v2 receives copies of the GET requests while users get only v1's
  * answers, and the real Prometheus sees the copies as a series apart; after the promotion and after
  * an abort no route Weir named is left, and the user's route is as applied, but for its weights; a
- * regex that does not compile is an InvalidSpec that writes nothing.
+ * sync that takes Weir's route away gets it put back; a newer revision takes the header route over
+ * and the superseded one gets no tagged request; a regex that does not compile is an InvalidSpec
+ * that writes nothing.
  */
 abstract class NamedRouteScenarios extends MeshStories {
 
@@ -142,8 +144,8 @@ abstract class NamedRouteScenarios extends MeshStories {
         .as("Weir's route where it matches first")
         .containsExactly(
             router == Router.VIRTUAL_SERVICE
-                ? new String[] {"weir.beta", "primary"}
-                : new String[] {"primary", "weir.beta"});
+                ? new String[] {"weir.checkout.beta", "primary"}
+                : new String[] {"primary", "weir.checkout.beta"});
 
     mesh.sendShare(TAGGED, 0.25);
     SentTraffic sent = sentFromNow(400);
@@ -196,6 +198,46 @@ abstract class NamedRouteScenarios extends MeshStories {
         .as("no route Weir named is left")
         .noneMatch(n -> n.startsWith("weir."));
     assertThatRollout(checkout).isAbortedBackTo(v1).withCanaryWeight(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Router.class)
+  void aSyncThatTakesTheHeaderRouteAwayGetsItPutBack(Router router) {
+    this.router = router;
+    givenStableV1(BUSY);
+    whenV2IsReleased(Map.of());
+    awaitRollout(checkout, "v2 paused behind its header route", r -> r.isPausedAtStep(2));
+
+    // A GitOps sync applies the route object from git, as it was before Weir's route.
+    exampleTraffic().forEach(path -> Manifests.applyIn(client(), namespace, path));
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> routeNames().contains("weir.checkout.beta"));
+    assertThatRollout(checkout).isPausedAtStep(2).withCanaryWeight(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Router.class)
+  void aNewerRevisionTakesTheHeaderRouteAndTheOneItSupersedesGetsNoTaggedRequest(Router router) {
+    this.router = router;
+    givenStableV1(BUSY);
+    String v2 = whenV2IsReleased(Map.of());
+    awaitRollout(checkout, "v2 paused behind its header route", r -> r.isPausedAtStep(2));
+
+    String v3 = checkout.release("registry.example/checkout:2.6.0", Map.of());
+    checkout.awaitStatus(
+        "v3 paused behind its header route",
+        s -> v3.equals(s.currentPodHash) && Integer.valueOf(1).equals(s.currentStepIndex));
+    awaitRollout(checkout, "v2 scaled down", r -> r.hasReplicas(v2, 0));
+    assertThat(routeNames()).contains("weir.checkout.beta");
+
+    mesh.sendShare(TAGGED, 0.25);
+    SentTraffic sent = sentFromNow(400);
+    assertThat(sent.requestsTo("checkout-" + v2)).as("v2 superseded: %s", sent).isZero();
+    assertThat((double) sent.requestsTo("checkout-" + v3))
+        .isCloseTo(0.25 * sent.total(), within(6.0));
+    assertThatRollout(checkout).recorded("Superseded");
   }
 
   @ParameterizedTest

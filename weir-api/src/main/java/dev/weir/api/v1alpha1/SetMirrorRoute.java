@@ -16,7 +16,7 @@ import java.util.List;
 public class SetMirrorRoute {
 
   @JsonPropertyDescription(
-      "Name of the route, a DNS label; the route Weir writes is named weir.NAME. A later"
+      "Name of the route, a DNS label; the route Weir writes is named weir.ROLLOUT.NAME. A later"
           + " setHeaderRoute or setMirrorRoute with the same name replaces it.")
   @Required
   public String name;

@@ -160,6 +160,7 @@ final class NamedRouteSteps {
                   + MAX_NAME
                   + " characters (lower case letters, digits, '-'): Weir names its route "
                   + ROUTE_PREFIX
+                  + "ROLLOUT."
                   + name));
     }
   }

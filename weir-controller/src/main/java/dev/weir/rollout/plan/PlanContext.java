@@ -166,7 +166,7 @@ final class PlanContext {
     }
     return seen.isEmpty()
         ? "the routes read back none"
-        : "the routes read back " + seen.stream().map(NamedRoute::routeName).toList();
+        : "the routes read back " + seen.stream().map(NamedRoute::name).toList();
   }
 
   /**

@@ -110,7 +110,7 @@ final class SteppingState implements StateHandler {
       ctx.waitForOrAbort(
           "SettingRoutes",
           "setting the routes Weir names to "
-              + named.stream().map(NamedRoute::routeName).toList()
+              + named.stream().map(NamedRoute::name).toList()
               + (ctx.stepIndex() < ctx.steps().size() ? " at step " + stepLabel(ctx) : "")
               + ": "
               + ctx.namedReadBack());

@@ -52,7 +52,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         continue;
       }
       if (holdsNamedRoutes(reference)) {
-        named.add(HttpRouteNamedRules.read(rules(route)));
+        named.add(HttpRouteNamedRules.read(rules(route), rollout.getMetadata().getName()));
       }
       var rules = RouteRules.of(route);
       var rule =
@@ -98,6 +98,7 @@ public final class GatewayApiRouter implements TrafficRouter {
       var patch =
           HttpRouteNamedRules.patch(
               rules(route),
+              rollout.getMetadata().getName(),
               routes,
               refs.get(managed.get().stable()),
               refs.get(managed.get().canary()));

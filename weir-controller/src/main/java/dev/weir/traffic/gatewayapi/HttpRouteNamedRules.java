@@ -33,11 +33,11 @@ final class HttpRouteNamedRules {
   private HttpRouteNamedRules() {}
 
   /** The routes Weir named in {@code spec.rules}, in their order. */
-  static List<NamedRoute> read(JsonNode rules) {
+  static List<NamedRoute> read(JsonNode rules, String rollout) {
     var routes = new ArrayList<NamedRoute>();
     for (JsonNode rule : RoutePatches.elements(rules)) {
       String name = rule.path("name").asText(null);
-      if (!NamedRoute.isNamedByWeir(name)) {
+      if (!NamedRoute.isNamedBy(rollout, name)) {
         continue;
       }
       var matches = new ArrayList<RequestMatch>();
@@ -60,7 +60,7 @@ final class HttpRouteNamedRules {
           percent = filter.path("requestMirror").path("percent").asInt(100);
         }
       }
-      routes.add(new NamedRoute(NamedRoute.stepName(name), matches, percent));
+      routes.add(new NamedRoute(NamedRoute.stepName(rollout, name), matches, percent));
     }
     return routes;
   }
@@ -70,18 +70,19 @@ final class HttpRouteNamedRules {
    * managed rule's backendRefs (their weights left out).
    */
   static ArrayNode patch(
-      JsonNode rules, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
+      JsonNode rules, String rollout, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
     var patch = RoutePatches.empty();
-    RoutePatches.removeWeirs(patch, rules, "/spec/rules");
+    RoutePatches.removeNamed(patch, rules, "/spec/rules", rollout);
     for (var route : wanted) {
-      RoutePatches.add(patch, "/spec/rules/-", rule(route, backend(stable), backend(canary)));
+      RoutePatches.add(
+          patch, "/spec/rules/-", rule(route, rollout, backend(stable), backend(canary)));
     }
     return patch;
   }
 
-  static ObjectNode rule(NamedRoute wanted, ObjectNode stable, ObjectNode canary) {
+  static ObjectNode rule(NamedRoute wanted, String rollout, ObjectNode stable, ObjectNode canary) {
     var rule = JSON.objectNode();
-    rule.put("name", wanted.routeName());
+    rule.put("name", wanted.routeName(rollout));
     if (!wanted.matches().isEmpty()) {
       var matches = rule.putArray("matches");
       for (var match : wanted.matches()) {

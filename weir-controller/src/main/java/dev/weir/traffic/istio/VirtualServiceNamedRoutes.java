@@ -29,11 +29,11 @@ final class VirtualServiceNamedRoutes {
   private VirtualServiceNamedRoutes() {}
 
   /** The routes Weir named in {@code spec.http}, in their order. */
-  static List<NamedRoute> read(JsonNode http) {
+  static List<NamedRoute> read(JsonNode http, String rollout) {
     var routes = new ArrayList<NamedRoute>();
     for (JsonNode route : RoutePatches.elements(http)) {
       String name = route.path("name").asText(null);
-      if (!NamedRoute.isNamedByWeir(name)) {
+      if (!NamedRoute.isNamedBy(rollout, name)) {
         continue;
       }
       var matches = new ArrayList<RequestMatch>();
@@ -53,7 +53,7 @@ final class VirtualServiceNamedRoutes {
           route.hasNonNull("mirror")
               ? (int) Math.round(route.path("mirrorPercentage").path("value").asDouble(100))
               : null;
-      routes.add(new NamedRoute(NamedRoute.stepName(name), matches, percent));
+      routes.add(new NamedRoute(NamedRoute.stepName(rollout, name), matches, percent));
     }
     return routes;
   }
@@ -65,18 +65,19 @@ final class VirtualServiceNamedRoutes {
    * @param stable the stable destination of a managed route ({@code host}, maybe {@code subset})
    * @param canary its canary destination
    */
-  static ArrayNode patch(JsonNode http, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
+  static ArrayNode patch(
+      JsonNode http, String rollout, List<NamedRoute> wanted, JsonNode stable, JsonNode canary) {
     var patch = RoutePatches.empty();
-    RoutePatches.removeWeirs(patch, http, "/spec/http");
+    RoutePatches.removeNamed(patch, http, "/spec/http", rollout);
     for (int at = 0; at < wanted.size(); at++) {
-      RoutePatches.add(patch, "/spec/http/" + at, route(wanted.get(at), stable, canary));
+      RoutePatches.add(patch, "/spec/http/" + at, route(wanted.get(at), rollout, stable, canary));
     }
     return patch;
   }
 
-  static ObjectNode route(NamedRoute wanted, JsonNode stable, JsonNode canary) {
+  static ObjectNode route(NamedRoute wanted, String rollout, JsonNode stable, JsonNode canary) {
     var route = JSON.objectNode();
-    route.put("name", wanted.routeName());
+    route.put("name", wanted.routeName(rollout));
     if (!wanted.matches().isEmpty()) {
       var matches = route.putArray("match");
       for (var match : wanted.matches()) {

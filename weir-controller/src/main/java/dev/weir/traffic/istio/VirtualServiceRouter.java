@@ -58,7 +58,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         problems.add(notFound(rollout, ref));
         continue;
       }
-      named.add(VirtualServiceNamedRoutes.read(http(vs)));
+      named.add(VirtualServiceNamedRoutes.read(http(vs), rollout.getMetadata().getName()));
       List<HTTPRoute> http = httpRoutes(vs);
       for (var route : resolve(rollout, ref, vs, problems)) {
         var destinations = http.get(route.routeIndex()).getRoute();
@@ -97,6 +97,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
       var patch =
           VirtualServiceNamedRoutes.patch(
               http(vs),
+              rollout.getMetadata().getName(),
               routes,
               route.get(managed.get(0).stable()).path("destination"),
               route.get(managed.get(0).canary()).path("destination"));

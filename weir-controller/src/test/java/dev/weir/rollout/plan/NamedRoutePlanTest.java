@@ -134,7 +134,7 @@ class NamedRoutePlanTest {
     assertThat(cluster.status.currentStepIndex).isZero();
     assertThat(cluster.status.phase).isEqualTo(RolloutPhase.Progressing);
     assertThat(cluster.status.message)
-        .contains("setting the routes Weir names to [weir.beta] at step 1/5")
+        .contains("setting the routes Weir names to [beta] at step 1/5")
         .contains("the routes read back none");
   }
 

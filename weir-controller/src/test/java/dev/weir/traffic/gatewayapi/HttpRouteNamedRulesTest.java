@@ -61,7 +61,7 @@ class HttpRouteNamedRulesTest {
     assertThat(rules).hasSize(3);
     assertThat(rules.get(0).path("name").asText()).isEqualTo("primary");
     var beta = rules.get(1);
-    assertThat(beta.path("name").asText()).isEqualTo("weir.beta");
+    assertThat(beta.path("name").asText()).isEqualTo("weir.checkout.beta");
     assertThat(beta.path("backendRefs")).hasSize(1);
     assertThat(beta.path("backendRefs").get(0).path("name").asText()).isEqualTo("checkout-canary");
     assertThat(beta.path("backendRefs").get(0).path("port").asInt()).isEqualTo(80);
@@ -125,7 +125,8 @@ class HttpRouteNamedRulesTest {
             HttpRouteNamedRules.quotedPrefix("a.b"), "\\Qa\\E", "team-(a|b)", "\\Qa\\E.*\\Qb\\E.*");
 
     assertThat(regexes)
-        .extracting(r -> HttpRouteNamedRules.read(headerRule(r)).get(0).matches().get(0))
+        .extracting(
+            r -> HttpRouteNamedRules.read(headerRule(r), "checkout").get(0).matches().get(0))
         .extracting(m -> m.headers().get("x"))
         .containsExactly(
             new ValueMatch(ValueMatch.Kind.PREFIX, "a.b"),
@@ -138,7 +139,7 @@ class HttpRouteNamedRulesTest {
     var rules = Serialization.jsonMapper().createArrayNode();
     rules
         .addObject()
-        .put("name", "weir.x")
+        .put("name", "weir.checkout.x")
         .putArray("matches")
         .addObject()
         .putArray("headers")

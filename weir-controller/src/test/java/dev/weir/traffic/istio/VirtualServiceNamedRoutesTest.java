@@ -55,13 +55,13 @@ class VirtualServiceNamedRoutesTest {
     assertThat(router.observe(rollout).namedRoutes()).containsExactly(BETA, SHADOW);
     var http = Serialization.jsonMapper().valueToTree(vs()).path("spec").path("http");
     assertThat(http).hasSize(3);
-    assertThat(http.get(0).path("name").asText()).isEqualTo("weir.beta");
+    assertThat(http.get(0).path("name").asText()).isEqualTo("weir.checkout.beta");
     assertThat(
             http.get(0).path("match").get(0).path("headers").path("x-user").path("regex").asText())
         .isEqualTo("team-(a|b)");
     assertThat(http.get(0).path("route").get(0).path("destination").path("host").asText())
         .isEqualTo("checkout-canary");
-    assertThat(http.get(1).path("name").asText()).isEqualTo("weir.shadow");
+    assertThat(http.get(1).path("name").asText()).isEqualTo("weir.checkout.shadow");
     assertThat(http.get(1).path("route").get(0).path("destination").path("host").asText())
         .isEqualTo("checkout-stable");
     assertThat(http.get(1).path("mirror").path("host").asText()).isEqualTo("checkout-canary");
@@ -79,7 +79,7 @@ class VirtualServiceNamedRoutesTest {
 
     assertThat(router.observe(rollout).canaryWeight()).isEqualTo(30);
     assertThat(router.observe(rollout).problems()).isEmpty();
-    assertThat(vs().getSpec().getHttp().get(0).getName()).isEqualTo("weir.beta");
+    assertThat(vs().getSpec().getHttp().get(0).getName()).isEqualTo("weir.checkout.beta");
   }
 
   @Test
@@ -106,6 +106,20 @@ class VirtualServiceNamedRoutesTest {
     var http = Serialization.jsonMapper().valueToTree(vs()).path("spec").path("http");
     assertThat(http).hasSize(1);
     assertThat(http.get(0)).isEqualTo(user);
+  }
+
+  @Test
+  void anotherRolloutsRoutesInTheSameVirtualServiceAreLeftAlone() {
+    var payments = Serialization.clone(rollout);
+    payments.getMetadata().setName("payments");
+    router.setNamedRoutes(payments, List.of(BETA));
+
+    router.setNamedRoutes(rollout, List.of(SHADOW));
+    router.setNamedRoutes(rollout, List.of());
+
+    assertThat(router.observe(payments).namedRoutes()).containsExactly(BETA);
+    assertThat(router.observe(rollout).namedRoutes()).isEmpty();
+    assertThat(vs().getSpec().getHttp().get(0).getName()).isEqualTo("weir.payments.beta");
   }
 
   @Test
