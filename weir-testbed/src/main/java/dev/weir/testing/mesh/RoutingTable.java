@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
  * Where the traffic of one namespace goes right now, as Envoy would route it: every http route of
  * every VirtualService and every rule of every Gateway API HTTPRoute that the user wrote is an
  * entrance of the client's requests, each kind of request ({@link SimulatedRequest}) taken by the
- * route Weir named (weir.ROLLOUT.NAME) that matches it first (Istio: ahead of the entrance in the list;
- * Gateway API: more specific by the API's precedence), else by the entrance itself; each
+ * route Weir named (weir.ROLLOUT.NAME) that matches it first (Istio: ahead of the entrance in the
+ * list; Gateway API: more specific by the API's precedence), else by the entrance itself; each
  * destination (backendRef) by its weight, a mirror's copies as flows of their own, each destination
  * host to its Service, the Service's selector (plus the DestinationRule subset's labels) to the
  * ReplicaSets whose pods it selects, split by their ready replicas.
