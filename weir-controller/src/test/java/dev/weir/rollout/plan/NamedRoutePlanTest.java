@@ -25,6 +25,7 @@ import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.NamedRoute.RequestMatch;
 import dev.weir.traffic.NamedRoute.ValueMatch;
+import dev.weir.traffic.NamedRouteExamples;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.util.List;
@@ -49,15 +50,8 @@ class NamedRoutePlanTest {
                   null, null, Map.of("x-canary", new ValueMatch(ValueMatch.Kind.EXACT, "yes")))),
           null);
 
-  static final NamedRoute SHADOW =
-      new NamedRoute(
-          "shadow",
-          List.of(
-              new RequestMatch(
-                  new ValueMatch(ValueMatch.Kind.EXACT, "GET"),
-                  new ValueMatch(ValueMatch.Kind.PREFIX, "/api"),
-                  Map.of())),
-          25);
+  /** A quarter of the GETs under /api copied to the canary, as the mirror step asks. */
+  static final NamedRoute SHADOW = NamedRouteExamples.SHADOW;
 
   static CanaryStep headerRoute(String name, String header, String exact) {
     var step = new CanaryStep();
