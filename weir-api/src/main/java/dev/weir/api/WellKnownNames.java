@@ -23,6 +23,13 @@ public final class WellKnownNames {
    */
   public static final String FIELD_MANAGER = "weir";
 
+  /**
+   * What Weir puts before the rollout's name and a setHeaderRoute or setMirrorRoute step's name to
+   * name its route in a VirtualService or HTTPRoute ({@code weir.ROLLOUT.NAME}): the routes so
+   * named are Weir's, and only those.
+   */
+  public static final String NAMED_ROUTE_PREFIX = "weir.";
+
   /** The field manager of the kubectl plugin's patches (promote, abort, pause...). */
   public static final String PLUGIN_FIELD_MANAGER = "kubectl-weir";
 

@@ -11,6 +11,7 @@ import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleBaseline;
 import dev.weir.rollout.plan.Action.ScaleRevision;
 import dev.weir.rollout.plan.Action.ScaleWorkload;
+import dev.weir.rollout.plan.Action.SetNamedRoutes;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
@@ -74,6 +75,10 @@ final class ActionDispatcher {
   private boolean carryOut(Action action) {
     if (action instanceof SetWeight weight) {
       routers.setWeights(rollout, weight.canaryWeight(), weight.baselineWeight());
+      return true;
+    }
+    if (action instanceof SetNamedRoutes named) {
+      routers.setNamedRoutes(rollout, named.routes());
       return true;
     }
     if (action instanceof Pin pin) {

@@ -4,6 +4,7 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutStatus;
 import dev.weir.rollout.plan.Action;
 import dev.weir.rollout.plan.Action.Pin;
+import dev.weir.rollout.plan.Action.SetNamedRoutes;
 import dev.weir.rollout.plan.Action.SetWeight;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -90,7 +91,8 @@ final class StatusWriter {
    * still made in the reconcile that decided it.
    */
   static boolean recordsFirst(List<Action> actions) {
-    return actions.stream().anyMatch(a -> a instanceof SetWeight || a instanceof Pin);
+    return actions.stream()
+        .anyMatch(a -> a instanceof SetWeight || a instanceof SetNamedRoutes || a instanceof Pin);
   }
 
   /** The fresh rollout carrying the planned status, plus the requests that are newer than it. */

@@ -1,6 +1,7 @@
 package dev.weir.traffic;
 
 import dev.weir.api.v1alpha1.Rollout;
+import java.util.List;
 
 /**
  * Moves traffic between the stable and the canary revision. A router writes only what it manages
@@ -22,6 +23,13 @@ public interface TrafficRouter {
   default void setWeights(Rollout rollout, int canaryWeight, int baselineWeight) {
     setWeight(rollout, canaryWeight);
   }
+
+  /**
+   * Makes the routes Weir named (setHeaderRoute, setMirrorRoute) exactly these, in this order and
+   * ahead of the user's routes, on every managed VirtualService or route: the others Weir named are
+   * removed, nothing else is touched. A router that cannot route by request has none.
+   */
+  default void setNamedRoutes(Rollout rollout, List<NamedRoute> routes) {}
 
   /** Points the side's routing targets (selectors, subsets) at the revision with this hash. */
   void pin(Rollout rollout, Side side, String podTemplateHash);

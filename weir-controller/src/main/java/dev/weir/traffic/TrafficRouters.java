@@ -66,6 +66,7 @@ public final class TrafficRouters implements TrafficRouter {
     var problems = new ArrayList<SpecProblem>(claimed);
     Integer canaryWeight = null;
     Integer baselineWeight = 0;
+    List<NamedRoute> namedRoutes = List.of();
     for (var router : routers) {
       var state = router.observe(rollout);
       problems.addAll(state.problems());
@@ -76,9 +77,10 @@ public final class TrafficRouters implements TrafficRouter {
       if (router == weights) {
         canaryWeight = state.canaryWeight();
         baselineWeight = state.baselineWeight();
+        namedRoutes = state.namedRoutes();
       }
     }
-    return new TrafficState(canaryWeight, pinned, problems, baselineWeight);
+    return new TrafficState(canaryWeight, pinned, problems, baselineWeight, namedRoutes);
   }
 
   @Override
@@ -90,6 +92,13 @@ public final class TrafficRouters implements TrafficRouter {
   public void setWeights(Rollout rollout, int canaryWeight, int baselineWeight) {
     if (weights != null) {
       weights.setWeights(rollout, canaryWeight, baselineWeight);
+    }
+  }
+
+  @Override
+  public void setNamedRoutes(Rollout rollout, List<NamedRoute> routes) {
+    if (weights != null) {
+      weights.setNamedRoutes(rollout, routes);
     }
   }
 

@@ -16,17 +16,39 @@ import java.util.Set;
  *     that the cluster lacks
  * @param baselineWeight the baseline's share when every managed route agrees (0 for a rollout
  *     without baselineService); {@code null} otherwise
+ * @param namedRoutes the routes Weir named (setHeaderRoute, setMirrorRoute) as every managed
+ *     VirtualService or route holds them, in their order; {@code null} when they differ from one
+ *     object to the next (nothing verified)
  */
 public record TrafficState(
     Integer canaryWeight,
     Map<Side, Set<String>> pinned,
     List<SpecProblem> problems,
-    Integer baselineWeight) {
+    Integer baselineWeight,
+    List<NamedRoute> namedRoutes) {
+
+  /** What a router without a baseline or named routes read back. */
+  public TrafficState(
+      Integer canaryWeight, Map<Side, Set<String>> pinned, List<SpecProblem> problems) {
+    this(canaryWeight, pinned, problems, 0, List.of());
+  }
+
+  /** What a router that writes no named routes read back. */
+  public TrafficState(
+      Integer canaryWeight,
+      Map<Side, Set<String>> pinned,
+      List<SpecProblem> problems,
+      Integer baselineWeight) {
+    this(canaryWeight, pinned, problems, baselineWeight, List.of());
+  }
 
   /** What a router without a baseline read back. */
   public TrafficState(
-      Integer canaryWeight, Map<Side, Set<String>> pinned, List<SpecProblem> problems) {
-    this(canaryWeight, pinned, problems, 0);
+      Integer canaryWeight,
+      Map<Side, Set<String>> pinned,
+      List<SpecProblem> problems,
+      List<NamedRoute> namedRoutes) {
+    this(canaryWeight, pinned, problems, 0, namedRoutes);
   }
 
   public static TrafficState none() {

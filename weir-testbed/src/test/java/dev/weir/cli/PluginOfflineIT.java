@@ -139,7 +139,7 @@ class PluginOfflineIT {
                 + " duration (use seconds, or a number with h, m, s or ms: 1m30s)\n",
             file
                 + ":23:11: error: spec.strategy.canary.steps[3]: exactly one of setWeight, pause,"
-                + " setCanaryScale, analysis must be set\n",
+                + " setCanaryScale, analysis, setHeaderRoute, setMirrorRoute must be set\n",
             file + ":1: Rollout shop/checkout: ");
   }
 

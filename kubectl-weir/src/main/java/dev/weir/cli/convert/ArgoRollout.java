@@ -68,16 +68,16 @@ final class ArgoRollout {
               "setCanaryScale",
               new FieldMap("a setCanaryScale step")
                   .same("weight", "replicas", "matchTrafficWeight"))
-          .object("analysis", ANALYSIS);
+          .object("analysis", ANALYSIS)
+          .object("setHeaderRoute", new FieldMap("a setHeaderRoute step").same("name", "match"))
+          .object(
+              "setMirrorRoute",
+              new FieldMap("a setMirrorRoute step").same("name", "percentage", "match"));
 
   private static final Map<String, String> STEPS_WEIR_LACKS =
       Map.of(
           "experiment",
           "Weir runs no experiments (baseline and canary ReplicaSets judged side by side)",
-          "setHeaderRoute",
-          "Weir has no header routes yet",
-          "setMirrorRoute",
-          "Weir has no mirror routes yet",
           "plugin",
           "Weir has no step plugins");
 
@@ -235,7 +235,10 @@ final class ArgoRollout {
       switch (field.getKey()) {
         case "istio" -> routing.set("istio", ISTIO.convert(src, child, field.getValue()));
         case "managedRoutes" ->
-            src.warn(child, "Weir has no header or mirror routes yet: left out");
+            src.warn(
+                child,
+                "Weir names the routes of setHeaderRoute and setMirrorRoute steps itself and"
+                    + " orders them as the steps first set them: left out");
         case "maxTrafficWeight" ->
             src.warn(child, "Weir's weights are percentages (0-100): left out");
         default -> src.warn(child, NOT_AN_ISTIO_ROUTER);

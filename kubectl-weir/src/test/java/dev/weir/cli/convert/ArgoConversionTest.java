@@ -92,6 +92,49 @@ class ArgoConversionTest {
   }
 
   @Test
+  void headerAndMirrorRouteStepsCarryOverAsTheyAreAndManagedRoutesGo() throws Exception {
+    String withRoutes =
+        ROLLOUT
+            .replace(
+                "      - setWeight: 20\n",
+                """
+                      - setHeaderRoute:
+                          name: header-route
+                          match:
+                          - headerName: version
+                            headerValue: {exact: "2"}
+                      - setMirrorRoute:
+                          name: mirror-route
+                          percentage: 35
+                          match:
+                          - method: {exact: GET}
+                            path: {prefix: /}
+                      - setHeaderRoute: {name: header-route}
+                      - setWeight: 20
+                """)
+            .replace(
+                "      trafficRouting:\n",
+                "      trafficRouting:\n"
+                    + "        managedRoutes: [{name: header-route}, {name: mirror-route}]\n");
+    var conversion = convert(withRoutes);
+
+    assertThat(said(conversion))
+        .containsExactly(
+            "in0.yaml:20: warning: spec.strategy.canary.trafficRouting.managedRoutes: Weir names"
+                + " the routes of setHeaderRoute and setMirrorRoute steps itself and orders them as"
+                + " the steps first set them: left out");
+    var source = YamlDocuments.parse("in.yaml", withRoutes).get(0).value();
+    assertThat(
+            object(conversion, "Rollout")
+                .path("spec")
+                .path("strategy")
+                .path("canary")
+                .path("steps"))
+        .isEqualTo(source.path("spec").path("strategy").path("canary").path("steps"));
+    assertThat(source.path("spec").path("strategy").path("canary").path("steps")).hasSize(7);
+  }
+
+  @Test
   void anotherTrafficRouterIsLeftOutAndScaleStepsWithIt() {
     var conversion =
         convert(
@@ -147,7 +190,7 @@ class ArgoConversionTest {
             ROLLOUT.replace(
                 "- pause: {}",
                 "- experiment: {duration: 1h, templates: [{name: baseline, specRef: stable}]}\n"
-                    + "      - setHeaderRoute: {name: header-route}"));
+                    + "      - plugin: {name: step-plugin}"));
 
     assertThat(said(conversion))
         .contains(
@@ -156,8 +199,8 @@ class ArgoConversionTest {
             "in0.yaml:27: warning: spec.strategy.canary.steps[1]: experiment: Weir runs no"
                 + " experiments (baseline and canary ReplicaSets judged side by side): the step is"
                 + " left out",
-            "in0.yaml:28: warning: spec.strategy.canary.steps[2]: setHeaderRoute: Weir has no"
-                + " header routes yet: the step is left out");
+            "in0.yaml:28: warning: spec.strategy.canary.steps[2]: plugin: Weir has no step"
+                + " plugins: the step is left out");
   }
 
   @Test

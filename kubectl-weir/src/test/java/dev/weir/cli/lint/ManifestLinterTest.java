@@ -75,7 +75,7 @@ class ManifestLinterTest {
             ROLLOUT.replace("- setWeight: 50", "- setWeight: 50\n          pause: {}"),
             List.of(
                 "r.yaml:27:11: error: spec.strategy.canary.steps[2]: exactly one of setWeight,"
-                    + " pause, setCanaryScale, analysis must be set")),
+                    + " pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute must be set")),
         Arguments.of(
             "a duration that is none",
             ROLLOUT.replace("- pause: {}", "- pause: {duration: soon}"),
@@ -126,7 +126,7 @@ class ManifestLinterTest {
             ROLLOUT.replace("- pause: {}", "- pause:"),
             List.of(
                 "r.yaml:26:11: error: spec.strategy.canary.steps[1]: exactly one of setWeight,"
-                    + " pause, setCanaryScale, analysis must be set",
+                    + " pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute must be set",
                 "r.yaml:26:17: warning: spec.strategy.canary.steps[1].pause: is null, which the"
                     + " API server drops; write {} for an empty object, or leave the field out")),
         Arguments.of(

@@ -31,4 +31,15 @@ public class CanaryStep {
           + " Failed aborts the release (traffic first), Error aborts or pauses"
           + " (spec.analysis.onError), Inconclusive pauses until promoted or aborted.")
   public RolloutAnalysis analysis;
+
+  @JsonPropertyDescription(
+      "Sets (or, without match, removes) a route Weir names, ahead of the user's routes, that"
+          + " sends requests carrying the given headers to the canary. Requires trafficRouting.")
+  public SetHeaderRoute setHeaderRoute;
+
+  @JsonPropertyDescription(
+      "Sets (or, without match and percentage, removes) a route Weir names, ahead of the user's"
+          + " routes, that copies a percentage of the matching requests to the canary; users get"
+          + " the stable revision's answers. Requires trafficRouting.")
+  public SetMirrorRoute setMirrorRoute;
 }

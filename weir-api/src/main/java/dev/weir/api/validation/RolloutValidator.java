@@ -33,6 +33,9 @@ public final class RolloutValidator {
   /** A label value's length: the rollout's name labels its AnalysisRuns. */
   public static final int MAX_NAME_LENGTH = 63;
 
+  private static final String STEP_KINDS =
+      "setWeight, pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute";
+
   private RolloutValidator() {}
 
   /**
@@ -240,6 +243,9 @@ public final class RolloutValidator {
       }
     }
     baseline(field, canary, problems);
+    if (canary.steps != null && canary.steps.size() <= CanaryStrategy.MAX_STEPS) {
+      NamedRouteSteps.validate(field + ".steps", canary.steps, canary.trafficRouting, problems);
+    }
     if (canary.trafficRouting == null) {
       if (Boolean.TRUE.equals(canary.dynamicStableScale)) {
         // Without a mesh the sides' pods are the weight: stable already gives up what the canary
@@ -435,19 +441,21 @@ public final class RolloutValidator {
 
   private static void validateStep(String field, CanaryStep step, List<SpecProblem> problems) {
     if (step == null) {
-      problems.add(
-          new SpecProblem(
-              field, "is empty: one of setWeight, pause, setCanaryScale, analysis must be set"));
+      problems.add(new SpecProblem(field, "is empty: one of " + STEP_KINDS + " must be set"));
       return;
     }
     long set =
-        Stream.of(step.setWeight, step.pause, step.setCanaryScale, step.analysis)
+        Stream.of(
+                step.setWeight,
+                step.pause,
+                step.setCanaryScale,
+                step.analysis,
+                step.setHeaderRoute,
+                step.setMirrorRoute)
             .filter(Objects::nonNull)
             .count();
     if (set != 1) {
-      problems.add(
-          new SpecProblem(
-              field, "exactly one of setWeight, pause, setCanaryScale, analysis must be set"));
+      problems.add(new SpecProblem(field, "exactly one of " + STEP_KINDS + " must be set"));
       return;
     }
     if (step.analysis != null) {

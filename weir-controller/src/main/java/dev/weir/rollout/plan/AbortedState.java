@@ -2,13 +2,15 @@ package dev.weir.rollout.plan;
 
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.traffic.Side;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The release was aborted. Traffic first: the weight goes to 0 and is read back before the canary
- * side is re-pointed at stable and the canary scales down (after abortScaleDownDelaySeconds). The
- * rollout stays Degraded until retried or a new revision is declared. A declared revision that was
- * aborted before is held here from the start (reason RevisionAborted): it never had traffic.
+ * The release was aborted. Traffic first: the weight goes to 0 and the routes Weir named are
+ * removed, both read back, before the canary side is re-pointed at stable and the canary scales
+ * down (after abortScaleDownDelaySeconds). The rollout stays Degraded until retried or a new
+ * revision is declared. A declared revision that was aborted before is held here from the start
+ * (reason RevisionAborted): it never had traffic.
  */
 final class AbortedState implements StateHandler {
 
@@ -28,8 +30,14 @@ final class AbortedState implements StateHandler {
     boolean stableAvailable = ctx.scaleTo(stable, ctx.replicas());
     ctx.pin(Side.STABLE, stable);
     ctx.status.currentWeight = 0;
-    if (!ctx.holdWeight(0)) {
+    boolean weightBack = ctx.holdWeight(0);
+    boolean routesGone = ctx.routeNamed(List.of());
+    if (!weightBack) {
       stillMoving(ctx, reason, why + "; moving traffic to stable: " + ctx.readBack());
+      return;
+    }
+    if (!routesGone) {
+      stillMoving(ctx, reason, why + "; removing the routes Weir named: " + ctx.namedReadBack());
       return;
     }
     if (ctx.status.blueGreen != null) {

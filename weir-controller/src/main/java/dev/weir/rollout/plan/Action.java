@@ -1,5 +1,6 @@
 package dev.weir.rollout.plan;
 
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.Side;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,12 @@ public sealed interface Action {
 
   /** Delete the ReplicaSet of an old revision beyond revisionHistoryLimit. */
   record DeleteRevision(String hash) implements Action {}
+
+  /**
+   * Make the routes Weir named exactly these, ahead of the user's routes, on every managed route
+   * object, then read them back.
+   */
+  record SetNamedRoutes(List<NamedRoute> routes) implements Action {}
 
   /** Point a side's Services and subsets at a revision. */
   record Pin(Side side, String hash) implements Action {}

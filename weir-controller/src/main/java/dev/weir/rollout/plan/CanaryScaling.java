@@ -14,9 +14,16 @@ final class CanaryScaling {
 
   /**
    * Canary pods at step {@code index} for a traffic weight: the latest setCanaryScale at or before
-   * the step decides, else the weight does.
+   * the step decides, else the weight does; at least one while a route Weir names (set at or before
+   * the step) leads requests to the canary, whatever the weight.
    */
   static int canaryReplicas(PlanContext ctx, int index, int weight) {
+    int replicas = scaledReplicas(ctx, index, weight);
+    boolean routes = !NamedRoutes.setBy(ctx.steps(), index + 1).isEmpty();
+    return routes ? Math.max(1, replicas) : replicas;
+  }
+
+  private static int scaledReplicas(PlanContext ctx, int index, int weight) {
     SetCanaryScale scale = null;
     for (int i = Math.min(index, ctx.steps().size() - 1); i >= 0 && scale == null; i--) {
       CanaryStep step = ctx.steps().get(i);

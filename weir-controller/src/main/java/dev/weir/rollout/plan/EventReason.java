@@ -14,6 +14,8 @@ public enum EventReason {
   PromotionApproved(false),
   WeightSet(false),
   WeightRestored(true),
+  /** A setHeaderRoute or setMirrorRoute step's route read back as asked (or gone, when removed). */
+  RouteSet(false),
   /** Someone else pointed a Service or subset elsewhere; Weir pointed it back. */
   SelectorRestored(true),
   PreviewReady(false),

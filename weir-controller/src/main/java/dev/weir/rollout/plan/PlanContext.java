@@ -11,7 +11,9 @@ import dev.weir.rollout.plan.Action.CreateRevision;
 import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetNamedRoutes;
 import dev.weir.rollout.plan.Action.SetWeight;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +152,29 @@ final class PlanContext {
     }
     actions.add(new SetWeight(canaryWeight, baselineWeight));
     return false;
+  }
+
+  /**
+   * Asks for the routes Weir names to be exactly these and reports whether the routers read them
+   * back so. Without traffic routing there are none.
+   */
+  boolean routeNamed(List<NamedRoute> wanted) {
+    if (!routed() || wanted.equals(observed.traffic().namedRoutes())) {
+      return true;
+    }
+    actions.add(new SetNamedRoutes(wanted));
+    return false;
+  }
+
+  /** The named routes the routes read back, for a message. */
+  String namedReadBack() {
+    var seen = observed.traffic().namedRoutes();
+    if (seen == null) {
+      return "the routes read back differ from one route object to the next";
+    }
+    return seen.isEmpty()
+        ? "the routes read back none"
+        : "the routes read back " + seen.stream().map(NamedRoute::name).toList();
   }
 
   /**

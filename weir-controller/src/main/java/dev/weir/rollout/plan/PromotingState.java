@@ -2,13 +2,15 @@ package dev.weir.rollout.plan;
 
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.traffic.Side;
+import java.util.List;
 
 /**
- * Every step is done. Traffic first: the canary scales to full size, takes 100 % of the weight,
- * read back; only then does the stable side point at it and it becomes the stable revision. The old
- * stable keeps its pods for scaleDownDelaySeconds so that requests in flight finish. Until Weir
- * itself asks for 100 %, the traffic of the last step is held as while stepping: a weight someone
- * else wrote (a sync's 100 % among them) is put back, never taken for Weir's own.
+ * Every step is done. Traffic first: the canary scales to full size, the routes Weir named are
+ * removed, the canary takes 100 % of the weight, read back; only then does the stable side point at
+ * it and it becomes the stable revision. The old stable keeps its pods for scaleDownDelaySeconds so
+ * that requests in flight finish. Until Weir itself asks for 100 %, the traffic of the last step is
+ * held as while stepping: a weight someone else wrote (a sync's 100 % among them) is put back,
+ * never taken for Weir's own.
  */
 final class PromotingState implements StateHandler {
 
@@ -48,6 +50,12 @@ final class PromotingState implements StateHandler {
       return;
     }
     ctx.status.currentWeight = 100;
+    // The routes Weir named go with the release: from here on every request takes the weight.
+    if (!ctx.routeNamed(List.of())) {
+      ctx.waitForOrAbort(
+          "Promoting", "removing the routes Weir named before promotion: " + ctx.namedReadBack());
+      return;
+    }
     if (!ctx.routeTo(100)) {
       ctx.waitForOrAbort("Promoting", "moving all traffic to " + canary + ": " + ctx.readBack());
       return;

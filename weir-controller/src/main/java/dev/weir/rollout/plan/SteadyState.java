@@ -2,6 +2,7 @@ package dev.weir.rollout.plan;
 
 import dev.weir.api.v1alpha1.RolloutPhase;
 import dev.weir.traffic.Side;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,6 +35,11 @@ final class SteadyState implements StateHandler {
     ctx.status.currentWeight = 0;
     if (!ctx.holdWeight(0)) {
       ctx.waitFor("SettingWeight", "moving all traffic to stable: " + ctx.readBack());
+      return;
+    }
+    // A released, rolled-back or superseded revision's named routes go before its pods do.
+    if (!ctx.routeNamed(List.of())) {
+      ctx.waitFor("SettingRoutes", "removing the routes Weir named: " + ctx.namedReadBack());
       return;
     }
     if (!pinned(ctx, Side.CANARY, stable, wasHealthy)) {

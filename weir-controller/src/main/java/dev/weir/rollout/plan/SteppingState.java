@@ -4,21 +4,23 @@ import dev.weir.api.v1alpha1.CanaryStep;
 import dev.weir.api.v1alpha1.Durations;
 import dev.weir.api.v1alpha1.PauseCondition;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.Side;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Carries the new revision through the steps. Before any step, what the steps already did is held
- * ({@link #holdTraffic}, {@link #holdReplicas}): stable stays whole (or, with dynamicStableScale,
- * at its weight's share), the canary side is re-pointed only while it carries no traffic, the
- * weight of the steps already done is put back if someone else changed it (a GitOps sync), and a
- * canary whose ReplicaSet was deleted or scaled down gets its pods back, so an outside change never
- * advances a step.
+ * ({@link #holdTraffic}, {@link #holdReplicas}): the routes Weir named are those of the steps done
+ * ({@link NamedRoutes}), stable stays whole (or, with dynamicStableScale, at its weight's share),
+ * the canary side is re-pointed only while it carries no traffic, the weight of the steps already
+ * done is put back if someone else changed it (a GitOps sync), and a canary whose ReplicaSet was
+ * deleted or scaled down gets its pods back, so an outside change never advances a step.
  */
 final class SteppingState implements StateHandler {
 
@@ -96,7 +98,9 @@ final class SteppingState implements StateHandler {
         ctx.observed.traffic().pinned(Side.CANARY).stream()
             .anyMatch(hash -> !hash.isEmpty() && !hash.equals(canary));
     if (elsewhere && weight == 0) {
-      if (ctx.routeTo(0)) {
+      // Weir's named routes lead to the canary side: none while it still selects another revision.
+      boolean unrouted = ctx.routeNamed(List.of());
+      if (ctx.routeTo(0) && unrouted) {
         ctx.pin(Side.CANARY, canary);
       }
       ctx.waitForOrAbort(
@@ -110,7 +114,29 @@ final class SteppingState implements StateHandler {
     boolean canaryHeld =
         weight == 0 ? ctx.pin(Side.CANARY, canary) : ctx.restorePin(Side.CANARY, canary);
     if (weightHeld && canaryHeld && stableHeld) {
-      return true;
+      var named = NamedRoutes.held(ctx);
+      if (!named.isEmpty()
+          && !named.equals(ctx.observed.traffic().namedRoutes())
+          && ctx.available(canary) == 0) {
+        // Pods before traffic: a route Weir names leads requests to the canary whatever the weight.
+        CanaryScaling.scale(ctx, CanaryScaling.canaryReplicas(ctx, ctx.stepIndex(), weight));
+        ctx.waitForPodsOrAbort(
+            "waiting for a canary pod before the routes Weir names lead requests to it: "
+                + ctx.available(canary)
+                + " available");
+        return false;
+      }
+      if (ctx.routeNamed(named)) {
+        return true;
+      }
+      ctx.waitForOrAbort(
+          "SettingRoutes",
+          "setting the routes Weir names to "
+              + named.stream().map(NamedRoute::name).toList()
+              + (ctx.stepIndex() < ctx.steps().size() ? " at step " + stepLabel(ctx) : "")
+              + ": "
+              + ctx.namedReadBack());
+      return false;
     }
     if (canaryHeld && stableHeld && !Objects.equals(status.verifiedWeight, weight)) {
       // Never read back yet: the step's own write is pending, nobody undid it.
@@ -258,6 +284,13 @@ final class SteppingState implements StateHandler {
         ctx.waitForPodsOrAbort(CanaryScaling.progress(ctx, target));
         return false;
       }
+      return true;
+    }
+    if (NamedRoutes.routes(step)) {
+      // holdTraffic set the step's route and read it back before any step began.
+      ctx.event(
+          RolloutEvent.of(
+              EventReason.RouteSet, NamedRoutes.describe(step) + " at step " + stepLabel(ctx)));
       return true;
     }
     if (step.analysis != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weir.api.v1alpha1.GatewayApiRoute;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.gatewayapi.RouteRules.Backend;
 import dev.weir.traffic.gatewayapi.RouteRules.Rule;
 import java.util.List;
@@ -66,14 +67,19 @@ public final class BackendWeights {
       }
     } else {
       ruleField = field + ".name";
-      if (rules.size() != 1) {
+      // The user's rules: Weir's own named rules are not among those it may weigh.
+      var users =
+          java.util.stream.IntStream.range(0, rules.size())
+              .filter(i -> !NamedRoute.isNamedByWeir(rules.get(i).name()))
+              .toArray();
+      if (users.length != 1) {
         problems.add(
             new SpecProblem(
                 field + ".rule",
-                "required: " + where + " has " + rules.size() + " rules, name the one to use"));
+                "required: " + where + " has " + users.length + " rules, name the one to use"));
         return Optional.empty();
       }
-      index = 0;
+      index = users[0];
     }
     Rule rule = rules.get(index);
     List<Backend> refs = rule.backendRefs();

@@ -1,11 +1,13 @@
 package dev.weir.traffic.gatewayapi;
 
-import dev.weir.api.WellKnownNames;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.api.validation.GatewayApiRoutes.Reference;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RoutePatches;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
@@ -15,8 +17,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import java.util.Map;
  * Splits traffic with the weights of the stable and canary backendRefs of named rules of one or
  * more Gateway API routes, HTTPRoutes and GRPCRoutes. Only those two weights of each rule are
  * written, by a JSON patch as Weir's field manager (see {@link BackendWeights#patch}); everything
- * else of the route stays with whoever applied it.
+ * else of the route stays with whoever applied it. Beside them, the rules Weir names for
+ * setHeaderRoute and setMirrorRoute steps, last in each HTTPRoute ({@link HttpRouteNamedRules}).
  */
 public final class GatewayApiRouter implements TrafficRouter {
 
@@ -41,12 +43,16 @@ public final class GatewayApiRouter implements TrafficRouter {
   public TrafficState observe(Rollout rollout) {
     var problems = new ArrayList<SpecProblem>();
     var weights = new HashSet<Integer>();
+    var named = new HashSet<List<NamedRoute>>();
     boolean verified = true;
     for (var reference : references(rollout)) {
       var route = fetch(rollout, reference);
       if (route == null) {
         problems.add(notFound(rollout, reference));
         continue;
+      }
+      if (holdsNamedRoutes(reference)) {
+        named.add(HttpRouteNamedRules.read(rules(route), rollout.getMetadata().getName()));
       }
       var rules = RouteRules.of(route);
       var rule =
@@ -59,7 +65,57 @@ public final class GatewayApiRouter implements TrafficRouter {
       }
     }
     Integer canaryWeight = verified && weights.size() == 1 ? weights.iterator().next() : null;
-    return new TrafficState(canaryWeight, Map.of(), problems);
+    List<NamedRoute> namedRoutes =
+        named.isEmpty() ? List.of() : named.size() == 1 ? named.iterator().next() : null;
+    return new TrafficState(canaryWeight, Map.of(), problems, namedRoutes);
+  }
+
+  /**
+   * The routes Weir names are rules of the HTTPRoutes: a GRPCRoute's requests have no path or
+   * method to match, and its header routes are left for later.
+   */
+  @Override
+  public void setNamedRoutes(Rollout rollout, List<NamedRoute> routes) {
+    var backends = backends(rollout);
+    var written = new HashSet<String>();
+    for (var reference : references(rollout)) {
+      if (!holdsNamedRoutes(reference) || !written.add(reference.route().name)) {
+        continue;
+      }
+      var route = fetch(rollout, reference);
+      if (route == null) {
+        throw new IllegalStateException(notFound(rollout, reference).toString());
+      }
+      var problems = new ArrayList<SpecProblem>();
+      var managed =
+          BackendWeights.resolve(
+              RouteRules.of(route), reference.route(), reference.field(), backends, problems);
+      if (managed.isEmpty()) {
+        throw new IllegalStateException(problems.get(0).toString());
+      }
+      // Weir's rules lead to the managed rule's two backendRefs (their ports and namespaces).
+      var refs = rules(route).get(managed.get().ruleIndex()).path("backendRefs");
+      var patch =
+          HttpRouteNamedRules.patch(
+              rules(route),
+              rollout.getMetadata().getName(),
+              routes,
+              refs.get(managed.get().stable()),
+              refs.get(managed.get().canary()));
+      if (patch.isEmpty()) {
+        continue;
+      }
+      // Patched through the object just read: no second read of it before the write.
+      RoutePatches.send(client, route, patch);
+    }
+  }
+
+  private static boolean holdsNamedRoutes(Reference reference) {
+    return GatewayApiRoutes.HTTP_ROUTE.equals(reference.kind());
+  }
+
+  private static JsonNode rules(HasMetadata route) {
+    return Serialization.jsonMapper().valueToTree(route).path("spec").path("rules");
   }
 
   @Override
@@ -89,14 +145,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         throw new IllegalStateException(problems.get(0).toString());
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(route)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              BackendWeights.patch(managed, backends, canaryWeight).toString());
+      RoutePatches.send(client, route, BackendWeights.patch(managed, backends, canaryWeight));
     }
   }
 

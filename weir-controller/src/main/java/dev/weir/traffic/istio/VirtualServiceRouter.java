@@ -1,13 +1,15 @@
 package dev.weir.traffic.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioTrafficRouting;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RoutePatches;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
@@ -15,8 +17,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * a route's destinations are the stable and canary Services; subset-level: they are the stable and
  * canary subsets of one host. Only the two weights of each named route are written, by a JSON patch
  * that first tests the route's name, so a concurrent edit that reorders the routes fails the write
- * instead of moving the wrong weight.
+ * instead of moving the wrong weight. Beside them, the routes Weir names for setHeaderRoute and
+ * setMirrorRoute steps, first in {@code spec.http} ({@link VirtualServiceNamedRoutes}).
  */
 public final class VirtualServiceRouter implements TrafficRouter {
 
@@ -53,6 +55,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
     var problems = new ArrayList<SpecProblem>();
     var weights = new HashSet<Integer>();
     var baselineWeights = new HashSet<Integer>();
+    var named = new HashSet<List<NamedRoute>>();
     boolean consistent = true;
     for (var ref : references(rollout)) {
       var vs = fetch(rollout, ref.vs().name);
@@ -60,6 +63,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         problems.add(notFound(rollout, ref));
         continue;
       }
+      named.add(VirtualServiceNamedRoutes.read(http(vs), rollout.getMetadata().getName()));
       List<HTTPRoute> http = httpRoutes(vs);
       for (var route : resolve(rollout, ref, vs, problems)) {
         var destinations = http.get(route.routeIndex()).getRoute();
@@ -79,7 +83,48 @@ public final class VirtualServiceRouter implements TrafficRouter {
         consistent && baselineWeights.size() <= 1
             ? baselineWeights.stream().findFirst().orElse(0)
             : null;
-    return new TrafficState(canaryWeight, Map.of(), problems, baselineWeight);
+    List<NamedRoute> namedRoutes = named.size() == 1 ? named.iterator().next() : null;
+    return new TrafficState(canaryWeight, Map.of(), problems, baselineWeight, namedRoutes);
+  }
+
+  @Override
+  public void setNamedRoutes(Rollout rollout, List<NamedRoute> routes) {
+    var written = new HashSet<String>();
+    for (var ref : references(rollout)) {
+      if (!written.add(ref.vs().name)) {
+        // A VirtualService named twice (two of its routes) holds Weir's routes once.
+        continue;
+      }
+      var vs = fetch(rollout, ref.vs().name);
+      if (vs == null) {
+        throw new IllegalStateException(notFound(rollout, ref).toString());
+      }
+      var problems = new ArrayList<SpecProblem>();
+      var managed = resolve(rollout, ref, vs, problems);
+      if (managed.isEmpty()) {
+        throw new IllegalStateException(
+            problems.isEmpty() ? ref.field() : problems.get(0).toString());
+      }
+      // Weir's routes lead where the first managed route's two destinations do (host, subset,
+      // port).
+      var route = http(vs).get(managed.get(0).routeIndex()).path("route");
+      var patch =
+          VirtualServiceNamedRoutes.patch(
+              http(vs),
+              rollout.getMetadata().getName(),
+              routes,
+              route.get(managed.get(0).stable()).path("destination"),
+              route.get(managed.get(0).canary()).path("destination"));
+      if (patch.isEmpty()) {
+        continue;
+      }
+      // Patched through the object just read: no second read of it before the write.
+      RoutePatches.send(client, vs, patch);
+    }
+  }
+
+  private static JsonNode http(VirtualService vs) {
+    return Serialization.jsonMapper().valueToTree(vs).path("spec").path("http");
   }
 
   @Override
@@ -115,14 +160,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         }
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(vs)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              patch.toString());
+      RoutePatches.send(client, vs, patch);
     }
   }
 
@@ -162,18 +200,26 @@ public final class VirtualServiceRouter implements TrafficRouter {
     List<String> names = ref.vs().routes;
     var managed = new ArrayList<ManagedRoute>();
     if (names == null || names.isEmpty()) {
-      if (http.size() != 1) {
+      // The user's routes: Weir's own named routes are not among those it may weigh.
+      var users = new ArrayList<Integer>();
+      for (int i = 0; i < http.size(); i++) {
+        if (!NamedRoute.isNamedByWeir(http.get(i).getName())) {
+          users.add(i);
+        }
+      }
+      if (users.size() != 1) {
         problems.add(
             new SpecProblem(
                 ref.field() + ".routes",
                 "required: "
                     + where
                     + " has "
-                    + http.size()
+                    + users.size()
                     + " HTTP routes, name the ones to use"));
         return managed;
       }
-      destinations(rollout, ref.field() + ".name", where, 0, http.get(0), problems)
+      int only = users.get(0);
+      destinations(rollout, ref.field() + ".name", where, only, http.get(only), problems)
           .ifPresent(managed::add);
       return managed;
     }

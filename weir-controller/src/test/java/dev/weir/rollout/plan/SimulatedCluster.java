@@ -20,9 +20,11 @@ import dev.weir.rollout.plan.Action.DeleteRevision;
 import dev.weir.rollout.plan.Action.Pin;
 import dev.weir.rollout.plan.Action.ScaleBaseline;
 import dev.weir.rollout.plan.Action.ScaleRevision;
+import dev.weir.rollout.plan.Action.SetNamedRoutes;
 import dev.weir.rollout.plan.Action.SetWeight;
 import dev.weir.rollout.plan.Action.StartAnalysis;
 import dev.weir.rollout.plan.Action.TerminateAnalysis;
+import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficState;
 import java.time.Duration;
@@ -62,6 +64,9 @@ final class SimulatedCluster {
 
   /** The baseline's ReplicaSet, null when none runs. */
   Revision baseline;
+
+  /** The routes Weir named, as the VirtualService holds them. */
+  List<NamedRoute> namedRoutes = List.of();
 
   boolean podsStart = true;
   final Map<String, Revision> revisions = new HashMap<>();
@@ -154,7 +159,7 @@ final class SimulatedCluster {
               now,
               template,
               Map.copyOf(revisions),
-              new TrafficState(weight, Map.copyOf(pins), List.of(), baselineWeight),
+              new TrafficState(weight, Map.copyOf(pins), List.of(), baselineWeight, namedRoutes),
               new Observation.AnalysisObservation("checkout", Map.copyOf(runs), analysisProblems),
               null,
               Observation.GitObservation.NONE,
@@ -247,6 +252,18 @@ final class SimulatedCluster {
       var r = revisions.get(s.hash());
       assertThat(r).as("scaled revision %s exists", s.hash()).isNotNull();
       int carrying = weight == null ? 0 : ReplicaArithmetic.canaryReplicas(replicas(), weight);
+      if (s.hash().equals(canaryHash())
+          && !s.hash().equals(stableHash())
+          && s.replicas() < r.replicas()
+          && !namedRoutes.isEmpty()) {
+        violations.add(
+            "canary "
+                + s.hash()
+                + " shrunk to "
+                + s.replicas()
+                + " pods while named routes lead to it: "
+                + namedRoutes);
+      }
       if (routed
           && s.hash().equals(canaryHash())
           && !s.hash().equals(stableHash())
@@ -303,6 +320,14 @@ final class SimulatedCluster {
       baseline = null;
     } else if (action instanceof DeleteRevision d) {
       revisions.remove(d.hash());
+    } else if (action instanceof SetNamedRoutes n) {
+      String canary = canaryHash();
+      int available =
+          Optional.ofNullable(revisions.get(canary)).map(Revision::availableReplicas).orElse(0);
+      if (!n.routes().isEmpty() && !canary.equals(stableHash()) && available == 0) {
+        violations.add("named routes " + n.routes() + " written for " + canary + " without pods");
+      }
+      namedRoutes = n.routes();
     } else if (action instanceof Pin p) {
       pins.put(p.side(), Set.of(p.hash()));
     } else if (action instanceof SetWeight w) {

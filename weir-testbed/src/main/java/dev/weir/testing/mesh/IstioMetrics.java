@@ -73,6 +73,24 @@ final class IstioMetrics implements AutoCloseable {
 
   /** A request the workload's pods answered, reported by their sidecar. */
   void answered(MeshService service, DestinationWorkload workload, int code, double millis) {
+    answered(service.host(), service, workload, code, millis);
+  }
+
+  /**
+   * A mirrored copy the workload's pods answered. Envoy sends a copy with {@code -shadow} appended
+   * to its authority, which the receiving sidecar reports as the {@code destination_service}: the
+   * copies are a series apart, under the same metric names and the same workload.
+   */
+  void mirrored(MeshService service, DestinationWorkload workload, int code, double millis) {
+    answered(service.host() + "-shadow", service, workload, code, millis);
+  }
+
+  private void answered(
+      String destinationService,
+      MeshService service,
+      DestinationWorkload workload,
+      int code,
+      double millis) {
     record(
         millis,
         "destination",
@@ -83,7 +101,7 @@ final class IstioMetrics implements AutoCloseable {
         service.namespace(),
         workload.app(),
         workload.version(),
-        service.host(),
+        destinationService,
         service.name(),
         service.namespace(),
         workload.canonicalService(),

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the mesh's control plane watches in one namespace — VirtualServices, HTTPRoutes,
@@ -48,9 +49,10 @@ final class MeshObjects implements AutoCloseable {
     return informer;
   }
 
-  RoutingTable routingTable() {
+  RoutingTable routingTable(Map<SimulatedRequest, Double> mix) {
     return RoutingTable.resolve(
         namespace,
+        mix,
         virtualServices.getStore().list(),
         httpRoutes.getStore().list(),
         destinationRules.getStore().list(),

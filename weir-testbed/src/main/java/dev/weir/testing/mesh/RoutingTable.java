@@ -1,12 +1,15 @@
 package dev.weir.testing.mesh;
 
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,25 +20,57 @@ import org.jboss.logging.Logger;
 
 /**
  * Where the traffic of one namespace goes right now, as Envoy would route it: every http route of
- * every VirtualService and every rule of every Gateway API HTTPRoute, each destination (backendRef)
- * by its weight, each destination host to its Service, the Service's selector (plus the
- * DestinationRule subset's labels) to the ReplicaSets whose pods it selects, split by their ready
- * replicas.
+ * every VirtualService and every rule of every Gateway API HTTPRoute that the user wrote is an
+ * entrance of the client's requests, each kind of request ({@link SimulatedRequest}) taken by the
+ * route Weir named (weir.ROLLOUT.NAME) that matches it first (Istio: ahead of the entrance in the
+ * list; Gateway API: more specific by the API's precedence), else by the entrance itself; each
+ * destination (backendRef) by its weight, a mirror's copies as flows of their own, each destination
+ * host to its Service, the Service's selector (plus the DestinationRule subset's labels) to the
+ * ReplicaSets whose pods it selects, split by their ready replicas.
  */
 record RoutingTable(List<Flow> flows) {
 
   private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
-  /** The share of one route's traffic that reaches the ReplicaSet, summed over all routes. */
+  /**
+   * The share of one route's traffic that reaches the ReplicaSet, summed over all routes; mirrored
+   * copies are not counted.
+   */
   double shareOf(String replicaSet) {
     return flows.stream()
-        .filter(f -> f.hasHealthyUpstream() && f.workload().replicaSet().equals(replicaSet))
+        .filter(
+            f ->
+                f.hasHealthyUpstream()
+                    && !f.mirrored()
+                    && f.workload().replicaSet().equals(replicaSet))
         .mapToDouble(Flow::share)
         .sum();
   }
 
   static RoutingTable resolve(
       String namespace,
+      List<VirtualService> virtualServices,
+      List<HTTPRoute> httpRoutes,
+      List<DestinationRule> destinationRules,
+      List<Service> services,
+      List<ReplicaSet> replicaSets) {
+    return resolve(
+        namespace,
+        Map.of(SimulatedRequest.PLAIN, 1.0),
+        virtualServices,
+        httpRoutes,
+        destinationRules,
+        services,
+        replicaSets);
+  }
+
+  /**
+   * @param mix the kinds of request the client sends, each with its share of every entrance's
+   *     requests (the shares sum to 1)
+   */
+  static RoutingTable resolve(
+      String namespace,
+      Map<SimulatedRequest, Double> mix,
       List<VirtualService> virtualServices,
       List<HTTPRoute> httpRoutes,
       List<DestinationRule> destinationRules,
@@ -48,36 +83,40 @@ record RoutingTable(List<Flow> flows) {
     sortedReplicaSets.sort(Comparator.comparing(rs -> rs.getMetadata().getName()));
     List<VirtualService> sortedVirtualServices = new ArrayList<>(virtualServices);
     sortedVirtualServices.sort(Comparator.comparing(vs -> vs.getMetadata().getName()));
+    var kinds = new ArrayList<>(mix.entrySet());
+    kinds.sort(Comparator.comparing(e -> e.getKey().toString()));
+    Destinations resolver =
+        (key, share, host, subset) ->
+            destinationFlows(
+                key,
+                share,
+                host,
+                subset,
+                namespace,
+                destinationRules,
+                servicesByName,
+                sortedReplicaSets);
 
     List<Flow> flows = new ArrayList<>();
     for (VirtualService vs : sortedVirtualServices) {
-      if (vs.getSpec() == null || vs.getSpec().getHttp() == null) {
-        continue;
-      }
-      var routes = vs.getSpec().getHttp();
-      for (int r = 0; r < routes.size(); r++) {
-        List<HTTPRouteDestination> destinations = routes.get(r).getRoute();
-        if (destinations == null || destinations.isEmpty()) {
+      JsonNode http = Serialization.jsonMapper().valueToTree(vs).path("spec").path("http");
+      for (int r = 0; r < http.size(); r++) {
+        if (namedByWeir(http.get(r).path("name").asText(null))) {
           continue;
         }
-        double total = destinations.stream().mapToInt(d -> weight(d, destinations)).sum();
-        for (int d = 0; d < destinations.size(); d++) {
-          HTTPRouteDestination destination = destinations.get(d);
-          int weight = weight(destination, destinations);
-          if (weight <= 0 || destination.getDestination() == null) {
-            continue;
+        for (int k = 0; k < kinds.size(); k++) {
+          var kind = kinds.get(k);
+          int taker = r;
+          // Envoy takes the first route that matches: Weir's named routes, where they stand ahead.
+          for (int w = 0; w < r; w++) {
+            if (namedByWeir(http.get(w).path("name").asText(null))
+                && RequestMatches.istio(http.get(w).path("match"), kind.getKey())) {
+              taker = w;
+              break;
+            }
           }
-          String key = vs.getMetadata().getName() + "/" + r + "/" + d;
-          flows.addAll(
-              destinationFlows(
-                  key,
-                  weight / total,
-                  destination.getDestination().getHost(),
-                  destination.getDestination().getSubset(),
-                  namespace,
-                  destinationRules,
-                  servicesByName,
-                  sortedReplicaSets));
+          String key = vs.getMetadata().getName() + "/" + r + "/" + k + "/" + taker;
+          flows.addAll(istioRoute(key, kind.getValue(), http.get(taker), resolver));
         }
       }
     }
@@ -86,31 +125,122 @@ record RoutingTable(List<Flow> flows) {
     for (HTTPRoute route : sortedHttpRoutes) {
       var rules = route.getSpec() == null ? null : route.getSpec().getRules();
       for (int r = 0; rules != null && r < rules.size(); r++) {
-        List<HTTPBackendRef> backends = rules.get(r).getBackendRefs();
-        if (backends == null || backends.isEmpty()) {
+        if (namedByWeir(rules.get(r).getName())) {
           continue;
         }
-        double total = backends.stream().mapToInt(RoutingTable::weight).sum();
-        for (int b = 0; b < backends.size(); b++) {
-          HTTPBackendRef backend = backends.get(b);
-          if (weight(backend) <= 0 || !localService(backend, namespace)) {
-            continue;
+        for (int k = 0; k < kinds.size(); k++) {
+          var kind = kinds.get(k);
+          int taker = r;
+          var best = RequestMatches.gatewayApi(rules.get(r).getMatches(), kind.getKey());
+          if (best == null) {
+            best = RequestMatches.Rank.LOWEST;
           }
-          String key = "httproute/" + route.getMetadata().getName() + "/" + r + "/" + b;
-          flows.addAll(
-              destinationFlows(
-                  key,
-                  weight(backend) / total,
-                  backend.getName(),
-                  null,
-                  namespace,
-                  destinationRules,
-                  servicesByName,
-                  sortedReplicaSets));
+          // The Gateway API ranks rules by their matches; on a tie the rule listed first wins.
+          for (int w = 0; w < rules.size(); w++) {
+            if (!namedByWeir(rules.get(w).getName())) {
+              continue;
+            }
+            var rank = RequestMatches.gatewayApi(rules.get(w).getMatches(), kind.getKey());
+            if (rank != null
+                && (rank.compareTo(best) > 0 || (rank.compareTo(best) == 0 && w < taker))) {
+              taker = w;
+              best = rank;
+            }
+          }
+          String key =
+              "httproute/" + route.getMetadata().getName() + "/" + r + "/" + k + "/" + taker;
+          flows.addAll(gatewayRule(key, kind.getValue(), rules.get(taker), namespace, resolver));
         }
       }
     }
     return new RoutingTable(List.copyOf(flows));
+  }
+
+  /** The flows of a destination host (and subset), a share of the route's requests. */
+  private interface Destinations {
+    List<Flow> of(String key, double share, String host, String subset);
+  }
+
+  /** The flows of an Istio http route: its destinations by weight, and its mirror's copies. */
+  private static List<Flow> istioRoute(
+      String key, double share, JsonNode route, Destinations resolver) {
+    var flows = new ArrayList<Flow>();
+    JsonNode destinations = route.path("route");
+    double total = 0;
+    for (JsonNode d : destinations) {
+      total += weight(d, destinations.size());
+    }
+    for (int d = 0; d < destinations.size(); d++) {
+      JsonNode destination = destinations.get(d);
+      int weight = weight(destination, destinations.size());
+      if (weight <= 0 || !destination.hasNonNull("destination")) {
+        continue;
+      }
+      flows.addAll(
+          resolver.of(
+              key + "/" + d,
+              share * weight / total,
+              destination.path("destination").path("host").asText(null),
+              destination.path("destination").path("subset").asText(null)));
+    }
+    JsonNode mirror = route.path("mirror");
+    if (mirror.hasNonNull("host")) {
+      double percent = route.path("mirrorPercentage").path("value").asDouble(100);
+      resolver
+          .of(
+              key + "/mirror",
+              share * percent / 100,
+              mirror.get("host").asText(),
+              mirror.path("subset").asText(null))
+          .forEach(f -> flows.add(f.asMirror()));
+    }
+    return flows;
+  }
+
+  /** The flows of a Gateway API rule: its backendRefs by weight, and its RequestMirror's copies. */
+  private static List<Flow> gatewayRule(
+      String key, double share, HTTPRouteRule rule, String namespace, Destinations resolver) {
+    var flows = new ArrayList<Flow>();
+    List<HTTPBackendRef> backends = rule.getBackendRefs();
+    if (backends == null || backends.isEmpty()) {
+      return flows;
+    }
+    double total = backends.stream().mapToInt(RoutingTable::weight).sum();
+    for (int b = 0; b < backends.size(); b++) {
+      HTTPBackendRef backend = backends.get(b);
+      if (weight(backend) <= 0 || !localService(backend, namespace)) {
+        continue;
+      }
+      flows.addAll(
+          resolver.of(key + "/" + b, share * weight(backend) / total, backend.getName(), null));
+    }
+    for (var filter : rule.getFilters() == null ? List.<HTTPRouteFilter>of() : rule.getFilters()) {
+      var mirror = filter.getRequestMirror();
+      if (!"RequestMirror".equals(filter.getType())
+          || mirror == null
+          || mirror.getBackendRef() == null) {
+        continue;
+      }
+      double percent = mirror.getPercent() == null ? 100 : mirror.getPercent();
+      resolver
+          .of(key + "/mirror", share * percent / 100, mirror.getBackendRef().getName(), null)
+          .forEach(f -> flows.add(f.asMirror()));
+    }
+    return flows;
+  }
+
+  // The routes Weir names for setHeaderRoute and setMirrorRoute steps; the simulated client's
+  // requests enter by the user's routes.
+  private static boolean namedByWeir(String name) {
+    return name != null && name.startsWith("weir.");
+  }
+
+  /** Istio's rule: a lone destination takes everything; otherwise a missing weight is 0. */
+  private static int weight(JsonNode destination, int destinations) {
+    if (destination.hasNonNull("weight")) {
+      return Math.max(0, destination.get("weight").asInt());
+    }
+    return destinations == 1 ? 100 : 0;
   }
 
   /** The Gateway API's rule: a backendRef without a weight weighs 1. */
@@ -123,14 +253,6 @@ record RoutingTable(List<Flow> flows) {
     return (backend.getGroup() == null || backend.getGroup().isEmpty())
         && (backend.getKind() == null || "Service".equals(backend.getKind()))
         && (backend.getNamespace() == null || namespace.equals(backend.getNamespace()));
-  }
-
-  /** Istio's rule: a lone destination takes everything; otherwise a missing weight is 0. */
-  private static int weight(HTTPRouteDestination destination, List<HTTPRouteDestination> all) {
-    if (destination.getWeight() != null) {
-      return Math.max(0, destination.getWeight());
-    }
-    return all.size() == 1 ? 100 : 0;
   }
 
   /** The flows of one destination: a host (and an optional DestinationRule subset). */

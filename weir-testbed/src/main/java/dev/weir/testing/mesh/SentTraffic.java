@@ -13,6 +13,12 @@ public final class SentTraffic {
   private final Map<String, Long> requests = new HashMap<>();
   private final Map<String, Long> errors = new HashMap<>();
   private final Map<String, Long> noHealthyUpstream = new HashMap<>();
+  private final Map<String, Long> mirrored = new HashMap<>();
+
+  /** Mirrored copies the ReplicaSet's pods answered: no user saw those answers. */
+  public long mirroredTo(String replicaSet) {
+    return mirrored.getOrDefault(replicaSet, 0L);
+  }
 
   /** Requests the ReplicaSet's pods answered, errors included. */
   public long requestsTo(String replicaSet) {
@@ -29,7 +35,7 @@ public final class SentTraffic {
     return noHealthyUpstream.getOrDefault(service, 0L);
   }
 
-  /** Every request sent, wherever it went. */
+  /** Every request sent, wherever it went; mirrored copies are not requests of their own. */
   public long total() {
     return requests.values().stream().mapToLong(Long::longValue).sum()
         + noHealthyUpstream.values().stream().mapToLong(Long::longValue).sum();
@@ -42,8 +48,22 @@ public final class SentTraffic {
     }
   }
 
+  void mirrored(String replicaSet) {
+    mirrored.merge(replicaSet, 1L, Long::sum);
+  }
+
   void failed(String service) {
     noHealthyUpstream.merge(service, 1L, Long::sum);
+  }
+
+  /** What was sent since {@code earlier}, a copy taken before this one. */
+  public SentTraffic minus(SentTraffic earlier) {
+    var since = copy();
+    earlier.requests.forEach((k, v) -> since.requests.merge(k, -v, Long::sum));
+    earlier.errors.forEach((k, v) -> since.errors.merge(k, -v, Long::sum));
+    earlier.noHealthyUpstream.forEach((k, v) -> since.noHealthyUpstream.merge(k, -v, Long::sum));
+    earlier.mirrored.forEach((k, v) -> since.mirrored.merge(k, -v, Long::sum));
+    return since;
   }
 
   SentTraffic copy() {
@@ -51,6 +71,7 @@ public final class SentTraffic {
     copy.requests.putAll(requests);
     copy.errors.putAll(errors);
     copy.noHealthyUpstream.putAll(noHealthyUpstream);
+    copy.mirrored.putAll(mirrored);
     return copy;
   }
 
@@ -61,6 +82,8 @@ public final class SentTraffic {
         + ", errors "
         + errors
         + ", no healthy upstream "
-        + noHealthyUpstream;
+        + noHealthyUpstream
+        + ", mirrored "
+        + mirrored;
   }
 }

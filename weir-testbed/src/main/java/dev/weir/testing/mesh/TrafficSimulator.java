@@ -31,6 +31,13 @@ import org.jboss.logging.Logger;
  * ready replica the requests fail as Envoy's do: 503 with response flag {@code UH}. A destination
  * whose Service or subset does not exist gets nothing.
  *
+ * <p>The routes the user wrote are the client's entrances; each kind of request ({@link
+ * SimulatedRequest}, plain {@code GET /} unless {@link #sendShare} says otherwise) may instead be
+ * taken by a route Weir named (a setHeaderRoute or setMirrorRoute step) that matches it, as Envoy
+ * decides ({@link RoutingTable}). A route's mirror sends copies of its share of the requests to its
+ * host: answered and counted apart ({@link #mirroredTo}; in the metrics, a {@code
+ * destination_service} ending in {@code -shadow}), their answers reaching nobody.
+ *
  * <p>Answered requests are reported as the destination's sidecar reports them ({@code
  * reporter="destination"}). A 503 UH never reaches a destination sidecar, so it is reported as the
  * client's sidecar would: {@code reporter="source"}, {@code destination_workload="unknown"}, the
@@ -79,6 +86,7 @@ public final class TrafficSimulator implements AutoCloseable {
   private double requestsPerSecond;
   private double latencyFactor = 1;
   private final Map<String, Double> direct = new java.util.TreeMap<>();
+  private final Map<SimulatedRequest, Double> shares = new HashMap<>();
   private long lastTick;
   private long ticks;
   private boolean closed;
@@ -180,6 +188,33 @@ public final class TrafficSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on {@code share} (0..1) of the requests through every route are of this kind (carry
+   * this header, say); the rest stay {@link SimulatedRequest#PLAIN}. 0 stops sending it.
+   */
+  public void sendShare(SimulatedRequest request, double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("share: " + share);
+    }
+    synchronized (this) {
+      tick();
+      shares.remove(request);
+      double others = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+      if (others + share > 1 + 1e-9) {
+        throw new IllegalArgumentException(
+            "shares of " + shares + " and " + share + " of " + request + " exceed 1");
+      }
+      if (share > 0 && !request.equals(SimulatedRequest.PLAIN)) {
+        shares.put(request, share);
+      }
+    }
+  }
+
+  /** Mirrored copies the ReplicaSet's pods answered so far; nobody saw their answers. */
+  public synchronized long mirroredTo(String replicaSet) {
+    return sent.mirroredTo(replicaSet);
+  }
+
   /** Requests the ReplicaSet's pods answered so far, errors included. */
   public synchronized long requestsTo(String replicaSet) {
     return sent.requestsTo(replicaSet);
@@ -209,8 +244,18 @@ public final class TrafficSimulator implements AutoCloseable {
   }
 
   /** Where the next tick's requests go. */
-  RoutingTable routingTable() {
-    return mesh.routingTable();
+  synchronized RoutingTable routingTable() {
+    return mesh.routingTable(mix());
+  }
+
+  /** The kinds of request sent, with their shares: plain ones take what the others leave. */
+  private Map<SimulatedRequest, Double> mix() {
+    var mix = new HashMap<>(shares);
+    double others = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (others < 1) {
+      mix.put(SimulatedRequest.PLAIN, 1 - others);
+    }
+    return mix;
   }
 
   /** Ticks done so far: a test waits for ticks, not for time. */
@@ -231,7 +276,7 @@ public final class TrafficSimulator implements AutoCloseable {
   }
 
   private void advance() {
-    RoutingTable table = requestsPerSecond > 0 ? mesh.routingTable() : null;
+    RoutingTable table = requestsPerSecond > 0 ? mesh.routingTable(mix()) : null;
     long now = System.nanoTime();
     double seconds = (now - lastTick) / 1e9;
     lastTick = now;
@@ -262,6 +307,10 @@ public final class TrafficSimulator implements AutoCloseable {
   }
 
   private void send(Flow flow) {
+    if (flow.mirrored()) {
+      mirror(flow);
+      return;
+    }
     if (!flow.hasHealthyUpstream()) {
       metrics.noHealthyUpstream(flow.service());
       sent.failed(flow.service().name());
@@ -276,6 +325,18 @@ public final class TrafficSimulator implements AutoCloseable {
             * Math.exp(LATENCY_SPREAD * random.nextGaussian());
     metrics.answered(flow.service(), workload, error ? 500 : 200, millis);
     sent.answered(workload.replicaSet(), error);
+  }
+
+  // A copy that finds no ready pod is dropped unseen: no user waits for it.
+  private void mirror(Flow flow) {
+    if (!flow.hasHealthyUpstream()) {
+      return;
+    }
+    DestinationWorkload workload = flow.workload();
+    boolean error = random.nextDouble() < workload.errorRate();
+    double millis = workload.medianLatencyMs() * Math.exp(LATENCY_SPREAD * random.nextGaussian());
+    metrics.mirrored(flow.service(), workload, error ? 500 : 200, millis);
+    sent.mirrored(workload.replicaSet());
   }
 
   private static void checkRate(double requestsPerSecond) {

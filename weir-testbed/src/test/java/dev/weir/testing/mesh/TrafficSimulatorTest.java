@@ -121,6 +121,133 @@ class TrafficSimulatorTest {
     assertThat(simulator.routingTable().shareOf(STABLE)).isCloseTo(1.2, within(1e-9));
   }
 
+  // --- the routes Weir names -------------------------------------------------------------------
+
+  /** checkout at 100/0, with Weir's routes ahead of (or, to show it matters, behind) primary. */
+  void givenWeirsRoutes(String weirsRoutes, boolean ahead) {
+    givenCheckout(100, 0, Map.of(), Map.of());
+    String primary =
+        """
+            - name: primary
+              route:
+                - destination: {host: checkout-stable}
+                  weight: 100
+                - destination: {host: checkout-canary}
+                  weight: 0
+        """;
+    apply(
+        VirtualService.class,
+        """
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata: {name: checkout, namespace: shop}
+        spec:
+          hosts: [checkout.shop.svc.cluster.local]
+          http:
+        """
+            + (ahead ? weirsRoutes + primary : primary + weirsRoutes));
+  }
+
+  static final String BETA =
+      """
+          - name: weir.beta
+            match:
+              - headers:
+                  x-canary: {exact: "yes"}
+            route:
+              - destination: {host: checkout-canary}
+      """;
+
+  @Test
+  void aHeaderRouteAheadSendsOnlyTheTaggedRequestsToTheCanary() {
+    givenWeirsRoutes(BETA, true);
+    simulator = TrafficSimulator.start(client, NS, FAST);
+    simulator.sendShare(SimulatedRequest.withHeader("X-Canary", "yes"), 0.25);
+    simulator.sendShare(SimulatedRequest.withHeader("x-canary", "no"), 0.25);
+
+    SentTraffic sent = sentFromNow(2000);
+
+    assertThat((double) sent.requestsTo(CANARY)).isCloseTo(0.25 * sent.total(), within(3.0));
+    assertThat(sent.mirroredTo(CANARY)).isZero();
+  }
+
+  @Test
+  void aHeaderRouteBehindTheUsersRouteTakesNothing() {
+    givenWeirsRoutes(BETA, false);
+    simulator = TrafficSimulator.start(client, NS, FAST);
+    simulator.sendShare(SimulatedRequest.withHeader("x-canary", "yes"), 0.5);
+
+    awaitSent(1000);
+
+    assertThat(simulator.routingTable().shareOf(CANARY)).isZero();
+  }
+
+  @Test
+  void aMirrorSendsCopiesAndTheUsersGetStablesAnswers() throws Exception {
+    givenWeirsRoutes(
+        """
+            - name: weir.shadow
+              match:
+                - uri: {prefix: /api}
+              route:
+                - destination: {host: checkout-stable}
+              mirror: {host: checkout-canary}
+              mirrorPercentage: {value: 50.0}
+        """,
+        true);
+    simulator = TrafficSimulator.start(client, NS, FAST);
+    simulator.sendShare(SimulatedRequest.to("GET", "/api/cart"), 0.5);
+
+    SentTraffic sent = sentFromNow(2000);
+
+    assertThat(sent.requestsTo(CANARY)).as("answers users got from v2").isZero();
+    assertThat((double) sent.mirroredTo(CANARY))
+        .isCloseTo(0.25 * sent.requestsTo(STABLE), within(3.0));
+    assertThat(scrape())
+        .contains("destination_service=\"checkout-canary.shop.svc.cluster.local-shadow\"")
+        .doesNotContain("destination_service=\"checkout-canary.shop.svc.cluster.local\"");
+  }
+
+  @Test
+  void anHttpRoutesHeaderRuleOutranksTheUsersAndItsMirrorCopies() {
+    givenCheckout(100, 0, Map.of(), Map.of());
+    client.resources(VirtualService.class).inNamespace(NS).withName("checkout").delete();
+    apply(
+        HTTPRoute.class,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: checkout, namespace: shop}
+        spec:
+          parentRefs: [{name: shop-gateway}]
+          rules:
+            - name: primary
+              matches: [{path: {type: PathPrefix, value: /}}]
+              backendRefs:
+                - {name: checkout-stable, port: 80, weight: 100}
+                - {name: checkout-canary, port: 80, weight: 0}
+            - name: weir.beta
+              matches:
+                - headers: [{type: RegularExpression, name: x-user, value: "team-(a|b)"}]
+              backendRefs: [{name: checkout-canary, port: 80}]
+            - name: weir.shadow
+              matches: [{method: POST}]
+              filters:
+                - type: RequestMirror
+                  requestMirror: {backendRef: {name: checkout-canary, port: 80}, percent: 100}
+              backendRefs: [{name: checkout-stable, port: 80}]
+        """);
+    simulator = TrafficSimulator.start(client, NS, FAST);
+    simulator.sendShare(SimulatedRequest.withHeader("x-user", "team-b"), 0.2);
+    simulator.sendShare(SimulatedRequest.withHeader("x-user", "team-c"), 0.2);
+    simulator.sendShare(SimulatedRequest.to("POST", "/orders"), 0.3);
+
+    SentTraffic sent = sentFromNow(2000);
+
+    assertThat((double) sent.requestsTo(CANARY)).isCloseTo(0.2 * sent.total(), within(3.0));
+    assertThat((double) sent.mirroredTo(CANARY)).isCloseTo(0.3 * sent.total(), within(3.0));
+  }
+
   @Test
   void subsetsOfADestinationRuleSplitOneService() {
     service("payments", Map.of("app", "payments"));
@@ -452,6 +579,13 @@ class TrafficSimulatorTest {
   SentTraffic awaitSent(long total) {
     bounded().until(() -> simulator.sent().total() >= total);
     return simulator.sent();
+  }
+
+  /** What is sent from now until {@code requests} more are, as counts of its own. */
+  SentTraffic sentFromNow(long requests) {
+    SentTraffic before = simulator.sent();
+    SentTraffic after = awaitSent(before.total() + requests);
+    return after.minus(before);
   }
 
   void awaitTicks(long more) {
