@@ -80,10 +80,10 @@ class LintDiffCommandTest {
     assertThat(run.err()).isEmpty();
     assertThat(run.out().lines())
         .containsExactly(
-            "base/istio-success-rate.yaml:14: warning: AnalysisTemplate shop/istio-success-rate"
+            "base/istio-success-rate.yaml:15: warning: AnalysisTemplate shop/istio-success-rate"
                 + " (overlays/production): metric success-rate: successCondition loosened,"
                 + " `result[0] >= 0.99` → `result[0] >= 0.9`: a worse canary now passes",
-            "base/istio-success-rate.yaml:14: warning: AnalysisTemplate"
+            "base/istio-success-rate.yaml:15: warning: AnalysisTemplate"
                 + " shop-staging/istio-success-rate (overlays/staging): metric success-rate:"
                 + " successCondition loosened, `result[0] >= 0.99` → `result[0] >= 0.9`: a worse"
                 + " canary now passes",
