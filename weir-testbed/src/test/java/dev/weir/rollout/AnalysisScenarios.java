@@ -60,14 +60,25 @@ abstract class AnalysisScenarios extends MeshStories {
     return client().resources(AnalysisRun.class).inNamespace(namespace).list().getItems();
   }
 
+  /** Requests to either of the release's Services that found no ready pod (503 UH) so far. */
+  long unanswered() {
+    return mesh.noHealthyUpstream("checkout-stable") + mesh.noHealthyUpstream("checkout-canary");
+  }
+
   @Test
   void aHealthyCanaryPassesEveryAnalysisAndIsPromoted() {
     givenStableV1(BUSY);
     String v1 = checkout.status().stableRS;
+    long unansweredBefore = unanswered();
     String v2 = whenV2IsReleased(Map.of());
 
     awaitRollout(checkout, "v2 promoted and healthy", r -> r.isHealthyOn(v2));
     assertThatRollout(checkout).withCanaryWeight(0).hasServiceSelecting("checkout-stable", v2);
+    awaitRollout(checkout, "v1 scaled down after scaleDownDelaySeconds", r -> r.hasReplicas(v1, 0));
+    assertThat(unanswered() - unansweredBefore)
+        .as(
+            "requests that found no ready pod (503 UH) at any step, the promotion or v1's scale-down")
+        .isZero();
     var runs = analysisRuns();
     assertThat(runs)
         .extracting(r -> r.getMetadata().getLabels().get(WellKnownNames.ANALYSIS_SITE_LABEL))
@@ -99,7 +110,8 @@ abstract class AnalysisScenarios extends MeshStories {
   void aCanaryWithTwentyPercentErrorsAbortsAtItsFirstAnalysisAndEndsAllStable() {
     givenStableV1(BUSY);
     String v1 = checkout.status().stableRS;
-    whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.2"));
+    long unansweredBefore = unanswered();
+    String v2 = whenV2IsReleased(Map.of(TrafficSimulator.ERROR_RATE, "0.2"));
 
     var aborted = awaitRollout(checkout, "v2 aborted by its analysis", r -> r.isAborted());
     assertThat(aborted.currentStepIndex).as("never past the first analysis").isLessThanOrEqualTo(2);
@@ -109,6 +121,11 @@ abstract class AnalysisScenarios extends MeshStories {
     assertThat(analysisRuns())
         .anySatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Failed));
     assertThatRollout(checkout).recorded("Aborted");
+    awaitRollout(
+        checkout, "canary scaled down after abortScaleDownDelaySeconds", r -> r.hasReplicas(v2, 0));
+    assertThat(unanswered() - unansweredBefore)
+        .as("requests that found no ready pod (503 UH) at the abort or the canary's scale-down")
+        .isZero();
     assertThat(
             scrape()
                 .value(
