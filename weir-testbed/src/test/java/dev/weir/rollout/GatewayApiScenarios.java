@@ -92,6 +92,8 @@ abstract class GatewayApiScenarios extends MeshStories {
   @Test
   void aHealthyCanaryOverAnHttpRoutePassesItsAnalysisAndIsPromoted() {
     givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
+    long unansweredBefore = unanswered("checkout-stable", "checkout-canary");
     var applied = withoutWeights(route());
     String v2 = whenV2IsReleased(Map.of());
 
@@ -112,6 +114,11 @@ abstract class GatewayApiScenarios extends MeshStories {
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.getStatus().phase).isEqualTo(AnalysisPhase.Successful));
     assertThat(withoutWeights(route())).as("nothing but the weights written").isEqualTo(applied);
+    awaitRollout(checkout, "v1 scaled down after scaleDownDelaySeconds", r -> r.hasReplicas(v1, 0));
+    assertThat(unanswered("checkout-stable", "checkout-canary") - unansweredBefore)
+        .as(
+            "requests that found no ready pod (503 UH) at any step, the promotion or v1's scale-down")
+        .isZero();
   }
 
   @Test
@@ -157,7 +164,9 @@ abstract class GatewayApiScenarios extends MeshStories {
   void aBlueGreenReleaseSwitchesTheHttpRouteAndPromotes() {
     blueGreen = true;
     givenStableV1(BUSY);
+    String v1 = checkout.status().stableRS;
     smokeTestsTo(BlueGreenScenarios.PREVIEW, 20);
+    long unansweredBefore = unanswered(BlueGreenScenarios.ACTIVE, BlueGreenScenarios.PREVIEW);
     String v2 = whenV2IsReleased(Map.of());
 
     checkout.awaitStatus(
@@ -175,6 +184,11 @@ abstract class GatewayApiScenarios extends MeshStories {
             "PreviewReady", "AnalysisPassed", "Switched", "AnalysisPassed", "Promoted");
     assertThat(checkout.backendWeight("checkout", null, null, BlueGreenScenarios.ACTIVE))
         .isEqualTo(100);
+    awaitRollout(checkout, "v1 scaled down after scaleDownDelaySeconds", r -> r.hasReplicas(v1, 0));
+    assertThat(unanswered(BlueGreenScenarios.ACTIVE, BlueGreenScenarios.PREVIEW) - unansweredBefore)
+        .as(
+            "requests that found no ready pod (503 UH) at the switch, the promotion or v1's scale-down")
+        .isZero();
   }
 
   @Test

@@ -122,6 +122,15 @@ abstract class MeshStories extends ReleaseStories {
     return new Scrape(weir.scrapeMetrics());
   }
 
+  /** Requests to these Services that found no ready pod (Envoy's 503 UH) so far. */
+  long unanswered(String... services) {
+    long sum = 0;
+    for (String service : services) {
+      sum += mesh.noHealthyUpstream(service);
+    }
+    return sum;
+  }
+
   /** When v2 is declared, its pods answering as the annotations say; returns v2's hash. */
   String whenV2IsReleased(Map<String, String> behaviour) {
     return checkout.release(V2, behaviour);
