@@ -123,7 +123,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
         TrafficRouters.forRollout(
-            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
+            client,
+            sources.trafficObjects(client),
+            rollout,
+            RolloutEventSources.namingTheSameTraffic(context, rollout));
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
     var analysis =
         new ReleaseAnalysis(
@@ -204,7 +207,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     var workload = WorkloadTemplate.observe(declared, deployment);
     var routers =
         TrafficRouters.forRollout(
-            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
+            client,
+            sources.trafficObjects(client),
+            rollout,
+            RolloutEventSources.namingTheSameTraffic(context, rollout));
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
     // Handing back scales the Deployment and moves traffic; it starts and ends no analysis.
     var dispatcher =

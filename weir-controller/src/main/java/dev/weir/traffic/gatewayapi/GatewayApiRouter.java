@@ -7,6 +7,7 @@ import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.api.validation.GatewayApiRoutes.Reference;
 import dev.weir.traffic.ReleaseSides;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import dev.weir.traffic.gatewayapi.BackendWeights.Backends;
@@ -32,9 +33,11 @@ import java.util.Map;
 public final class GatewayApiRouter implements TrafficRouter {
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
-  public GatewayApiRouter(KubernetesClient client) {
+  public GatewayApiRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   @Override
@@ -89,14 +92,16 @@ public final class GatewayApiRouter implements TrafficRouter {
         throw new IllegalStateException(problems.get(0).toString());
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(route)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              BackendWeights.patch(managed, backends, canaryWeight).toString());
+      var after =
+          client
+              .resource(route)
+              .patch(
+                  new PatchContext.Builder()
+                      .withPatchType(PatchType.JSON)
+                      .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                      .build(),
+                  BackendWeights.patch(managed, backends, canaryWeight).toString());
+      objects.written(route, after);
     }
   }
 
@@ -106,13 +111,11 @@ public final class GatewayApiRouter implements TrafficRouter {
   }
 
   private HasMetadata fetch(Rollout rollout, Reference reference) {
-    var kind =
+    Class<? extends HasMetadata> kind =
         GatewayApiRoutes.GRPC_ROUTE.equals(reference.kind()) ? GRPCRoute.class : HTTPRoute.class;
-    return client
-        .resources(kind)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(reference.route().name)
-        .get();
+    return objects
+        .get(kind, rollout.getMetadata().getNamespace(), reference.route().name)
+        .orElse(null);
   }
 
   /** The route references of the rollout's spec, with their kinds and fields. */

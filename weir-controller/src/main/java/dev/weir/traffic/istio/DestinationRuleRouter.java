@@ -7,6 +7,7 @@ import dev.weir.api.v1alpha1.IstioDestinationRule;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
@@ -29,9 +30,11 @@ public final class DestinationRuleRouter implements TrafficRouter {
   private static final String FIELD = "spec.strategy.canary.trafficRouting.istio.destinationRule";
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
-  public DestinationRuleRouter(KubernetesClient client) {
+  public DestinationRuleRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   @Override
@@ -102,7 +105,7 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .put("op", "add")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"))
         .put("value", podTemplateHash);
-    patch(rollout, ref, patch);
+    patch(dr, patch);
   }
 
   @Override
@@ -125,28 +128,27 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .addObject()
         .put("op", "remove")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"));
-    patch(rollout, ref, patch);
+    patch(dr, patch);
   }
 
-  private void patch(Rollout rollout, IstioDestinationRule ref, ArrayNode patch) {
-    client
-        .resources(DestinationRule.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(ref.name)
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.JSON)
-                .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                .build(),
-            patch.toString());
+  /** Patches the DestinationRule as read (no second read of it before the write). */
+  private void patch(DestinationRule dr, ArrayNode patch) {
+    var after =
+        client
+            .resource(dr)
+            .patch(
+                new PatchContext.Builder()
+                    .withPatchType(PatchType.JSON)
+                    .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                    .build(),
+                patch.toString());
+    objects.written(dr, after);
   }
 
   private DestinationRule fetch(Rollout rollout, IstioDestinationRule ref) {
-    return client
-        .resources(DestinationRule.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(ref.name)
-        .get();
+    return objects
+        .get(DestinationRule.class, rollout.getMetadata().getNamespace(), ref.name)
+        .orElse(null);
   }
 
   private static IstioDestinationRule reference(Rollout rollout) {

@@ -9,6 +9,7 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.ReleaseSides;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
@@ -33,9 +34,15 @@ import java.util.Optional;
 public final class VirtualServiceRouter implements TrafficRouter {
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
   public VirtualServiceRouter(KubernetesClient client) {
+    this(client, TrafficObjects.direct(client));
+  }
+
+  public VirtualServiceRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   /** A managed route: where it is in the VirtualService and where its two destinations are. */
@@ -90,14 +97,16 @@ public final class VirtualServiceRouter implements TrafficRouter {
         set(patch, base + "/route/" + route.canary() + "/weight", canaryWeight);
       }
       // Patched through the object just read: no second read of it before the write.
-      client
-          .resource(vs)
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.JSON)
-                  .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                  .build(),
-              patch.toString());
+      var after =
+          client
+              .resource(vs)
+              .patch(
+                  new PatchContext.Builder()
+                      .withPatchType(PatchType.JSON)
+                      .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                      .build(),
+                  patch.toString());
+      objects.written(vs, after);
     }
   }
 
@@ -107,11 +116,9 @@ public final class VirtualServiceRouter implements TrafficRouter {
   }
 
   private VirtualService fetch(Rollout rollout, String name) {
-    return client
-        .resources(VirtualService.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(name)
-        .get();
+    return objects
+        .get(VirtualService.class, rollout.getMetadata().getNamespace(), name)
+        .orElse(null);
   }
 
   static List<Reference> references(Rollout rollout) {
