@@ -51,6 +51,8 @@ import java.util.stream.Stream;
     generationAwareEventProcessing = false,
     fieldManager = WellKnownNames.FIELD_MANAGER,
     finalizerName = WellKnownNames.FINALIZER,
+    // Every reconcile asks for its next one by the rollout's own resync (Resync, the setting
+    // weir.reconcile.resync); this is only the bound for one that ends otherwise.
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 // A reconcile that fails is tried again until it succeeds, never given up after a few attempts:
@@ -83,10 +85,17 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final WeirMetrics metrics;
   private final Notifier notifier;
   private final UnsnapshottedSecrets unsnapshotted;
+  private final Resync resync;
   private RolloutEventSources sources;
 
-  @Inject
   public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers, Notifier notifier) {
+    this(clock, drivers, notifier, Resync.DEFAULT);
+  }
+
+  @Inject
+  public RolloutReconciler(
+      Clock clock, AnalysisRunDrivers drivers, Notifier notifier, Resync resync) {
+    this.resync = resync;
     this.clock = clock;
     this.drivers = drivers;
     this.metrics = drivers.metrics();
@@ -186,7 +195,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // than telling it twice when it finds the step to be done again.
     reporter.report(rollout, client);
     configCopies.prune(rollout, context.getSecondaryResources(ReplicaSet.class));
-    return requeue(plan, analysis);
+    return requeue(rollout, plan, analysis);
   }
 
   /**
@@ -240,12 +249,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
   }
 
-  /** The sooner of the plan's own wait (a pause, a delay) and the next measurement due. */
-  private UpdateControl<Rollout> requeue(Plan plan, ReleaseAnalysis analysis) {
+  /**
+   * The soonest of the plan's own wait (a pause, a delay), the next measurement due and the
+   * rollout's resync.
+   */
+  private UpdateControl<Rollout> requeue(Rollout rollout, Plan plan, ReleaseAnalysis analysis) {
     var control = UpdateControl.<Rollout>noUpdate();
     Optional<Duration> measurement =
         analysis.nextDue().map(at -> Duration.between(clock.instant(), at));
-    Stream.of(plan.requeueAfter(), measurement)
+    Stream.of(plan.requeueAfter(), measurement, Optional.of(resync.after(rollout)))
         .flatMap(Optional::stream)
         .min(Duration::compareTo)
         .ifPresent(
