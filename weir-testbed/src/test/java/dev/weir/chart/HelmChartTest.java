@@ -190,6 +190,32 @@ class HelmChartTest {
   }
 
   @Test
+  void theScalingValuesAreTheControllersWorkersResyncAndClientRate() {
+    var env =
+        only(
+                Helm.template(
+                    "weir",
+                    "weir-system",
+                    "scaling.workers=8,scaling.resync=10m,scaling.clientQps=50"),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue())));
+
+    assertThat(env)
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS", "8")
+        .containsEntry("WEIR_RECONCILE_RESYNC", "10m")
+        .containsEntry("WEIR_RECONCILE_RESYNC_JITTER", "0.2")
+        .containsEntry("WEIR_CLIENT_QPS", "50")
+        .containsEntry("WEIR_CLIENT_BURST", "400");
+  }
+
+  @Test
   void theAllowedNotificationAddressesAreTheControllersSetting() {
     var env =
         only(
