@@ -192,19 +192,7 @@ class HelmChartTest {
   @Test
   void theScalingValuesAreTheControllersWorkersResyncAndClientRate() {
     var env =
-        only(
-                Helm.template(
-                    "weir",
-                    "weir-system",
-                    "scaling.workers=8,scaling.resync=10m,scaling.clientQps=50"),
-                Deployment.class)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv()
-            .stream()
+        controllerEnv("scaling.workers=8,scaling.resync=10m,scaling.clientQps=50").stream()
             .collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue())));
 
     assertThat(env)
@@ -218,18 +206,8 @@ class HelmChartTest {
   @Test
   void theAllowedNotificationAddressesAreTheControllersSetting() {
     var env =
-        only(
-                Helm.template(
-                    "weir",
-                    "weir-system",
-                    "notifications.allowedAddresses={https://hooks.slack.com,https://releases.example/hooks}"),
-                Deployment.class)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv();
+        controllerEnv(
+            "notifications.allowedAddresses={https://hooks.slack.com,https://releases.example/hooks}");
     assertThat(env)
         .filteredOn(e -> e.getName().equals("WEIR_NOTIFICATIONS_ALLOWED_ADDRESSES"))
         .singleElement()
@@ -362,6 +340,17 @@ class HelmChartTest {
     assertThat(yaml).contains("port: \"metrics\"", "app.kubernetes.io/component: \"metrics\"");
     assertThat(service.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/component", "metrics");
+  }
+
+  /** The environment of the controller's container, the chart rendered with these values set. */
+  private static List<EnvVar> controllerEnv(String values) {
+    return only(Helm.template("weir", "weir-system", values), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv();
   }
 
   private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {

@@ -1,11 +1,11 @@
 package dev.weir.traffic.gatewayapi;
 
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.api.validation.GatewayApiRoutes.Reference;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
@@ -16,8 +16,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -92,16 +90,8 @@ public final class GatewayApiRouter implements TrafficRouter {
         throw new IllegalStateException(problems.get(0).toString());
       }
       // Patched through the object just read: no second read of it before the write.
-      var after =
-          client
-              .resource(route)
-              .patch(
-                  new PatchContext.Builder()
-                      .withPatchType(PatchType.JSON)
-                      .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                      .build(),
-                  BackendWeights.patch(managed, backends, canaryWeight).toString());
-      objects.written(route, after);
+      RouterPatch.apply(
+          client, objects, route, BackendWeights.patch(managed, backends, canaryWeight).toString());
     }
   }
 

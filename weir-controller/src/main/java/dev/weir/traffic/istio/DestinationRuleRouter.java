@@ -6,6 +6,7 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
@@ -13,8 +14,6 @@ import dev.weir.traffic.TrafficState;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -133,16 +132,7 @@ public final class DestinationRuleRouter implements TrafficRouter {
 
   /** Patches the DestinationRule as read (no second read of it before the write). */
   private void patch(DestinationRule dr, ArrayNode patch) {
-    var after =
-        client
-            .resource(dr)
-            .patch(
-                new PatchContext.Builder()
-                    .withPatchType(PatchType.JSON)
-                    .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                    .build(),
-                patch.toString());
-    objects.written(dr, after);
+    RouterPatch.apply(client, objects, dr, patch.toString());
   }
 
   private DestinationRule fetch(Rollout rollout, IstioDestinationRule ref) {

@@ -2,12 +2,12 @@ package dev.weir.traffic.istio;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioTrafficRouting;
 import dev.weir.api.v1alpha1.IstioVirtualService;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.ReleaseSides;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
 import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
@@ -16,8 +16,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -97,16 +95,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         set(patch, base + "/route/" + route.canary() + "/weight", canaryWeight);
       }
       // Patched through the object just read: no second read of it before the write.
-      var after =
-          client
-              .resource(vs)
-              .patch(
-                  new PatchContext.Builder()
-                      .withPatchType(PatchType.JSON)
-                      .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                      .build(),
-                  patch.toString());
-      objects.written(vs, after);
+      RouterPatch.apply(client, objects, vs, patch.toString());
     }
   }
 
