@@ -196,7 +196,7 @@ class LintDiffCommandTest {
     assertThat(report.path("counts").toString()).isEqualTo("{\"high\":1,\"warning\":1,\"info\":0}");
     var prune = report.path("risks").get(0);
     assertThat(prune.path("file").asText()).isEqualTo(after + "/argocd/application.yaml");
-    assertThat(prune.path("line").asInt()).isEqualTo(19);
+    assertThat(prune.path("line").asInt()).isEqualTo(21);
     assertThat(prune.path("severity").asText()).isEqualTo("warning");
     assertThat(prune.path("object").asText()).isEqualTo("Application argocd/checkout-production");
     assertThat(prune.path("build").asText()).isEmpty();

@@ -17,6 +17,7 @@ import dev.weir.observability.ApiRequestCounter;
 import dev.weir.observability.MetricsServer;
 import dev.weir.observability.ReconcileTimer;
 import dev.weir.observability.WeirMetrics;
+import dev.weir.rollout.Resync;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -124,18 +125,39 @@ public class ControllerWiring {
     return new ReconcileTimer(metrics);
   }
 
-  /** The client Quarkus would make, counting the controller's requests to the API server. */
+  /**
+   * The client Quarkus would make, counting the controller's requests to the API server and held to
+   * the rate of {@code weir.client.qps} and {@code burst}.
+   */
   @Produces
   @Singleton
   KubernetesClient kubernetesClient(
       KubernetesSerialization serialization, Config kubernetes, WeirMetrics metrics) {
     var counter = new ApiRequestCounter(metrics);
+    var limits = config.client();
+    var rateLimit =
+        limits.qps() > 0 ? new ApiRateLimit(limits.qps(), limits.burst(), System::nanoTime) : null;
+    LOG.infof(
+        "requests to the API server: %s", rateLimit == null ? "no limit" : limits.qps() + "/s");
     return new KubernetesClientBuilder()
         .withKubernetesSerialization(serialization)
         .withConfig(kubernetes)
         .withHttpClientBuilderConsumer(
-            b -> b.addOrReplaceInterceptor(ApiRequestCounter.NAME, counter))
+            b -> {
+              if (rateLimit != null) {
+                b.addOrReplaceInterceptor(ApiRateLimit.NAME, rateLimit);
+              }
+              b.addOrReplaceInterceptor(ApiRequestCounter.NAME, counter);
+            })
         .build();
+  }
+
+  /** When idle rollouts are reconciled again. */
+  @Produces
+  @Singleton
+  Resync resync() {
+    var reconcile = config.reconcile();
+    return new Resync(reconcile.resync(), reconcile.resyncJitter());
   }
 
   void closeClient(@Disposes KubernetesClient client) {

@@ -41,6 +41,38 @@ public interface WeirConfig {
     Duration timeout();
   }
 
+  Reconcile reconcile();
+
+  Client client();
+
+  /** How often an idle rollout is looked at again (docs/scaling.md). */
+  interface Reconcile {
+
+    /** How long a rollout with nothing to wait for waits before it is reconciled again. */
+    @WithDefault("5m")
+    Duration resync();
+
+    /**
+     * The fraction of {@link #resync()} by which each rollout's resync comes earlier, the same for
+     * a rollout every time and spread over the fleet, so that rollouts reconciled together (all of
+     * them, at start) do not come due together.
+     */
+    @WithDefault("0.2")
+    double resyncJitter();
+  }
+
+  /** The controller's requests to the API server (docs/scaling.md). */
+  interface Client {
+
+    /** Requests per second, sustained; 0 for no limit. */
+    @WithDefault("200")
+    double qps();
+
+    /** Requests that may go at once above {@link #qps()} after a quiet while. */
+    @WithDefault("400")
+    int burst();
+  }
+
   /** Where and how notices of NotificationPolicies are sent (docs/notifications.md). */
   interface Notifications {
 

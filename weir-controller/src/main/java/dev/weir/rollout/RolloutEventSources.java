@@ -15,6 +15,7 @@ import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.notify.NotificationLedger;
 import dev.weir.notify.NotificationSources;
 import dev.weir.rollout.plan.ConfigSnapshots;
+import dev.weir.traffic.TrafficObjects;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,7 +27,9 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -35,7 +38,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -50,9 +55,10 @@ import org.jboss.logging.Logger;
  * includes, the opted-in Secrets its analyses read (a Secret gaining the label clears an
  * InvalidSpec at once), the ConfigMaps and opted-in Secrets it snapshots (spec.configSnapshots),
  * and the Services, VirtualServices, DestinationRules, HTTPRoutes and GRPCRoutes it names (a GitOps
- * sync resetting a weight or a selector is put right on the next reconcile). The Istio and Gateway
- * API kinds are watched only where their CRDs are installed; without them Weir still reads them on
- * every reconcile.
+ * sync resetting a weight or a selector is put right on the next reconcile). The routers read these
+ * last from the informers' caches ({@link CachedTrafficObjects}). The Istio and Gateway API kinds
+ * are watched only where their CRDs are installed; without them Weir reads them from the API server
+ * on every reconcile.
  */
 record RolloutEventSources(
     InformerEventSource<ReplicaSet, Rollout> replicaSets,
@@ -65,6 +71,7 @@ record RolloutEventSources(
     InformerEventSource<Deployment, Rollout> deployments,
     InformerEventSource<ConfigMap, Rollout> configMaps,
     InformerEventSource<Secret, Rollout> snapshotSecrets,
+    Map<Class<?>, InformerEventSource<?, Rollout>> traffic,
     List<EventSource<?, Rollout>> all) {
 
   private static final Logger LOG = Logger.getLogger(RolloutEventSources.class);
@@ -84,8 +91,7 @@ record RolloutEventSources(
     var sources = new ArrayList<EventSource<?, Rollout>>();
     var replicaSets =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
-                .withName("replicasets")
+            configuration(context, ReplicaSet.class, "replicasets")
                 .withLabelSelector(WellKnownNames.POD_TEMPLATE_HASH_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
                 .build(),
@@ -93,8 +99,7 @@ record RolloutEventSources(
     sources.add(replicaSets);
     var analysisRuns =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(AnalysisRun.class, Rollout.class)
-                .withName("analysisruns")
+            configuration(context, AnalysisRun.class, "analysisruns")
                 .withLabelSelector(WellKnownNames.ROLLOUT_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Rollout.class))
                 .build(),
@@ -112,7 +117,9 @@ record RolloutEventSources(
     knownTemplates.clusterScoped = clusterTemplates;
     var secrets = secrets(context, knownTemplates);
     sources.add(secrets);
-    sources.add(referenced(context, Service.class, "services"));
+    // The objects the routers read, by kind: a reconcile reads them from these caches.
+    var traffic = new HashMap<Class<?>, InformerEventSource<?, Rollout>>();
+    traffic.put(Service.class, referenced(context, Service.class, "services"));
     var deployments = referenced(context, Deployment.class, "deployments");
     sources.add(deployments);
     // The ConfigMaps the templates of rollouts with spec.configSnapshots reference, and their
@@ -124,17 +131,20 @@ record RolloutEventSources(
     var snapshotSecrets = snapshotSecrets(context);
     sources.add(snapshotSecrets);
     if (installed(context, "virtualservices.networking.istio.io")) {
-      sources.add(referenced(context, VirtualService.class, "virtualservices"));
+      traffic.put(
+          VirtualService.class, referenced(context, VirtualService.class, "virtualservices"));
     }
     if (installed(context, "destinationrules.networking.istio.io")) {
-      sources.add(referenced(context, DestinationRule.class, "destinationrules"));
+      traffic.put(
+          DestinationRule.class, referenced(context, DestinationRule.class, "destinationrules"));
     }
     if (installed(context, "httproutes.gateway.networking.k8s.io")) {
-      sources.add(referenced(context, HTTPRoute.class, "httproutes"));
+      traffic.put(HTTPRoute.class, referenced(context, HTTPRoute.class, "httproutes"));
     }
     if (installed(context, "grpcroutes.gateway.networking.k8s.io")) {
-      sources.add(referenced(context, GRPCRoute.class, "grpcroutes"));
+      traffic.put(GRPCRoute.class, referenced(context, GRPCRoute.class, "grpcroutes"));
     }
+    sources.addAll(traffic.values());
     // Notification policies and ledgers wake no rollout: they are read when a rollout's events
     // are told. Without the policies' CRD (an upgrade that skipped it) nothing is told.
     Optional<InformerEventSource<NotificationPolicy, Rollout>> policies = Optional.empty();
@@ -160,14 +170,28 @@ record RolloutEventSources(
         deployments,
         configMaps,
         snapshotSecrets,
+        Map.copyOf(traffic),
         sources);
+  }
+
+  /**
+   * An informer's configuration, its cache trimmed of what Weir never reads ({@link
+   * TrimmedItemStore}) when it watches all namespaces.
+   */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> configuration(
+      EventSourceContext<Rollout> context, Class<R> kind, String name) {
+    var builder = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name);
+    if (InformerConfiguration.allNamespacesWatched(
+        context.getControllerConfiguration().getEffectiveNamespaces())) {
+      builder.withItemStore(new TrimmedItemStore<>());
+    }
+    return builder;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Rollout> unmapped(
       EventSourceContext<Rollout> context, Class<R> kind, String name, String labelSelector) {
     return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(kind, Rollout.class)
-            .withName(name)
+        configuration(context, kind, name)
             .withLabelSelector(labelSelector)
             .withSecondaryToPrimaryMapper(object -> Set.of())
             .build(),
@@ -211,6 +235,13 @@ record RolloutEventSources(
         .flatMap(k -> cache.byIndex(REFERENCES, k).stream())
         .filter(r -> !ResourceID.fromResource(r).equals(ResourceID.fromResource(rollout)))
         .collect(Collectors.toSet());
+  }
+
+  /**
+   * The Services, VirtualServices, DestinationRules and routes the routers read, from the caches.
+   */
+  TrafficObjects trafficObjects(KubernetesClient client) {
+    return new CachedTrafficObjects(traffic, client);
   }
 
   /** The Deployment a rollout's workloadRef names, from the informer's cache. */
@@ -284,8 +315,7 @@ record RolloutEventSources(
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Secret.class, Rollout.class)
-            .withName("snapshot-secrets")
+        configuration(context, Secret.class, "snapshot-secrets")
             .withLabelSelector(SNAPSHOT_SECRETS_SELECTOR)
             .withSecondaryToPrimaryMapper(toRollouts::apply)
             .build(),
@@ -314,10 +344,7 @@ record RolloutEventSources(
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(kind, Rollout.class)
-            .withName(name)
-            .withSecondaryToPrimaryMapper(toRollouts::apply)
-            .build(),
+        configuration(context, kind, name).withSecondaryToPrimaryMapper(toRollouts::apply).build(),
         context);
   }
 
@@ -354,10 +381,7 @@ record RolloutEventSources(
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(kind, Rollout.class)
-            .withName(name)
-            .withSecondaryToPrimaryMapper(toRollouts::apply)
-            .build(),
+        configuration(context, kind, name).withSecondaryToPrimaryMapper(toRollouts::apply).build(),
         context);
   }
 

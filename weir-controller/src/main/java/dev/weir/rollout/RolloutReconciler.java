@@ -53,6 +53,8 @@ import java.util.stream.Stream;
     generationAwareEventProcessing = false,
     fieldManager = WellKnownNames.FIELD_MANAGER,
     finalizerName = WellKnownNames.FINALIZER,
+    // Every reconcile asks for its next one by the rollout's own resync (Resync, the setting
+    // weir.reconcile.resync); this is only the bound for one that ends otherwise.
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 // A reconcile that fails is tried again until it succeeds, never given up after a few attempts:
@@ -80,11 +82,17 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final Notifier notifier;
   private final UnsnapshottedSecrets unsnapshotted;
   private final WriteBackQueue writeBacks;
+  private final Resync resync;
   private RolloutEventSources sources;
 
   @Inject
   public RolloutReconciler(
-      Clock clock, AnalysisRunDrivers drivers, Notifier notifier, WriteBackQueue writeBacks) {
+      Clock clock,
+      AnalysisRunDrivers drivers,
+      Notifier notifier,
+      WriteBackQueue writeBacks,
+      Resync resync) {
+    this.resync = resync;
     this.clock = clock;
     this.drivers = drivers;
     this.metrics = drivers.metrics();
@@ -94,8 +102,14 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   }
 
   /** A reconciler that writes nothing back to git: no repository address is allowed. */
+  /** Git write-back with its defaults, and the default resync: the mock tier and benches. */
   public RolloutReconciler(Clock clock, AnalysisRunDrivers drivers, Notifier notifier) {
     this(clock, drivers, notifier, WriteBackQueue.defaults(clock));
+  }
+
+  public RolloutReconciler(
+      Clock clock, AnalysisRunDrivers drivers, Notifier notifier, WriteBackQueue writeBacks) {
+    this(clock, drivers, notifier, writeBacks, Resync.DEFAULT);
   }
 
   @Override
@@ -126,7 +140,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     metrics.readRollouts(() -> context.getPrimaryCache().list());
     var routers =
         TrafficRouters.forRollout(
-            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
+            client,
+            sources.trafficObjects(client),
+            rollout,
+            RolloutEventSources.namingTheSameTraffic(context, rollout));
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
     var analysis =
         new ReleaseAnalysis(
@@ -195,7 +212,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // than telling it twice when it finds the step to be done again.
     reporter.report(rollout, client);
     configCopies.prune(rollout, context.getSecondaryResources(ReplicaSet.class));
-    return requeue(plan, analysis);
+    return requeue(rollout, plan, analysis);
   }
 
   /**
@@ -217,7 +234,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     var workload = WorkloadTemplate.observe(declared, deployment);
     var routers =
         TrafficRouters.forRollout(
-            client, rollout, RolloutEventSources.namingTheSameTraffic(context, rollout));
+            client,
+            sources.trafficObjects(client),
+            rollout,
+            RolloutEventSources.namingTheSameTraffic(context, rollout));
     var owned = new OwnedReplicaSets(context.getSecondaryResources(ReplicaSet.class));
     // Handing back scales the Deployment and moves traffic; it starts and ends no analysis.
     var dispatcher =
@@ -247,12 +267,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
   }
 
-  /** The sooner of the plan's own wait (a pause, a delay) and the next measurement due. */
-  private UpdateControl<Rollout> requeue(Plan plan, ReleaseAnalysis analysis) {
+  /**
+   * The soonest of the plan's own wait (a pause, a delay), the next measurement due and the
+   * rollout's resync.
+   */
+  private UpdateControl<Rollout> requeue(Rollout rollout, Plan plan, ReleaseAnalysis analysis) {
     var control = UpdateControl.<Rollout>noUpdate();
     Optional<Duration> measurement =
         analysis.nextDue().map(at -> Duration.between(clock.instant(), at));
-    Stream.of(plan.requeueAfter(), measurement)
+    Stream.of(plan.requeueAfter(), measurement, Optional.of(resync.after(rollout)))
         .flatMap(Optional::stream)
         .min(Duration::compareTo)
         .ifPresent(

@@ -19,9 +19,15 @@ import java.util.Set;
 public final class ServiceRouter implements TrafficRouter {
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
   public ServiceRouter(KubernetesClient client) {
+    this(client, TrafficObjects.direct(client));
+  }
+
+  public ServiceRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   @Override
@@ -85,18 +91,23 @@ public final class ServiceRouter implements TrafficRouter {
             .withName(name)
             .endMetadata()
             .build();
-    client
-        .resource(named)
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.JSON_MERGE)
-                .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                .build(),
-            patch);
+    Service before = fetch(rollout, name);
+    Service after =
+        client
+            .resource(named)
+            .patch(
+                new PatchContext.Builder()
+                    .withPatchType(PatchType.JSON_MERGE)
+                    .withFieldManager(WellKnownNames.FIELD_MANAGER)
+                    .build(),
+                patch);
+    if (before != null) {
+      objects.written(before, after);
+    }
   }
 
   private Service fetch(Rollout rollout, String name) {
-    return client.services().inNamespace(rollout.getMetadata().getNamespace()).withName(name).get();
+    return objects.get(Service.class, rollout.getMetadata().getNamespace(), name).orElse(null);
   }
 
   private static String serviceName(Rollout rollout, Side side) {

@@ -33,10 +33,14 @@ public final class TrafficRouters implements TrafficRouter {
   }
 
   /**
+   * @param objects where the routers read what they route by
    * @param others rollouts that may write some of the same traffic (of any namespace)
    */
   public static TrafficRouters forRollout(
-      KubernetesClient client, Rollout rollout, Collection<Rollout> others) {
+      KubernetesClient client,
+      TrafficObjects objects,
+      Rollout rollout,
+      Collection<Rollout> others) {
     var routers = new ArrayList<TrafficRouter>();
     var strategy = rollout.getSpec() == null ? null : rollout.getSpec().strategy;
     if (strategy == null || (strategy.canary == null) == (strategy.blueGreen == null)) {
@@ -44,17 +48,17 @@ public final class TrafficRouters implements TrafficRouter {
       return new TrafficRouters(routers, null, List.of());
     }
     var claimed = TrafficClaims.problems(rollout, others);
-    routers.add(new ServiceRouter(client));
+    routers.add(new ServiceRouter(client, objects));
     TrafficRouter weights = null;
     var routing = ReleaseSides.routing(rollout);
     if (routing != null && routing.istio != null) {
-      weights = new VirtualServiceRouter(client);
+      weights = new VirtualServiceRouter(client, objects);
       routers.add(weights);
       if (routing.istio.destinationRule != null) {
-        routers.add(new DestinationRuleRouter(client));
+        routers.add(new DestinationRuleRouter(client, objects));
       }
     } else if (routing != null && routing.gatewayAPI != null) {
-      weights = new GatewayApiRouter(client);
+      weights = new GatewayApiRouter(client, objects);
       routers.add(weights);
     }
     return new TrafficRouters(routers, weights, claimed);

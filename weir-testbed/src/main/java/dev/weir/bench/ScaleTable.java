@@ -18,7 +18,7 @@ final class ScaleTable {
               "objects created per second", "%.0f", f -> f.objectsCreated / seconds(f.creation)),
           new Row("creation start to fleet all Healthy (s)", "%.1f", f -> seconds(f.settling)),
           new Row("controller start to ready, fleet present (ms)", "%.0f", f -> millis(f.ready)),
-          new Row("  start to its last request of the start (s)", "%.1f", f -> seconds(f.quiet)),
+          new Row("  start to every rollout reconciled (s)", "%.1f", f -> seconds(f.quiet)),
           new Row("heap after full GC, at rest (MiB)", "%.1f", f -> f.restHeapMiB),
           new Row("RSS, at rest (MiB)", "%.0f", f -> f.restRssMiB),
           new Row("requests/s at rest: get", "%.2f", f -> f.restPerSecond("get")),

@@ -191,17 +191,7 @@ class HelmChartTest {
 
   @Test
   void theAllowedGitAddressesAreTheControllersSetting() {
-    var env =
-        only(
-                Helm.template(
-                    "weir", "weir-system", "gitops.allowedAddresses={https://github.com/example}"),
-                Deployment.class)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv();
+    var env = controllerEnv("gitops.allowedAddresses={https://github.com/example}");
     assertThat(env)
         .filteredOn(e -> e.getName().equals("WEIR_GITOPS_ALLOWED_ADDRESSES"))
         .singleElement()
@@ -219,20 +209,24 @@ class HelmChartTest {
   }
 
   @Test
+  void theScalingValuesAreTheControllersWorkersResyncAndClientRate() {
+    var env =
+        controllerEnv("scaling.workers=8,scaling.resync=10m,scaling.clientQps=50").stream()
+            .collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue())));
+
+    assertThat(env)
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS", "8")
+        .containsEntry("WEIR_RECONCILE_RESYNC", "10m")
+        .containsEntry("WEIR_RECONCILE_RESYNC_JITTER", "0.2")
+        .containsEntry("WEIR_CLIENT_QPS", "50")
+        .containsEntry("WEIR_CLIENT_BURST", "400");
+  }
+
+  @Test
   void theAllowedNotificationAddressesAreTheControllersSetting() {
     var env =
-        only(
-                Helm.template(
-                    "weir",
-                    "weir-system",
-                    "notifications.allowedAddresses={https://hooks.slack.com,https://releases.example/hooks}"),
-                Deployment.class)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv();
+        controllerEnv(
+            "notifications.allowedAddresses={https://hooks.slack.com,https://releases.example/hooks}");
     assertThat(env)
         .filteredOn(e -> e.getName().equals("WEIR_NOTIFICATIONS_ALLOWED_ADDRESSES"))
         .singleElement()
@@ -365,6 +359,17 @@ class HelmChartTest {
     assertThat(yaml).contains("port: \"metrics\"", "app.kubernetes.io/component: \"metrics\"");
     assertThat(service.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/component", "metrics");
+  }
+
+  /** The environment of the controller's container, the chart rendered with these values set. */
+  private static List<EnvVar> controllerEnv(String values) {
+    return only(Helm.template("weir", "weir-system", values), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv();
   }
 
   private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {

@@ -7,8 +7,9 @@ import dev.weir.api.validation.GatewayApiRoutes;
 import dev.weir.api.validation.GatewayApiRoutes.Reference;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
-import dev.weir.traffic.RoutePatches;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import dev.weir.traffic.gatewayapi.BackendWeights.Backends;
@@ -34,9 +35,11 @@ import java.util.Map;
 public final class GatewayApiRouter implements TrafficRouter {
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
-  public GatewayApiRouter(KubernetesClient client) {
+  public GatewayApiRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   @Override
@@ -106,7 +109,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         continue;
       }
       // Patched through the object just read: no second read of it before the write.
-      RoutePatches.send(client, route, patch);
+      RouterPatch.apply(client, objects, route, patch.toString());
     }
   }
 
@@ -145,7 +148,8 @@ public final class GatewayApiRouter implements TrafficRouter {
         throw new IllegalStateException(problems.get(0).toString());
       }
       // Patched through the object just read: no second read of it before the write.
-      RoutePatches.send(client, route, BackendWeights.patch(managed, backends, canaryWeight));
+      RouterPatch.apply(
+          client, objects, route, BackendWeights.patch(managed, backends, canaryWeight).toString());
     }
   }
 
@@ -155,13 +159,11 @@ public final class GatewayApiRouter implements TrafficRouter {
   }
 
   private HasMetadata fetch(Rollout rollout, Reference reference) {
-    var kind =
+    Class<? extends HasMetadata> kind =
         GatewayApiRoutes.GRPC_ROUTE.equals(reference.kind()) ? GRPCRoute.class : HTTPRoute.class;
-    return client
-        .resources(kind)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(reference.route().name)
-        .get();
+    return objects
+        .get(kind, rollout.getMetadata().getNamespace(), reference.route().name)
+        .orElse(null);
   }
 
   /** The route references of the rollout's spec, with their kinds and fields. */

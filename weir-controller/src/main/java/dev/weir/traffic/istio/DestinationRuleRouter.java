@@ -6,14 +6,14 @@ import dev.weir.api.WellKnownNames;
 import dev.weir.api.v1alpha1.IstioDestinationRule;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.networking.v1beta1.DestinationRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,9 +29,11 @@ public final class DestinationRuleRouter implements TrafficRouter {
   private static final String FIELD = "spec.strategy.canary.trafficRouting.istio.destinationRule";
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
-  public DestinationRuleRouter(KubernetesClient client) {
+  public DestinationRuleRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   @Override
@@ -102,7 +104,7 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .put("op", "add")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"))
         .put("value", podTemplateHash);
-    patch(rollout, ref, patch);
+    patch(dr, patch);
   }
 
   @Override
@@ -125,28 +127,18 @@ public final class DestinationRuleRouter implements TrafficRouter {
         .addObject()
         .put("op", "remove")
         .put("path", base + "/labels/" + WellKnownNames.POD_TEMPLATE_HASH_LABEL.replace("/", "~1"));
-    patch(rollout, ref, patch);
+    patch(dr, patch);
   }
 
-  private void patch(Rollout rollout, IstioDestinationRule ref, ArrayNode patch) {
-    client
-        .resources(DestinationRule.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(ref.name)
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.JSON)
-                .withFieldManager(WellKnownNames.FIELD_MANAGER)
-                .build(),
-            patch.toString());
+  /** Patches the DestinationRule as read (no second read of it before the write). */
+  private void patch(DestinationRule dr, ArrayNode patch) {
+    RouterPatch.apply(client, objects, dr, patch.toString());
   }
 
   private DestinationRule fetch(Rollout rollout, IstioDestinationRule ref) {
-    return client
-        .resources(DestinationRule.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(ref.name)
-        .get();
+    return objects
+        .get(DestinationRule.class, rollout.getMetadata().getNamespace(), ref.name)
+        .orElse(null);
   }
 
   private static IstioDestinationRule reference(Rollout rollout) {

@@ -9,8 +9,9 @@ import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.traffic.NamedRoute;
 import dev.weir.traffic.ReleaseSides;
-import dev.weir.traffic.RoutePatches;
+import dev.weir.traffic.RouterPatch;
 import dev.weir.traffic.Side;
+import dev.weir.traffic.TrafficObjects;
 import dev.weir.traffic.TrafficRouter;
 import dev.weir.traffic.TrafficState;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
@@ -35,9 +36,15 @@ import java.util.Optional;
 public final class VirtualServiceRouter implements TrafficRouter {
 
   private final KubernetesClient client;
+  private final TrafficObjects objects;
 
   public VirtualServiceRouter(KubernetesClient client) {
+    this(client, TrafficObjects.direct(client));
+  }
+
+  public VirtualServiceRouter(KubernetesClient client, TrafficObjects objects) {
     this.client = client;
+    this.objects = objects;
   }
 
   /**
@@ -119,7 +126,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         continue;
       }
       // Patched through the object just read: no second read of it before the write.
-      RoutePatches.send(client, vs, patch);
+      RouterPatch.apply(client, objects, vs, patch.toString());
     }
   }
 
@@ -160,7 +167,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         }
       }
       // Patched through the object just read: no second read of it before the write.
-      RoutePatches.send(client, vs, patch);
+      RouterPatch.apply(client, objects, vs, patch.toString());
     }
   }
 
@@ -170,11 +177,9 @@ public final class VirtualServiceRouter implements TrafficRouter {
   }
 
   private VirtualService fetch(Rollout rollout, String name) {
-    return client
-        .resources(VirtualService.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(name)
-        .get();
+    return objects
+        .get(VirtualService.class, rollout.getMetadata().getNamespace(), name)
+        .orElse(null);
   }
 
   static List<Reference> references(Rollout rollout) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.traffic.NamedRoute.ValueMatch;
+import dev.weir.traffic.TrafficObjects;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -44,7 +45,7 @@ class HttpRouteNamedRulesTest {
                 Files.readString(Path.of("examples/canary-gateway-api/httproute.yaml")),
                 HTTPRoute.class))
         .create();
-    router = new GatewayApiRouter(client);
+    router = new GatewayApiRouter(client, TrafficObjects.direct(client));
   }
 
   private JsonNode rules() {
