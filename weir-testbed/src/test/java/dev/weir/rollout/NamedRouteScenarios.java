@@ -224,6 +224,9 @@ abstract class NamedRouteScenarios extends MeshStories {
     givenStableV1(BUSY);
     String v2 = whenV2IsReleased(Map.of());
     awaitRollout(checkout, "v2 paused behind its header route", r -> r.isPausedAtStep(2));
+    // Tagged users keep coming through the supersede: none of them may find no ready pod.
+    mesh.sendShare(TAGGED, 0.25);
+    long unansweredBefore = unanswered("checkout-stable", "checkout-canary");
 
     String v3 = checkout.hashOfRelease("registry.example/checkout:2.6.0", Map.of());
     checkout.release("registry.example/checkout:2.6.0", Map.of());
@@ -232,8 +235,10 @@ abstract class NamedRouteScenarios extends MeshStories {
         s -> v3.equals(s.currentPodHash) && Integer.valueOf(1).equals(s.currentStepIndex));
     awaitRollout(checkout, "v2 scaled down", r -> r.hasReplicas(v2, 0));
     assertThat(routeNames()).contains("weir.checkout.beta");
+    assertThat(unanswered("checkout-stable", "checkout-canary") - unansweredBefore)
+        .as("tagged or plain requests that found no ready pod (503 UH) through the supersede")
+        .isZero();
 
-    mesh.sendShare(TAGGED, 0.25);
     SentTraffic sent = sentFromNow(400);
     assertThat(sent.requestsTo("checkout-" + v2)).as("v2 superseded: %s", sent).isZero();
     assertThat((double) sent.requestsTo("checkout-" + v3))
