@@ -196,14 +196,7 @@ class HelmChartTest {
         .filteredOn(e -> e.getName().equals("WEIR_GITOPS_ALLOWED_ADDRESSES"))
         .singleElement()
         .satisfies(e -> assertThat(e.getValue()).isEqualTo("https://github.com/example"));
-    assertThat(
-            only(Helm.template("weir", "weir-system"), Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv())
+    assertThat(controllerEnv())
         .as("none allowed by default")
         .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_GITOPS"));
   }
@@ -234,14 +227,7 @@ class HelmChartTest {
             e ->
                 assertThat(e.getValue())
                     .isEqualTo("https://hooks.slack.com,https://releases.example/hooks"));
-    assertThat(
-            only(Helm.template("weir", "weir-system"), Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv())
+    assertThat(controllerEnv())
         .as("none allowed by default")
         .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_NOTIFICATIONS"));
   }
@@ -303,14 +289,7 @@ class HelmChartTest {
               assertThat(v.getSecret().getSecretName()).isEqualTo("monitoring-ca");
               assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("root.pem");
             });
-    assertThat(
-            only(Helm.template("weir", "weir-system"), Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv())
+    assertThat(controllerEnv())
         .as("nothing allowed but the default address, which is unset")
         .noneSatisfy(e -> assertThat(e.getName()).startsWith("WEIR_PROMETHEUS"));
     assertThatThrownBy(
@@ -362,7 +341,7 @@ class HelmChartTest {
   }
 
   /** The environment of the controller's container, the chart rendered with these values set. */
-  private static List<EnvVar> controllerEnv(String values) {
+  private static List<EnvVar> controllerEnv(String... values) {
     return only(Helm.template("weir", "weir-system", values), Deployment.class)
         .getSpec()
         .getTemplate()
