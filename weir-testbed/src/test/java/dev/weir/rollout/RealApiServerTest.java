@@ -322,16 +322,27 @@ class RealApiServerTest {
             + "\" cannot patch resource \"virtualservices\" in API group \"networking.istio.io\"";
     // What a user sees: Ready=False with reason Forbidden and the API server's own words, in the
     // status message and in a Warning Event; nothing half-done, no traffic on the canary.
+    // Each retry writes the step's status before it tries the weight again, and the report after
+    // the 403 follows it: the two are awaited together, as a user watching the status sees them.
     var reported =
         checkout.awaitStatus(
             "the missing permission reported",
-            s -> s.message != null && s.message.contains(forbidden));
+            s ->
+                s.message != null
+                    && s.message.contains(forbidden)
+                    && s.conditions.stream()
+                        .anyMatch(
+                            c ->
+                                c.getType().equals("Ready")
+                                    && c.getStatus().equals("False")
+                                    && c.getReason().equals("Forbidden")));
     assertThat(reported.conditions)
         .anySatisfy(
             c -> {
               assertThat(c.getType()).isEqualTo("Ready");
               assertThat(c.getStatus()).isEqualTo("False");
               assertThat(c.getReason()).isEqualTo("Forbidden");
+              assertThat(c.getMessage()).contains(forbidden);
             });
     assertThat(checkout.eventReasons()).contains("Forbidden");
     assertThat(logs.lines()).anyMatch(l -> l.contains(forbidden));
