@@ -260,6 +260,8 @@ abstract class AnalysisScenarios extends MeshStories {
     prometheus.stop();
 
     awaitRollout(checkout, "v2 aborted: its analysis could not be judged", r -> r.isAborted());
+    // Aborted is said before the weight write reads back, as in the failing canary's story.
+    checkout.awaitStatus("all traffic on stable", s -> s.verifiedWeight == 0);
     assertThatRollout(checkout)
         .isAbortedBackTo(v1)
         .because("Error", "unreachable")
