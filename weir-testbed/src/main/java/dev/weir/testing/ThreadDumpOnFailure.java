@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 /**
  * Writes every thread's stack to the test log when a story fails, before its Weir is stopped: a
  * release that stalls under faults is a reconcile blocked somewhere, and the stack says where (the
- * test log is {@code weir-testbed/target/weir-test.log}, kept by CI).
+ * test log is {@code weir-testbed/target/weir-test-N.log, N the test JVM}, kept by CI).
  */
 public final class ThreadDumpOnFailure implements TestExecutionExceptionHandler {
 
