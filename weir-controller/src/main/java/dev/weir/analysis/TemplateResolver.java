@@ -19,9 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns an analysis of a rollout (template references and args) into the metrics and args of a run:
- * includes followed, cycles and unknown templates reported, metrics checked, every arg the queries
- * use given a value. Pure: templates come from a {@link TemplateLookup}.
+ * Turns an analysis of a rollout (template references, metrics written in it, and args) into the
+ * metrics and args of a run: includes followed, cycles and unknown templates reported, metrics
+ * checked, every arg the queries use given a value. Pure: templates come from a {@link
+ * TemplateLookup}.
  */
 public final class TemplateResolver {
 
@@ -55,6 +56,20 @@ public final class TemplateResolver {
           declared,
           problems);
     }
+    // The metrics written in the analysis itself, after the templates'; copies, as those are.
+    var inline = analysis.metrics == null ? List.<Metric>of() : analysis.metrics;
+    var usedInline = new LinkedHashSet<String>();
+    for (int i = 0; i < inline.size(); i++) {
+      var metric = Serialization.clone(inline.get(i));
+      if (metric == null) {
+        problems.add(new SpecProblem(field + ".metrics[" + i + "]", "is empty"));
+        continue;
+      }
+      usedInline.addAll(MetricSettings.allPlaceholders(metric));
+      where.add(
+          field + ".metrics[" + i + "]" + (metric.name == null ? "" : " (" + metric.name + ")"));
+      metrics.add(metric);
+    }
     var names = new LinkedHashSet<String>();
     for (Metric metric : metrics) {
       if (metric.name != null && !names.add(metric.name)) {
@@ -71,11 +86,15 @@ public final class TemplateResolver {
         if (given == null || given.name == null) {
           continue;
         }
-        if (!declared.containsKey(given.name)) {
+        if (!declared.containsKey(given.name) && !usedInline.contains(given.name)) {
           problems.add(
               new SpecProblem(
                   field + ".args[" + i + "]",
-                  "'" + given.name + "' is not an arg of the templates " + declared.keySet()));
+                  "'"
+                      + given.name
+                      + "' is not an arg of the templates "
+                      + declared.keySet()
+                      + (inline.isEmpty() ? "" : " nor used by the metrics written here")));
         }
         args.put(given.name, given);
       }

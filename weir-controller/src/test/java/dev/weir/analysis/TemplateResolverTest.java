@@ -221,6 +221,54 @@ class TemplateResolverTest {
   }
 
   @Test
+  void metricsWrittenInTheAnalysisRunBesideTheTemplatesWithTheirArgsFilledIn() {
+    var analysis =
+        resolved(
+            """
+            templates: [{templateName: success-rate}]
+            metrics:
+              - name: p99-latency
+                interval: "{{args.interval}}"
+                successCondition: "result[0] < 500"
+                provider:
+                  prometheus:
+                    address: http://prometheus:9090
+                    query: p99{service="{{args.service}}"}
+            args:
+              - {name: service, value: checkout}
+              - {name: interval, value: 10s}
+            """);
+
+    assertThat(analysis.metrics())
+        .extracting(m -> m.name)
+        .containsExactly("success-rate", "p99-latency");
+    assertThat(metric(analysis, "p99-latency").interval).isEqualTo(new IntOrString("10s"));
+    assertThat(metric(analysis, "p99-latency").provider.prometheus.query)
+        .isEqualTo("p99{service=\"{{args.service}}\"}");
+    assertThat(analysis.fields().get(1)).isEqualTo(FIELD + ".metrics[0] (p99-latency)");
+  }
+
+  @Test
+  void aMetricWrittenInTheAnalysisIsNamedAtItsPlaceWhenWrong() {
+    var resolution =
+        resolve(
+            """
+            metrics:
+              - name: p99-latency
+                interval: 0s
+                successCondition: "result[0] < 500"
+                provider: {prometheus: {address: http://prometheus:9090, query: "p99{service=\\"{{args.service}}\\"}"}}
+            args: [{name: service, value: checkout}, {name: unused, value: x}]
+            """);
+
+    assertThat(resolution.analysis()).isEmpty();
+    assertThat(resolution.problems())
+        .extracting(SpecProblem::field)
+        .containsExactlyInAnyOrder(
+            FIELD + ".metrics[0] (p99-latency).interval", FIELD + ".args[1]");
+  }
+
+  @Test
   void includedTemplatesAddTheirMetricsAndArgs() {
     var analysis =
         resolved(

@@ -3,6 +3,7 @@ package dev.weir.bench;
 import dev.weir.testing.ControllerImage;
 import dev.weir.testing.ImagePod;
 import dev.weir.testing.RealControlPlane;
+import dev.weir.testing.ReplicaSetKubelet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -67,7 +68,9 @@ public final class ControllerStartupBench {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn package");
     }
-    var cluster = RealControlPlane.shared();
+    // The ReplicaSet controller off and a stand-in making each ReplicaSet ready at once: the peak
+    // releases below need ready replicas, and no pod can run here.
+    var cluster = RealControlPlane.shared(Map.of("WEIR_KUBE_CONTROLLERS", "*,-replicaset"));
     Path logs = Files.createDirectories(Path.of("weir-testbed/target/bench/controller-startup"));
     // KUBECONFIG is a colon-separated list, and the identity's file name has colons in it.
     Path kubeconfig = logs.resolve("operator.kubeconfig");
@@ -112,6 +115,13 @@ public final class ControllerStartupBench {
     for (int i = 0; i < runs; i++) {
       for (var v : variants) {
         timings.get(v).add(time(v, logs));
+      }
+    }
+    var peaks = new LinkedHashMap<Variant, PeakReleases.Peak>();
+    try (var kubelet = new ReplicaSetKubelet(cluster.admin()).start()) {
+      int i = 0;
+      for (var v : variants) {
+        peaks.put(v, PeakReleases.measure(cluster.admin(), v, "peak-" + i++, logs));
       }
     }
     machine.after();
@@ -164,10 +174,28 @@ public final class ControllerStartupBench {
         "target: the packaged controller ready within %d ms (median) -> %s%n",
         TARGET_MS, met ? "met" : "NOT met");
     System.out.println();
+    System.out.printf(
+        "weir controller, started and warm: a release of %d canary rollouts at once (the second"
+            + " one; pauses %s)%n%n",
+        PeakReleases.FLEET, PeakReleases.PAUSE);
+    System.out.printf("%-52s %10s %16s%n", "variant", "wall", "controller CPU");
+    System.out.println("-".repeat(80));
+    for (var e : peaks.entrySet()) {
+      var cpu = e.getValue().cpuMillis();
+      System.out.printf(
+          "%-52s %7.1f s %16s%n",
+          e.getKey().name(),
+          e.getValue().wallMillis() / 1000.0,
+          cpu.isPresent() ? String.format("%.1f s", cpu.getAsLong() / 1000.0) : "-");
+    }
+    System.out.println("-".repeat(80));
+    System.out.println();
     System.out.println("conditions");
     System.out.print(machine.describe());
     System.out.printf(
-        "  server     kube-apiserver on loopback (%s), TLS; CRDs installed, no rollouts%n",
+        "  server     kube-apiserver on loopback (%s), TLS; CRDs installed, no rollouts at"
+            + " start; kube-controller-manager without its ReplicaSet controller: a stand-in"
+            + " (ReplicaSetKubelet) writes each ReplicaSet's status ready, no pod is made%n",
         cluster.admin().getKubernetesVersion().getGitVersion());
     System.out.println(
         "  controller the chart's ClusterRole; leader election off; image "
@@ -176,6 +204,11 @@ public final class ControllerStartupBench {
         "  measured   wall clock from the process's start to the first 200 of /q/health/ready,"
             + " polled every 10 ms; CPU: the process's user and system time at that moment"
             + " (all its threads); Quarkus: the \"started in\" it logs");
+    System.out.println(
+        "  peak       per variant, a fresh namespace of copies of examples/canary-istio created,"
+            + " then released twice (the first warms the JIT); the second timed from its patches"
+            + " to every rollout Healthy on it, seen on a watch; CPU: the controller process's"
+            + " user and system time over that release (not for the pod)");
     System.out.println(
         "  archives   trained by the first, uncounted start of their variant against this API"
             + " server, written when it stops");
@@ -187,17 +220,22 @@ public final class ControllerStartupBench {
     Path log = logs.resolve(v.name().replaceAll("[^a-z0-9]+", "-") + ".log");
     long t0 = System.nanoTime();
     try (var running = v.start(port, log)) {
-      long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
-      while (ImagePod.probe(port, "/q/health/ready") != 200) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(v.name() + " not ready within 120 s; see " + log);
-        }
-        Thread.sleep(10);
-      }
+      awaitReady(v, port, log);
       long millis = (System.nanoTime() - t0) / 1_000_000;
       var cpu = running.cpuMillis();
       var m = STARTED.matcher(Files.readString(log));
       return new Timing(millis, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN, cpu);
+    }
+  }
+
+  /** Polls the readiness probe every 10 ms until its first 200, for at most 120 s. */
+  static void awaitReady(Variant v, int port, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (ImagePod.probe(port, "/q/health/ready") != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(v.name() + " not ready within 120 s; see " + log);
+      }
+      Thread.sleep(10);
     }
   }
 

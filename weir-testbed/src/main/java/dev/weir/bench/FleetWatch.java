@@ -106,6 +106,20 @@ final class FleetWatch implements AutoCloseable {
         .count();
   }
 
+  /** Waits until every named rollout has settled, failing with how far it got {@code within}. */
+  void awaitSettled(Collection<String> names, Duration within, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    long settled;
+    while ((settled = settled(names)) < names.size()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            what + ": only " + settled + " of " + names.size() + " settled in time");
+      }
+      Thread.sleep(250);
+    }
+  }
+
   static boolean settled(Rollout r) {
     var s = r.getStatus();
     return s != null

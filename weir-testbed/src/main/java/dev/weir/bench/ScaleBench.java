@@ -245,18 +245,8 @@ public final class ScaleBench {
       throws InterruptedException {
     // Generous: a fleet that settles at all settles well within this; one that does not is
     // reported with how far it got.
-    long deadline =
-        System.nanoTime()
-            + TimeUnit.SECONDS.toNanos(120 + names.size() / 2)
-            + TimeUnit.MILLISECONDS.toNanos(pauseMillis() * 6);
-    long settled = 0;
-    while ((settled = watch.settled(names)) < names.size()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            what + ": only " + settled + " of " + names.size() + " settled in time");
-      }
-      Thread.sleep(250);
-    }
+    watch.awaitSettled(
+        names, Duration.ofSeconds(120 + names.size() / 2).plusMillis(pauseMillis() * 6), what);
   }
 
   /**

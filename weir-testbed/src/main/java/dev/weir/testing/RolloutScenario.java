@@ -161,20 +161,22 @@ public final class RolloutScenario {
     return awaitStatus(what, condition, PATIENCE);
   }
 
-  /** Waits at most {@code patience} for the status to meet the condition; returns it then. */
+  /**
+   * Waits at most {@code patience} for the status to meet the condition; returns the status that
+   * met it (not a later one: a status that changes on every retry may have moved on since).
+   */
   public RolloutStatus awaitStatus(
       String what, Predicate<RolloutStatus> condition, Duration patience) {
     try {
-      await(what)
+      return await(what)
           .atMost(patience)
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> condition.test(status()));
+          .until(this::status, s -> condition.test(s));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           "rollout never reached: " + what + "; last status:\n" + Serialization.asYaml(status()),
           e);
     }
-    return status();
   }
 
   /**

@@ -222,7 +222,10 @@ abstract class AnalysisScenarios extends MeshStories {
                 assertThat(answer.path("status").asText())
                     .as(query + " -> " + answer)
                     .isEqualTo("success");
-                if (query.dashboard().endsWith("Analysis")) {
+                // The baseline's panels have data only where a canary is judged against one
+                // (BaselineScenarios).
+                if (query.dashboard().endsWith("Analysis")
+                    && !query.panel().startsWith("Canary against baseline")) {
                   assertThat(answer.path("data").path("result").size())
                       .as(query + " returns data")
                       .isPositive();
@@ -248,6 +251,46 @@ abstract class AnalysisScenarios extends MeshStories {
 
     awaitRollout(checkout, "v2 aborted by its latency", r -> r.isAborted());
     assertThatRollout(checkout).because("p99-latency").withCanaryWeight(0);
+  }
+
+  @Test
+  void aLatencyMetricWrittenInTheStepJudgesTheCanaryAsItsTemplateWould() {
+    givenStableV1(BUSY);
+    // The steps' p99 latency written in the steps themselves, as analysis-templates/ writes it,
+    // instead of naming the template; the defaults of its args given by the steps.
+    var template =
+        Manifests.load("analysis-templates/istio-p99-latency.yaml", AnalysisTemplate.class);
+    checkout.edit(
+        r -> {
+          for (var step : r.getSpec().strategy.canary.steps) {
+            if (step.analysis != null
+                && step.analysis.templates.removeIf(
+                    t -> t.templateName.equals(template.getMetadata().getName()))) {
+              step.analysis.metrics = template.getSpec().metrics;
+              var given = step.analysis.args.stream().map(a -> a.name).toList();
+              template.getSpec().args.stream()
+                  .filter(a -> a.value != null && !given.contains(a.name))
+                  .forEach(step.analysis.args::add);
+            }
+          }
+          return r;
+        });
+    whenV2IsReleased(Map.of(TrafficSimulator.LATENCY_MS, "900"));
+
+    awaitRollout(checkout, "v2 aborted by its latency", r -> r.isAborted());
+    assertThatRollout(checkout).because("p99-latency").withCanaryWeight(0);
+    var step =
+        analysisRuns().stream()
+            .filter(r -> r.getMetadata().getName().endsWith("step-2"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(step.getSpec().metrics)
+        .extracting(m -> m.name)
+        .containsExactlyInAnyOrder("success-rate", "p99-latency");
+    assertThat(step.getStatus().metricResults)
+        .filteredOn(m -> m.name.equals("p99-latency"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.phase).isEqualTo(AnalysisPhase.Failed));
   }
 
   @Test

@@ -11,12 +11,14 @@ import dev.weir.api.v1alpha1.AnalysisRun;
 import dev.weir.api.v1alpha1.Measurement;
 import dev.weir.api.v1alpha1.Rollout;
 import dev.weir.api.v1alpha1.RolloutPhase;
+import dev.weir.testing.Dashboards;
 import dev.weir.testing.Manifests;
 import dev.weir.testing.RolloutScenario;
 import dev.weir.testing.Tier;
 import dev.weir.testing.mesh.TrafficSimulator;
 import io.fabric8.istio.api.networking.v1beta1.VirtualService;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -108,6 +110,29 @@ abstract class BaselineScenarios extends MeshStories {
         .until(() -> scrape().value("weir_analysisrun_metric_comparison", comparison).isPresent());
     assertThat(scrape().value("weir_analysisrun_metric_comparison", comparison))
         .hasValueSatisfying(p -> assertThat(p).isLessThan(0.05));
+    var baselinePanels =
+        Dashboards.queries(
+                Path.of("helm/weir/dashboards"),
+                Map.of(
+                    "namespace", namespace,
+                    "rollout", "checkout",
+                    "canary_service", "checkout-canary",
+                    "stable_service", "checkout-stable"))
+            .stream()
+            .filter(q -> q.panel().startsWith("Canary against baseline"))
+            .toList();
+    assertThat(baselinePanels).as("the Analysis dashboard's baseline panels").hasSize(2);
+    await("the dashboard's baseline panels showing the comparison")
+        .atMost(RolloutScenario.PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(baselinePanels)
+                    .allSatisfy(
+                        q ->
+                            assertThat(prometheus.query(q.expr()).path("data").path("result"))
+                                .as(q.toString())
+                                .extracting(r -> r.path("metric").path("metric").asText())
+                                .contains("latency-vs-baseline")));
     thenTheBaselineIsGoneAndAllTrafficOnStable();
   }
 

@@ -223,9 +223,10 @@ public final class RolloutViews {
               if (field.getKey().equals("pause") && value.has("duration")) {
                 text = value.path("duration").asText();
               } else if (field.getKey().equals("analysis")) {
-                // The templates say what is judged; the args are in the manifest.
+                // The templates and metrics say what is judged; the args are in the manifest.
                 var names = new ArrayList<String>();
                 value.path("templates").forEach(t -> names.add(t.path("templateName").asText()));
+                value.path("metrics").forEach(m -> names.add("metric " + m.path("name").asText()));
                 text = String.join(", ", names);
               } else if (value.isValueNode()) {
                 text = value.asText();

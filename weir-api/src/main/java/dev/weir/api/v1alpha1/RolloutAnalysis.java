@@ -4,15 +4,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
-/** The templates an analysis runs and the values of their args. */
+/** The templates and metrics an analysis runs and the values of their args. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutAnalysis {
 
-  @JsonPropertyDescription("Templates whose metrics make up the run.")
+  @JsonPropertyDescription(
+      "Templates whose metrics make up the run. At least one template or one metric is required.")
   public List<AnalysisTemplateRef> templates;
 
   @JsonPropertyDescription(
-      "Values of the templates' args; valueFrom.podTemplateHashValue and fieldRef are read from"
-          + " this rollout when the run is created.")
+      "Metrics written here, without a template: measured beside the templates' metrics, with"
+          + " the same fields as a template's metric. Their {{args.NAME}} take the values of args.")
+  public List<Metric> metrics;
+
+  @JsonPropertyDescription(
+      "Values of the templates' args and of those the metrics written here use;"
+          + " valueFrom.podTemplateHashValue and fieldRef are read from this rollout when the run"
+          + " is created.")
   public List<AnalysisArgument> args;
 }

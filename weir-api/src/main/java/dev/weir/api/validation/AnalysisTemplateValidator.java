@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -55,12 +56,26 @@ public final class AnalysisTemplateValidator {
       boolean lenient,
       IntFunction<String> fieldOf,
       List<SpecProblem> problems) {
+    if (args != null) {
+      AnalysisArguments.validate("spec.args", args, problems);
+    }
+    checkMetricsWithCheckedArgs(metrics, args, lenient, fieldOf, problems);
+  }
+
+  /** {@link #checkMetrics}, for args its caller has checked already (a rollout's, say). */
+  public static void checkMetricsWithCheckedArgs(
+      List<Metric> metrics,
+      List<AnalysisArgument> args,
+      boolean lenient,
+      IntFunction<String> fieldOf,
+      List<SpecProblem> problems) {
     var values = new HashMap<String, String>();
     var names = new HashSet<String>();
     if (args != null) {
-      AnalysisArguments.validate("spec.args", args, problems);
-      args.forEach(a -> names.add(a.name));
-      args.stream().filter(a -> a.value != null).forEach(a -> values.put(a.name, a.value));
+      args.stream().filter(Objects::nonNull).forEach(a -> names.add(a.name));
+      args.stream()
+          .filter(a -> a != null && a.value != null)
+          .forEach(a -> values.put(a.name, a.value));
     }
     var declared = new MetricSettings.Declared(values, names, lenient);
     var seen = new HashSet<String>();

@@ -3,6 +3,7 @@ package dev.weir.api.validation;
 import dev.weir.api.v1alpha1.Metric;
 import dev.weir.api.v1alpha1.SpecProblem;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,13 @@ public final class MetricSettings {
     }
     m.appendTail(out);
     set.accept(out.toString());
+  }
+
+  /** The arg names a metric uses anywhere: its settings and conditions as well as its queries. */
+  public static Set<String> allPlaceholders(Metric metric) {
+    var used = new LinkedHashSet<String>();
+    find(Serialization.asJson(metric), used);
+    return used;
   }
 
   /** The arg names a metric's query, guard query, headers and address use. */

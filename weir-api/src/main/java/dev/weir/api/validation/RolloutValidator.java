@@ -13,6 +13,7 @@ import dev.weir.api.v1alpha1.SpecProblem;
 import dev.weir.api.v1alpha1.TrafficRouting;
 import dev.weir.api.v1alpha1.WorkloadRef;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -573,15 +574,29 @@ public final class RolloutValidator {
 
   /** The shape of an analysis; what its templates say is checked once they are read. */
   static void validateAnalysis(String field, RolloutAnalysis analysis, List<SpecProblem> problems) {
-    if (analysis.templates == null || analysis.templates.isEmpty()) {
-      problems.add(new SpecProblem(field + ".templates", "at least one template is required"));
-    } else {
+    boolean templates = analysis.templates != null && !analysis.templates.isEmpty();
+    boolean metrics = analysis.metrics != null && !analysis.metrics.isEmpty();
+    if (!templates && !metrics) {
+      problems.add(
+          new SpecProblem(field + ".templates", "at least one template or metric is required"));
+    }
+    if (templates) {
       for (int i = 0; i < analysis.templates.size(); i++) {
         var template = analysis.templates.get(i);
         if (template == null || blank(template.templateName)) {
           problems.add(
               new SpecProblem(field + ".templates[" + i + "].templateName", "is required"));
         }
+      }
+    }
+    if (metrics) {
+      if (analysis.metrics.stream().anyMatch(Objects::isNull)) {
+        problems.add(new SpecProblem(field + ".metrics", "has an empty entry"));
+      } else {
+        // Checked as a template's are, on a copy: the args' values filled in where given.
+        var copy = Serialization.clone(analysis).metrics;
+        AnalysisTemplateValidator.checkMetricsWithCheckedArgs(
+            copy, analysis.args, true, i -> field + ".metrics[" + i + "]", problems);
       }
     }
     if (analysis.args != null) {

@@ -58,7 +58,7 @@ class BlueGreenValidatorTest {
             "an analysis without templates",
             b -> b.prePromotionAnalysis.templates = List.of(),
             BG + ".prePromotionAnalysis.templates",
-            "at least one template is required"),
+            "at least one template or metric is required"),
         mistake(
             "a subset-level split",
             b -> b.trafficRouting.istio.destinationRule = new IstioDestinationRule(),
